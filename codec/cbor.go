@@ -1,0 +1,105 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// The one deterministic encoder and the one strict decoder (SPEC.md §3).
+// They are immutable once built and safe for concurrent use.
+var (
+	encMode = mustEncMode()
+	decMode = mustDecMode()
+)
+
+func mustEncMode() cbor.EncMode {
+	opts := cbor.CoreDetEncOptions() // RFC 8949 §4.2.1
+	opts.IndefLength = cbor.IndefLengthForbidden
+	opts.TagsMd = cbor.TagsForbidden
+	em, err := opts.EncMode()
+	if err != nil {
+		panic("codec: building CBOR encoder: " + err.Error())
+	}
+	return em
+}
+
+func mustDecMode() cbor.DecMode {
+	dm, err := cbor.DecOptions{
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		IndefLength:       cbor.IndefLengthForbidden,
+		TagsMd:            cbor.TagsForbidden,
+		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+		MaxNestedLevels:   16,
+		MaxArrayElements:  16,
+		MaxMapPairs:       16,
+		UTF8:              cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		panic("codec: building CBOR decoder: " + err.Error())
+	}
+	return dm
+}
+
+// classify maps an error from the strict decoder onto this package's
+// sentinels. typeErr is used for a value of the wrong CBOR type, unknownErr
+// for a map key the structure does not define.
+func classify(err error, typeErr, unknownErr error) error {
+	if _, ok := errorsAs[*cbor.ExtraneousDataError](err); ok {
+		return wrap(ErrTrailingBytes, "%v", err)
+	}
+	if _, ok := errorsAs[*cbor.IndefiniteLengthError](err); ok {
+		return wrap(ErrIndefinite, "%v", err)
+	}
+	if _, ok := errorsAs[*cbor.DupMapKeyError](err); ok {
+		return wrap(ErrDuplicateKey, "%v", err)
+	}
+	if _, ok := errorsAs[*cbor.UnknownFieldError](err); ok {
+		return wrap(unknownErr, "%v", err)
+	}
+	if _, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok {
+		return wrap(typeErr, "%v", err)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return wrap(ErrMalformed, "truncated CBOR")
+	}
+	return wrap(ErrMalformed, "%v", err)
+}
+
+// checkCanonical re-encodes v, which was decoded from b, and requires the
+// result to equal b byte for byte. On a mismatch it returns diagnose(b).
+func checkCanonical(b []byte, v any, diagnose func([]byte) error) error {
+	re, err := encMode.Marshal(v)
+	if err != nil {
+		return wrap(ErrMalformed, "re-encoding: %v", err)
+	}
+	if !bytes.Equal(re, b) {
+		return diagnose(b)
+	}
+	return nil
+}
+
+// appendHead appends a CBOR head of major type major with argument n in its
+// shortest form (RFC 8949 §3).
+func appendHead(dst []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(dst, m|byte(n))
+	case n <= 0xff:
+		return append(dst, m|24, byte(n))
+	case n <= 0xffff:
+		return append(dst, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(dst, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(dst, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+}
+
+const (
+	majorBytes = 2
+	majorText  = 3
+	majorArray = 4
+)

@@ -1,0 +1,182 @@
+package codec
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// COSE parameters (SPEC.md §3).
+const (
+	// AlgEdDSA is the COSE algorithm identifier for EdDSA (RFC 9053).
+	AlgEdDSA = -8
+	// KeyIDSize is the size of a key identifier.
+	KeyIDSize = 8
+	// SignatureSize is the size of an Ed25519 signature.
+	SignatureSize = ed25519.SignatureSize
+	// TagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052).
+	TagSign1 = 18
+	// headerAlg and headerKid are COSE header labels.
+	headerAlg = 1
+	headerKid = 4
+)
+
+// KeyID is a key identifier: the first 8 bytes of SHA-256 over the raw
+// 32-byte Ed25519 public key (SPEC.md §3.2).
+type KeyID [KeyIDSize]byte
+
+// KeyIDOf returns the key identifier of pub. It panics if pub is not 32
+// bytes long, which is a programming error.
+func KeyIDOf(pub ed25519.PublicKey) KeyID {
+	if len(pub) != ed25519.PublicKeySize {
+		panic("codec: KeyIDOf: bad public key length")
+	}
+	sum := sha256.Sum256(pub)
+	var k KeyID
+	copy(k[:], sum[:KeyIDSize])
+	return k
+}
+
+// Message is a decoded COSE_Sign1 message. Protected holds the raw
+// protected-header bytes exactly as received, over which the signature is
+// verified.
+type Message struct {
+	Protected []byte
+	KeyID     KeyID
+	Payload   []byte
+	Signature []byte
+}
+
+type wireSign1 struct {
+	_           struct{} `cbor:",toarray"`
+	Protected   []byte
+	Unprotected wireUnprotected
+	Payload     []byte
+	Signature   []byte
+}
+
+// wireUnprotected must be empty; Kid is here only to name the mistake of
+// putting the kid in the unprotected header.
+type wireUnprotected struct {
+	Kid []byte `cbor:"4,keyasint,omitempty"`
+}
+
+type wireProtected struct {
+	Alg int64  `cbor:"1,keyasint"`
+	Kid []byte `cbor:"4,keyasint"`
+}
+
+// MarshalProtected returns the protected header {1: -8, 4: kid} in
+// deterministic encoding.
+func MarshalProtected(kid KeyID) []byte {
+	b := make([]byte, 0, 14)
+	b = append(b, 0xa2, 0x01, 0x27, 0x04) // map(2), 1: -8, 4:
+	b = appendHead(b, majorBytes, KeyIDSize)
+	return append(b, kid[:]...)
+}
+
+// AppendSigStructure appends the COSE Sig_structure
+// ["Signature1", protected, h”, payload] (RFC 9052 §4.4) to dst; it is
+// the message that Ed25519 signs.
+func AppendSigStructure(dst, protected, payload []byte) []byte {
+	dst = append(dst, 0x84, 0x6a)
+	dst = append(dst, "Signature1"...)
+	dst = appendHead(dst, majorBytes, uint64(len(protected)))
+	dst = append(dst, protected...)
+	dst = append(dst, 0x40)
+	dst = appendHead(dst, majorBytes, uint64(len(payload)))
+	return append(dst, payload...)
+}
+
+// MarshalMessage returns the tagged COSE_Sign1 encoding of m:
+// 18([protected, {}, payload, signature]).
+func MarshalMessage(m *Message) []byte {
+	b := make([]byte, 0, 8+len(m.Protected)+len(m.Payload)+len(m.Signature))
+	b = append(b, 0xd2, 0x84) // tag 18, array(4)
+	b = appendHead(b, majorBytes, uint64(len(m.Protected)))
+	b = append(b, m.Protected...)
+	b = append(b, 0xa0)
+	b = appendHead(b, majorBytes, uint64(len(m.Payload)))
+	b = append(b, m.Payload...)
+	b = appendHead(b, majorBytes, uint64(len(m.Signature)))
+	return append(b, m.Signature...)
+}
+
+// ParseMessage decodes a tagged COSE_Sign1 message strictly (SPEC.md §8
+// steps 3-5). It does not look inside the payload or check the signature.
+func ParseMessage(b []byte) (*Message, error) {
+	m := new(Message)
+	if err := parseMessage(b, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func parseMessage(b []byte, m *Message) error {
+	if len(b) == 0 {
+		return wrap(ErrMalformed, "empty message")
+	}
+	switch {
+	case b[0] == 0xd2:
+	case b[0] == 0xd8 && len(b) > 1 && b[1] == TagSign1:
+		return wrap(ErrNonCanonical, "tag 18 is not in its shortest form")
+	case b[0]>>5 == 6:
+		return wrap(ErrTag, "message has a tag other than 18")
+	default:
+		return wrap(ErrTag, "message is not tagged COSE_Sign1 (tag 18)")
+	}
+	b = b[1:]
+	var w wireSign1
+	if err := decMode.Unmarshal(b, &w); err != nil {
+		return classify(err, ErrMalformed, ErrHeader)
+	}
+	if w.Protected == nil || w.Payload == nil || w.Signature == nil {
+		return wrap(ErrMalformed, "COSE_Sign1 member is null")
+	}
+	if err := parseProtected(w.Protected, &m.KeyID); err != nil {
+		return err
+	}
+	if w.Unprotected.Kid != nil {
+		return wrap(ErrHeader, "kid repeated in the unprotected header")
+	}
+	if len(w.Signature) != SignatureSize {
+		return wrap(ErrMalformed, "signature is %d bytes, want %d", len(w.Signature), SignatureSize)
+	}
+	if err := checkCanonical(b, &w, func([]byte) error {
+		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
+	}); err != nil {
+		return err
+	}
+	m.Protected, m.Payload, m.Signature = w.Protected, w.Payload, w.Signature
+	return nil
+}
+
+func parseProtected(b []byte, kid *KeyID) error {
+	if len(b) == 0 {
+		return wrap(ErrMissingKeyID, "protected header is empty")
+	}
+	var p wireProtected
+	if err := decMode.Unmarshal(b, &p); err != nil {
+		if te, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok && te.StructFieldName == "Alg" {
+			return wrap(ErrAlgorithm, "alg is not an integer")
+		}
+		return classify(err, ErrHeader, ErrHeader)
+	}
+	if p.Kid == nil {
+		return wrap(ErrMissingKeyID, "protected header has no kid (label 4)")
+	}
+	if p.Alg != AlgEdDSA {
+		return wrap(ErrAlgorithm, "alg is %d, want %d (EdDSA)", p.Alg, AlgEdDSA)
+	}
+	if len(p.Kid) != KeyIDSize {
+		return wrap(ErrHeader, "kid is %d bytes, want %d", len(p.Kid), KeyIDSize)
+	}
+	if err := checkCanonical(b, &p, func([]byte) error {
+		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
+	}); err != nil {
+		return err
+	}
+	copy(kid[:], p.Kid)
+	return nil
+}

@@ -1,0 +1,130 @@
+// Package identity handles resident identity numbers (公民身份号码, GB 11643-1999)
+// and the salted identity hash that an offline code carries in their place,
+// as specified in SPEC.md §5.
+//
+// A code never carries a raw ID number. It carries a [Hash]: Argon2id over the
+// normalised 18-character number with a 16-byte salt. A checkpoint that is
+// shown an ID card recomputes the hash with [Hash.Matches].
+package identity
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// IDLength is the length of a normalised resident ID number.
+const IDLength = 18
+
+// ID is a validated, normalised 18-character resident ID number: 17 digits
+// followed by a check digit 0-9 or X (upper case). The zero ID is invalid.
+type ID struct {
+	s string
+}
+
+// weights are the GB 11643-1999 ISO 7064 MOD 11-2 weights for positions 1..17.
+var weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// checkChars maps (sum mod 11) to the check character.
+const checkChars = "10X98765432"
+
+// ParseID validates s as an 18-character resident ID number and returns it
+// normalised. Surrounding white space is removed and a lower-case check
+// character x is upper-cased; nothing else is changed. now is the current
+// time, used to reject a birth date in the future (dates are compared in
+// Beijing time, UTC+8).
+//
+// The error is an *IDError whose Reason is one of the Err* sentinels, so
+// callers can test it with errors.Is.
+func ParseID(s string, now time.Time) (ID, error) {
+	orig := s
+	s = strings.TrimSpace(s)
+	if n := len(s); n != IDLength {
+		return ID{}, &IDError{Input: orig, Reason: ErrLength, Detail: fmt.Sprintf("has %d characters, want %d", n, IDLength)}
+	}
+	b := []byte(s)
+	if b[17] == 'x' {
+		b[17] = 'X'
+	}
+	for i := 0; i < 17; i++ {
+		if b[i] < '0' || b[i] > '9' {
+			return ID{}, &IDError{Input: orig, Reason: ErrCharacter, Detail: fmt.Sprintf("character %d is %q, want a digit", i+1, b[i])}
+		}
+	}
+	if c := b[17]; (c < '0' || c > '9') && c != 'X' {
+		return ID{}, &IDError{Input: orig, Reason: ErrCharacter, Detail: fmt.Sprintf("character 18 is %q, want a digit or X", c)}
+	}
+	sum := 0
+	for i, w := range weights {
+		sum += int(b[i]-'0') * w
+	}
+	if want := checkChars[sum%11]; b[17] != want {
+		return ID{}, &IDError{Input: orig, Reason: ErrCheckDigit, Detail: fmt.Sprintf("check digit is %c, want %c", b[17], want)}
+	}
+	y := atoi(b[6:10])
+	m := atoi(b[10:12])
+	d := atoi(b[12:14])
+	birth := time.Date(y, time.Month(m), d, 0, 0, 0, 0, beijing)
+	if y < 1900 || m < 1 || m > 12 || d < 1 || birth.Day() != d || birth.Month() != time.Month(m) {
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth date %s is not a real date", b[6:14])}
+	}
+	today := now.In(beijing)
+	if birth.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)) {
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth date %s is in the future", birth.Format("2006-01-02"))}
+	}
+	return ID{s: string(b)}, nil
+}
+
+// beijing is China Standard Time, a fixed UTC+8 zone with no daylight saving,
+// so no tzdata is needed.
+var beijing = time.FixedZone("CST", 8*60*60)
+
+// Beijing returns China Standard Time (UTC+8), the zone in which birth dates
+// and ages are reckoned.
+func Beijing() *time.Location { return beijing }
+
+func atoi(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// String returns the normalised 18-character number. It is personal data:
+// callers must not log it.
+func (id ID) String() string { return id.s }
+
+// IsZero reports whether id is the zero ID, which no successful ParseID returns.
+func (id ID) IsZero() bool { return id.s == "" }
+
+// Masked returns the number with all but the first four and last four
+// characters replaced by '*', for display on paper.
+func (id ID) Masked() string {
+	if id.s == "" {
+		return ""
+	}
+	return id.s[:4] + strings.Repeat("*", IDLength-8) + id.s[IDLength-4:]
+}
+
+// BirthDate returns the birth date encoded in the number, at midnight
+// Beijing time.
+func (id ID) BirthDate() time.Time {
+	if id.s == "" {
+		return time.Time{}
+	}
+	b := []byte(id.s)
+	return time.Date(atoi(b[6:10]), time.Month(atoi(b[10:12])), atoi(b[12:14]), 0, 0, 0, 0, beijing)
+}
+
+// AgeOn returns the age in whole years on the day t falls on in Beijing time.
+// A person born on 29 February turns a year older on 1 March in common years.
+func (id ID) AgeOn(t time.Time) int {
+	birth := id.BirthDate()
+	t = t.In(beijing)
+	age := t.Year() - birth.Year()
+	if t.Month() < birth.Month() || (t.Month() == birth.Month() && t.Day() < birth.Day()) {
+		age--
+	}
+	return age
+}

@@ -1,0 +1,75 @@
+package sign
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/identity"
+)
+
+// Validity is how long a code issued by NewClaims is valid: the 7 days of
+// SPEC.md §7, the most a verifier accepts.
+const Validity = codec.MaxValidity
+
+// NewClaims returns the claims of a new code for id: a fresh random serial,
+// a fresh random identity salt (so it costs one Argon2id evaluation), issued
+// at the whole second of at, and expiring Validity later. rand is normally
+// crypto/rand.Reader.
+//
+// A service that re-issues to the same person may keep the identity.Hash and
+// build Claims itself (SPEC.md §5.3).
+func NewClaims(rand io.Reader, id identity.ID, colour codec.Colour, kind codec.Kind, at time.Time) (*codec.Claims, error) {
+	salt, err := identity.NewSalt(rand)
+	if err != nil {
+		return nil, err
+	}
+	c := &codec.Claims{
+		IssuedAt: at.Truncate(time.Second).UTC(),
+		Colour:   colour,
+		Kind:     kind,
+		Identity: identity.HashID(id, salt),
+	}
+	c.ExpiresAt = c.IssuedAt.Add(Validity)
+	if _, err := io.ReadFull(rand, c.Serial[:]); err != nil {
+		return nil, fmt.Errorf("sign: reading serial: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// IssueCOSE signs c and returns the tagged COSE_Sign1 message.
+func (k *Key) IssueCOSE(c *codec.Claims) ([]byte, error) {
+	if c.ExpiresAt.Sub(c.IssuedAt) > codec.MaxValidity {
+		return nil, fmt.Errorf("sign: validity %v is longer than %v", c.ExpiresAt.Sub(c.IssuedAt), codec.MaxValidity)
+	}
+	payload, err := codec.MarshalClaims(c)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return k.SignPayload(payload), nil
+}
+
+// SignPayload signs payload as it is, with no check of its contents, and
+// returns the tagged COSE_Sign1 message. It exists for test-vector
+// generation; issuers use Issue.
+func (k *Key) SignPayload(payload []byte) []byte {
+	var buf [512]byte
+	tbs := codec.AppendSigStructure(buf[:0], k.protected, payload)
+	return codec.MarshalMessage(&codec.Message{
+		Protected: k.protected,
+		KeyID:     k.kid,
+		Payload:   payload,
+		Signature: ed25519.Sign(k.priv, tbs),
+	})
+}
+
+// Issue signs c and returns the code's text form, ready for a QR code.
+func (k *Key) Issue(c *codec.Claims) (string, error) {
+	b, err := k.IssueCOSE(c)
+	if err != nil {
+		return "", err
+	}
+	return codec.Encode(b), nil
+}
