@@ -1,0 +1,181 @@
+package identity
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// now is the injected current time of these tests: noon Beijing time on
+// 15 June 2026.
+var now = time.Date(2026, 6, 15, 12, 0, 0, 0, Beijing())
+
+func TestParseIDValid(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"11010519491231002X", "11010519491231002X"},    // check character X
+		{"11010519491231002x", "11010519491231002X"},    // lower-case x normalised
+		{" 11010519491231002x\n", "11010519491231002X"}, // surrounding space removed
+		{"440304198001011239", "440304198001011239"},
+		{"610103200002290027", "610103200002290027"}, // 29 Feb of a leap year
+		{"110101190001010014", "110101190001010014"}, // 1 Jan 1900, the earliest accepted
+		{"610103202606150016", "610103202606150016"}, // born today
+	}
+	for _, tt := range tests {
+		id, err := ParseID(tt.in, now)
+		if err != nil {
+			t.Fatalf("ParseID(%q) = %v, want %s", tt.in, err, tt.want)
+		}
+		if got := id.String(); got != tt.want {
+			t.Fatalf("ParseID(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+		if id.IsZero() {
+			t.Fatalf("ParseID(%q).IsZero() = true, want false", tt.in)
+		}
+	}
+}
+
+func TestParseIDInvalid(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     error
+	}{
+		{"empty", "", ErrLength},
+		{"17 chars", "11010519491231002", ErrLength},
+		{"19 chars", "11010519491231002X0", ErrLength},
+		{"15-digit old form", "110105491231002", ErrLength},
+		{"inner space", "110105 9491231002X", ErrCharacter},
+		{"letter in body", "1101051949123100AX", ErrCharacter},
+		{"X not last", "X10105194912310020", ErrCharacter},
+		{"bad check char", "11010519491231002Y", ErrCharacter},
+		{"non-ASCII byte", "11010519491231002\xff", ErrCharacter},
+		{"bad check digit", "110105194912310021", ErrCheckDigit},
+		{"X where digit wanted", "44030419800101123X", ErrCheckDigit},
+		{"digit where X wanted", "110105194912310020", ErrCheckDigit},
+		{"19000229 not a date", "110105190002290017", ErrBirthDate},
+		{"20230230 not a date", "110105202302300016", ErrBirthDate},
+		{"future birth date", "610103202606160011", ErrBirthDate},
+	}
+	for _, tt := range tests {
+		_, err := ParseID(tt.in, now)
+		if !errors.Is(err, tt.want) {
+			t.Fatalf("ParseID(%s: %q) = %v, want %v", tt.name, tt.in, err, tt.want)
+		}
+		var ie *IDError
+		if !errors.As(err, &ie) {
+			t.Fatalf("ParseID(%s: %q) = %T, want *IDError", tt.name, tt.in, err)
+		}
+		if ie.Input != tt.in {
+			t.Fatalf("ParseID(%s).Input = %q, want %q", tt.name, ie.Input, tt.in)
+		}
+	}
+}
+
+// TestParseIDFutureBoundary checks that the birth date is compared with the
+// day of now in Beijing time, not in UTC.
+func TestParseIDFutureBoundary(t *testing.T) {
+	const born = "610103202606160011" // born 16 June 2026
+	tests := []struct {
+		now  time.Time
+		want error
+	}{
+		{time.Date(2026, 6, 15, 15, 59, 59, 0, time.UTC), ErrBirthDate}, // 15 June 23:59:59 in Beijing
+		{time.Date(2026, 6, 15, 16, 0, 0, 0, time.UTC), nil},            // 16 June 00:00 in Beijing
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), nil},
+	}
+	for _, tt := range tests {
+		_, err := ParseID(born, tt.now)
+		if !errors.Is(err, tt.want) {
+			t.Fatalf("ParseID(%q, %v) = %v, want %v", born, tt.now, err, tt.want)
+		}
+	}
+}
+
+func TestIDErrorHidesNumber(t *testing.T) {
+	const in = "110105194912310021"
+	_, err := ParseID(in, now)
+	if err == nil {
+		t.Fatalf("ParseID(%q) = nil, want error", in)
+	}
+	if msg := err.Error(); strings.Contains(msg, in) {
+		t.Fatalf("ParseID(%q) error %q contains the number", in, msg)
+	}
+}
+
+func mustParse(t *testing.T, s string) ID {
+	t.Helper()
+	id, err := ParseID(s, now)
+	if err != nil {
+		t.Fatalf("ParseID(%q) = %v, want nil", s, err)
+	}
+	return id
+}
+
+func TestBirthDate(t *testing.T) {
+	id := mustParse(t, "11010519491231002X")
+	want := time.Date(1949, 12, 31, 0, 0, 0, 0, Beijing())
+	if got := id.BirthDate(); !got.Equal(want) {
+		t.Fatalf("BirthDate() = %v, want %v", got, want)
+	}
+	if got := (ID{}).BirthDate(); !got.IsZero() {
+		t.Fatalf("ID{}.BirthDate() = %v, want zero", got)
+	}
+}
+
+func TestAgeOn(t *testing.T) {
+	june := mustParse(t, "61010319900615123X") // born 15 June 1990
+	leap := mustParse(t, "610103199602290017") // born 29 February 1996
+	bj := Beijing()
+	tests := []struct {
+		id   ID
+		at   time.Time
+		want int
+	}{
+		{june, time.Date(2020, 6, 14, 23, 59, 59, 0, bj), 29},
+		{june, time.Date(2020, 6, 15, 0, 0, 0, 0, bj), 30},
+		{june, time.Date(2020, 6, 14, 15, 59, 59, 0, time.UTC), 29}, // 14 June in Beijing
+		{june, time.Date(2020, 6, 14, 16, 0, 0, 0, time.UTC), 30},   // 15 June in Beijing
+		{june, time.Date(2020, 5, 20, 0, 0, 0, 0, bj), 29},
+		{june, time.Date(2020, 7, 1, 0, 0, 0, 0, bj), 30},
+		{june, time.Date(1990, 6, 15, 0, 0, 0, 0, bj), 0},
+		{leap, time.Date(2023, 2, 28, 12, 0, 0, 0, bj), 26},
+		{leap, time.Date(2023, 3, 1, 0, 0, 0, 0, bj), 27}, // common year: older on 1 March
+		{leap, time.Date(2024, 2, 28, 12, 0, 0, 0, bj), 27},
+		{leap, time.Date(2024, 2, 29, 0, 0, 0, 0, bj), 28},
+	}
+	for _, tt := range tests {
+		if got := tt.id.AgeOn(tt.at); got != tt.want {
+			t.Fatalf("ID(%s).AgeOn(%v) = %d, want %d", tt.id.Masked(), tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestMasked(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"11010519491231002x", "1101**********002X"},
+		{"440304198001011239", "4403**********1239"},
+	}
+	for _, tt := range tests {
+		if got := mustParse(t, tt.in).Masked(); got != tt.want {
+			t.Fatalf("ParseID(%q).Masked() = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := (ID{}).Masked(); got != "" {
+		t.Fatalf("ID{}.Masked() = %q, want \"\"", got)
+	}
+}
+
+func TestBeijing(t *testing.T) {
+	_, off := time.Date(2026, 1, 1, 0, 0, 0, 0, Beijing()).Zone()
+	if off != 8*3600 {
+		t.Fatalf("Beijing() offset = %d, want %d", off, 8*3600)
+	}
+	_, off = time.Date(2026, 7, 1, 0, 0, 0, 0, Beijing()).Zone()
+	if off != 8*3600 {
+		t.Fatalf("Beijing() summer offset = %d, want %d", off, 8*3600)
+	}
+}
