@@ -141,7 +141,7 @@ func parseMessage(b []byte, m *Message) error {
 		return wrap(ErrHeader, "kid repeated in the unprotected header")
 	}
 	if len(w.Signature) != SignatureSize {
-		return wrap(ErrMalformed, "signature is %d bytes, want %d", len(w.Signature), SignatureSize)
+		return wrap(ErrSignatureSize, "it is %d bytes", len(w.Signature))
 	}
 	if err := checkCanonical(b, &w, func([]byte) error {
 		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
@@ -158,7 +158,7 @@ func parseProtected(b []byte, kid *KeyID) error {
 	}
 	var p wireProtected
 	if err := decMode.Unmarshal(b, &p); err != nil {
-		if te, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok && te.StructFieldName == "Alg" {
+		if _, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok && !algIsInt(b) {
 			return wrap(ErrAlgorithm, "alg is not an integer")
 		}
 		return classify(err, ErrHeader, ErrHeader)
@@ -179,4 +179,20 @@ func parseProtected(b []byte, kid *KeyID) error {
 	}
 	copy(kid[:], p.Kid)
 	return nil
+}
+
+// algIsInt reports whether the header map b has no alg (label 1) or an alg
+// that is an integer. It names the culprit of a type error in parseProtected
+// without relying on how the CBOR library words its errors.
+func algIsInt(b []byte) bool {
+	var h map[int64]cbor.RawMessage
+	if decMode.Unmarshal(b, &h) != nil {
+		return true
+	}
+	raw, ok := h[headerAlg]
+	if !ok {
+		return true
+	}
+	var alg int64
+	return decMode.Unmarshal(raw, &alg) == nil
 }
