@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/offcode/offcode/sign"
+	"github.com/offcode/offcode/verify"
+)
+
+const keygenUsage = `Make an issuer key and add its public key to a trust store.
+
+Usage:
+    offcode keygen --key FILE --trust FILE [--issuer NAME]
+
+The private key is written to a new file, PEM (PKCS #8), mode 0600; an
+existing file is never overwritten. The public key is added to the trust
+store, a JWK Set (SPEC.md §9): the file is created if missing, otherwise it
+is read, checked, and rewritten atomically with the key added. A key the
+store already holds is not added twice. The key's kid is printed.
+
+Options:
+    --key FILE       write the private key to FILE (must not exist)
+    --trust FILE     add the public key to the JWK Set in FILE
+    --issuer NAME    name of the issuer, recorded with the key in the store
+
+Examples:
+    $ offcode keygen --key issuer.pem --trust trust.json --issuer "Xi'an CDC"
+    pY0b2Pq3kXk
+    offcode: wrote issuer.pem (mode 0600) and added key pY0b2Pq3kXk to trust.json (1 key)
+
+    Give trust.json to every verifier; keep issuer.pem on the signing machine.
+`
+
+func runKeygen(ctx context.Context, e *env, args []string) int {
+	fset := newFlagSet("keygen")
+	var keyPath, trustPath, issuer string
+	fset.StringVar(&keyPath, "key", "", "")
+	fset.StringVar(&trustPath, "trust", "", "")
+	fset.StringVar(&issuer, "issuer", "", "")
+	pos, code, ok := e.parseArgs(fset, keygenUsage, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		e.errorf("keygen: unexpected argument %q", pos[0])
+		e.hintf("run \"offcode help keygen\" for its options and examples")
+		return exitUsage
+	}
+	if !e.require("keygen", "key", keyPath, "trust", trustPath) {
+		return exitUsage
+	}
+	if _, err := os.Lstat(keyPath); err == nil {
+		return e.keyExists(keyPath)
+	}
+
+	// Read the trust store before writing anything, so that a broken
+	// store leaves no orphan key behind.
+	store, err := readTrustFile(trustPath)
+	if err != nil {
+		e.errorf("%v", err)
+		e.hintf("fix or move %s; offcode does not rewrite a trust store it cannot read", trustPath)
+		return exitUsage
+	}
+
+	key, err := sign.GenerateKey(e.rand)
+	if err != nil {
+		e.errorf("%v", err)
+		return exitUsage
+	}
+	kid := verify.KeyIDString(key.KeyID())
+	added, err := store.add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: issuer})
+	if err != nil {
+		e.errorf("%v", err)
+		return exitUsage
+	}
+
+	if err := sign.WriteKeyFile(keyPath, key); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return e.keyExists(keyPath)
+		}
+		e.errorf("%v", err)
+		return exitUsage
+	}
+	if added {
+		if err := store.write(); err != nil {
+			// The key is not trusted anywhere and has signed nothing:
+			// remove it so that a retry starts clean.
+			os.Remove(keyPath)
+			e.errorf("%v", err)
+			e.hintf("%s was not kept; fix the problem and run keygen again", keyPath)
+			return exitUsage
+		}
+	}
+	fmt.Fprintln(e.stdout, kid)
+	if added {
+		e.infof("wrote %s (mode 0600) and added key %s to %s (%s)", keyPath, kid, trustPath, plural(store.len(), "key"))
+	} else {
+		e.infof("wrote %s (mode 0600); %s already holds key %s, left unchanged", keyPath, trustPath, kid)
+	}
+	return exitOK
+}
+
+func (e *env) keyExists(path string) int {
+	e.errorf("keygen: %s already exists; offcode never overwrites a key file", path)
+	e.hintf("choose another --key path, or move the old key away if you are sure it is no longer needed")
+	return exitUsage
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// trustFile is a JWK Set file being edited. It keeps the file's members and
+// keys as they were written, including members offcode does not know, and
+// appends new keys.
+type trustFile struct {
+	path    string
+	mode    fs.FileMode
+	exists  bool
+	members map[string]json.RawMessage
+	keys    []json.RawMessage
+	store   *verify.TrustStore
+}
+
+// readTrustFile reads and checks the JWK Set at path; a missing file is an
+// empty set.
+func readTrustFile(path string) (*trustFile, error) {
+	t := &trustFile{path: path, mode: 0o644, members: map[string]json.RawMessage{}, keys: []json.RawMessage{}, store: verify.NewTrustStore()}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return t, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading trust store: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		t.mode = fi.Mode().Perm()
+	}
+	t.exists = true
+	if t.store, err = verify.ParseJWKSet(b); err != nil {
+		return nil, fmt.Errorf("trust store %s: %w", path, err)
+	}
+	if err := json.Unmarshal(b, &t.members); err != nil {
+		return nil, fmt.Errorf("trust store %s: %w", path, err)
+	}
+	if err := json.Unmarshal(t.members["keys"], &t.keys); err != nil {
+		return nil, fmt.Errorf("trust store %s: %w", path, err)
+	}
+	return t, nil
+}
+
+func (t *trustFile) len() int { return t.store.Len() }
+
+// add adds k unless the store already holds the same public key under the
+// same kid, and reports whether it added it.
+func (t *trustFile) add(k verify.TrustedKey) (bool, error) {
+	for _, old := range t.store.Keys() {
+		if old.KeyID == k.KeyID && bytes.Equal(old.Public, k.Public) {
+			return false, nil
+		}
+	}
+	if err := t.store.Add(k); err != nil {
+		return false, err
+	}
+	one := verify.NewTrustStore()
+	if err := one.Add(k); err != nil {
+		return false, err
+	}
+	b, err := one.MarshalJWKSet()
+	if err != nil {
+		return false, err
+	}
+	var set struct{ Keys []json.RawMessage }
+	if err := json.Unmarshal(b, &set); err != nil {
+		return false, err
+	}
+	t.keys = append(t.keys, set.Keys...)
+	return true, nil
+}
+
+// write replaces the file atomically: a temporary file in the same
+// directory, synced, then renamed over the old one.
+func (t *trustFile) write() error {
+	keys, err := json.Marshal(t.keys)
+	if err != nil {
+		return err
+	}
+	t.members["keys"] = keys
+	b, err := json.MarshalIndent(t.members, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if _, err := verify.ParseJWKSet(b); err != nil {
+		return fmt.Errorf("keygen: new trust store does not parse (a bug): %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(t.path), "."+filepath.Base(t.path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing trust store: %w", err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("writing trust store: %w", err)
+	}
+	if err := f.Chmod(t.mode); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Write(b); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmp, t.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing trust store: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(t.path)); err == nil {
+		d.Sync() // best effort: make the rename durable
+		d.Close()
+	}
+	return nil
+}
