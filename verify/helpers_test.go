@@ -1,0 +1,92 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/sign"
+)
+
+// t0 is the issue time of the fixture codes.
+var t0 = time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+
+const week = 7 * 24 * time.Hour
+
+// seedKey returns the issuer key with the 32-byte seed of b repeated.
+func seedKey(b byte) *sign.Key {
+	return sign.NewKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{b}, ed25519.SeedSize)))
+}
+
+const testIDNumber = "11010519491231002X"
+
+func testID(t testing.TB) identity.ID {
+	t.Helper()
+	id, err := identity.ParseID(testIDNumber, t0)
+	if err != nil {
+		t.Fatalf("ParseID(%q) = %v", testIDNumber, err)
+	}
+	return id
+}
+
+var (
+	hashOnce sync.Once
+	testHash identity.Hash
+)
+
+// fixtureClaims returns green personal claims for testIDNumber issued at t0
+// for 7 days. The identity hash is computed once.
+func fixtureClaims(t testing.TB) codec.Claims {
+	hashOnce.Do(func() {
+		testHash = identity.HashID(testID(t), [identity.SaltSize]byte{1, 2, 3})
+	})
+	return codec.Claims{
+		IssuedAt:  t0,
+		ExpiresAt: t0.Add(week),
+		Serial:    [codec.SerialSize]byte{9, 8, 7},
+		Colour:    codec.Green,
+		Kind:      codec.Personal,
+		Identity:  testHash,
+	}
+}
+
+// signClaims signs c with k without the issuer's window check, so that
+// codes with a window longer than 7 days can be made.
+func signClaims(t testing.TB, k *sign.Key, c codec.Claims) string {
+	t.Helper()
+	payload, err := codec.MarshalClaims(&c)
+	if err != nil {
+		t.Fatalf("MarshalClaims(%+v) = %v", c, err)
+	}
+	return codec.Encode(k.SignPayload(payload))
+}
+
+// storeOf returns a trust store holding the keys filed under their own kid.
+func storeOf(t testing.TB, keys ...*sign.Key) *TrustStore {
+	t.Helper()
+	ts := NewTrustStore()
+	for _, k := range keys {
+		if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: k.Public()}); err != nil {
+			t.Fatalf("Add(%x) = %v", k.Public(), err)
+		}
+	}
+	return ts
+}
+
+// reencode decodes text, lets mod change the message and returns the new
+// text.
+func reencode(t testing.TB, text string, mod func(*codec.Message)) string {
+	t.Helper()
+	c, err := codec.Decode(text)
+	if err != nil {
+		t.Fatalf("codec.Decode(%q) = %v", text, err)
+	}
+	m := c.Message
+	m.Signature = bytes.Clone(m.Signature)
+	mod(&m)
+	return codec.Encode(codec.MarshalMessage(&m))
+}

@@ -1,0 +1,95 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/identity"
+)
+
+func TestVerdictOf(t *testing.T) {
+	tests := []struct {
+		err  error
+		want Verdict
+	}{
+		{nil, Valid},
+		{codec.ErrTooLarge, TooLarge},
+		{codec.ErrPrefix, BadPrefix},
+		{codec.ErrBase45, BadBase45},
+		{codec.ErrMalformed, Malformed},
+		{codec.ErrSignatureSize, Malformed},
+		{codec.ErrTrailingBytes, TrailingBytes},
+		{codec.ErrIndefinite, IndefiniteLength},
+		{codec.ErrDuplicateKey, DuplicateKey},
+		{codec.ErrNonCanonical, NonCanonicalCBOR},
+		{codec.ErrTag, BadTag},
+		{codec.ErrAlgorithm, UnsupportedAlg},
+		{codec.ErrMissingKeyID, MissingKid},
+		{codec.ErrHeader, BadHeader},
+		{codec.ErrMissingClaim, MissingClaim},
+		{codec.ErrUnknownClaim, UnknownClaim},
+		{codec.ErrClaim, BadClaim},
+		{identity.ErrHashVersion, BadClaim},
+		{ErrUnknownKey, UnknownKid},
+		{&UnknownKeyError{KeyID: codec.KeyID{1}}, UnknownKid},
+		{ErrNonCanonicalSignature, NonCanonicalSignature},
+		{ErrBadSignature, BadSignature},
+		{ErrKeyNotValid, KeyNotValid},
+		{ErrWindowTooLong, WindowTooLong},
+		{&WindowError{Err: ErrWindowTooLong}, WindowTooLong},
+		{ErrNotYetValid, NotYetValid},
+		{&WindowError{Err: ErrNotYetValid}, NotYetValid},
+		{ErrExpired, Expired},
+		{&WindowError{Err: ErrExpired}, Expired},
+		{ErrIDMismatch, IDMismatch},
+		{ErrTrustStore, ""},
+		{errors.New("something else"), ""},
+	}
+	for _, tt := range tests {
+		if got := VerdictOf(tt.err); got != tt.want {
+			t.Fatalf("VerdictOf(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+		if tt.err == nil {
+			continue
+		}
+		wrapped := fmt.Errorf("context: %w", tt.err)
+		if got := VerdictOf(wrapped); got != tt.want {
+			t.Fatalf("VerdictOf(%v) = %q, want %q", wrapped, got, tt.want)
+		}
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	all := Verdicts()
+	want := []Verdict{
+		Valid, TooLarge, BadPrefix, BadBase45, Malformed, TrailingBytes, IndefiniteLength,
+		DuplicateKey, NonCanonicalCBOR, BadTag, UnsupportedAlg, MissingKid, BadHeader,
+		MissingClaim, UnknownClaim, BadClaim, UnknownKid, NonCanonicalSignature,
+		BadSignature, KeyNotValid, WindowTooLong, NotYetValid, Expired, IDMismatch,
+	}
+	if len(all) != len(want) {
+		t.Fatalf("Verdicts() = %d verdicts %v, want %d", len(all), all, len(want))
+	}
+	seen := map[Verdict]bool{}
+	for i, v := range all {
+		if seen[v] {
+			t.Fatalf("Verdicts() has %q twice", v)
+		}
+		seen[v] = true
+		if v != want[i] {
+			t.Fatalf("Verdicts()[%d] = %q, want %q", i, v, want[i])
+		}
+	}
+	// Every verdict other than Valid comes from some error.
+	for _, v := range all[1:] {
+		found := false
+		for _, e := range verdicts {
+			found = found || VerdictOf(e.err) == v
+		}
+		if !found {
+			t.Fatalf("no error has verdict %q", v)
+		}
+	}
+}
