@@ -1,0 +1,64 @@
+package verify_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"time"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/sign"
+	"github.com/offcode/offcode/verify"
+)
+
+func ExampleVerifier_Verify() {
+	// The issuer's side: a key and a yellow code issued at a fixed time.
+	key := sign.NewKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)))
+	issued := time.Date(2026, 3, 1, 9, 30, 0, 0, identity.Beijing())
+	id, _ := identity.ParseID("11010519491231002X", issued)
+	rand := bytes.NewReader(bytes.Repeat([]byte{7}, identity.SaltSize+codec.SerialSize))
+	claims, _ := sign.NewClaims(rand, id, codec.Yellow, codec.Personal, issued)
+	text, _ := key.Issue(claims)
+
+	// The checkpoint's side: the trust store comes as a JWK Set.
+	store := verify.NewTrustStore()
+	store.Add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: "example"})
+	jwks, _ := store.MarshalJWKSet()
+	trust, err := verify.ParseJWKSet(jwks)
+	if err != nil {
+		panic(err)
+	}
+	v := verify.New(trust)
+
+	for _, now := range []time.Time{
+		issued.Add(time.Hour),
+		issued.Add(7*24*time.Hour + time.Second),
+		issued.Add(-time.Hour),
+	} {
+		r, err := v.Verify(text, now)
+		fmt.Println(verify.VerdictOf(err), r.Code.Claims.Colour)
+	}
+
+	// With an ID card presented: one Argon2id evaluation.
+	r, _ := v.Verify(text, issued.Add(time.Hour))
+	fmt.Println(verify.VerdictOf(verify.MatchID(r.Code, id)))
+	other, _ := identity.ParseID("440304198001011239", issued)
+	fmt.Println(verify.VerdictOf(verify.MatchID(r.Code, other)))
+	// Output:
+	// valid yellow
+	// expired yellow
+	// not_yet_valid yellow
+	// valid
+	// id_mismatch
+}
+
+func ExampleVerdictOf() {
+	trust := verify.NewTrustStore()
+	_, err := verify.New(trust).Verify("HC1:6BFOXN", time.Now())
+	fmt.Println(verify.VerdictOf(err))
+	fmt.Println(err)
+	// Output:
+	// bad_prefix
+	// codec: wrong or missing prefix: text does not start with "OC1:"
+}
