@@ -1,0 +1,55 @@
+// Package kinship holds the rules for kinship codes (亲属码): who may be
+// bound to whom, and for how long, as the Xi'an health code service ran them
+// (SPEC.md §10; source: seeds/002).
+//
+// A guardian who has a code of their own binds a relative who cannot easily
+// use a phone: a child aged 0 to 16 or an older person aged 60 and over on
+// the day of binding. A guardian binds at most 8 relatives, a relative has at
+// most 3 guardians (both parents may bind the same child), and a binding can
+// be removed only 24 hours after it was made.
+package kinship
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/offcode/offcode/identity"
+)
+
+// The rules.
+const (
+	MaxRelatives = 8              // relatives per guardian
+	MaxGuardians = 3              // guardians per relative
+	MaxChildAge  = 16             // a child is aged 0..MaxChildAge
+	MinElderAge  = 60             // an older person is aged MinElderAge or more
+	MinAge       = 24 * time.Hour // a binding can be removed this long after it was made
+)
+
+// ErrAge is returned by CheckAge for a relative who is neither a child nor
+// an older person.
+var ErrAge = errors.New("kinship: relative must be aged 0-16 or 60 and over")
+
+// ErrSamePerson is returned by CheckPair when guardian and relative are one
+// person.
+var ErrSamePerson = errors.New("kinship: guardian and relative are the same person")
+
+// CheckAge reports whether relative may be bound at time now: aged 0 to 16,
+// or 60 and over, on that day in Beijing time. The error wraps ErrAge and
+// says the age.
+func CheckAge(relative identity.ID, now time.Time) error {
+	age := relative.AgeOn(now)
+	if age <= MaxChildAge || age >= MinElderAge {
+		return nil
+	}
+	return fmt.Errorf("%w; the relative is %d on %s (Beijing time)", ErrAge, age, now.In(identity.Beijing()).Format("2006-01-02"))
+}
+
+// CheckPair checks the pair of a binding request: two different people, and
+// a relative of an eligible age at now.
+func CheckPair(guardian, relative identity.ID, now time.Time) error {
+	if guardian == relative {
+		return ErrSamePerson
+	}
+	return CheckAge(relative, now)
+}
