@@ -1,0 +1,143 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+// Page geometry, in millimetres: ISO A4 portrait.
+const (
+	pageW   = 210.0
+	pageH   = 297.0
+	mmPerPt = 25.4 / 72
+	ptPerMM = 72 / 25.4
+)
+
+type rgb struct{ r, g, b uint8 }
+
+var (
+	black = rgb{0, 0, 0}
+	white = rgb{255, 255, 255}
+	grey  = rgb{110, 110, 110}
+)
+
+type point struct{ x, y float64 }
+
+// canvas is the little drawing model the layouts use: millimetres, origin
+// at the top left of the page, y growing downwards. Shapes and text are
+// filled with the fill colour; lines use the stroke settings.
+type canvas interface {
+	setFill(c rgb)
+	rect(x, y, w, h float64)
+	polygon(pts []point)
+	setStroke(c rgb, width, dash float64) // dash 0: solid
+	line(x1, y1, x2, y2 float64)
+	// text draws s with its baseline starting at x, y, size in points.
+	text(x, y, size float64, s string)
+}
+
+// fpdfCanvas draws with gofpdf, which subsets the font into the document.
+type fpdfCanvas struct{ f *gofpdf.Fpdf }
+
+func (c fpdfCanvas) setFill(k rgb) {
+	c.f.SetFillColor(int(k.r), int(k.g), int(k.b))
+	c.f.SetTextColor(int(k.r), int(k.g), int(k.b))
+}
+func (c fpdfCanvas) rect(x, y, w, h float64) { c.f.Rect(x, y, w, h, "F") }
+func (c fpdfCanvas) polygon(pts []point) {
+	p := make([]gofpdf.PointType, len(pts))
+	for i, q := range pts {
+		p[i] = gofpdf.PointType{X: q.x, Y: q.y}
+	}
+	c.f.Polygon(p, "F")
+}
+func (c fpdfCanvas) setStroke(k rgb, width, dash float64) {
+	c.f.SetDrawColor(int(k.r), int(k.g), int(k.b))
+	c.f.SetLineWidth(width)
+	if dash > 0 {
+		c.f.SetDashPattern([]float64{dash, dash}, 0)
+	} else {
+		c.f.SetDashPattern(nil, 0)
+	}
+}
+func (c fpdfCanvas) line(x1, y1, x2, y2 float64) { c.f.Line(x1, y1, x2, y2) }
+func (c fpdfCanvas) text(x, y, size float64, s string) {
+	c.f.SetFont(fontName, "", size)
+	c.f.Text(x, y, s)
+}
+
+// streamCanvas writes PDF content-stream operators for one page into buf,
+// showing text as glyph indices of the embedded font (Identity-H).
+type streamCanvas struct {
+	buf  *bytes.Buffer
+	font *fontInfo
+}
+
+func num(b *bytes.Buffer, v float64) {
+	v = math.Round(v*1000) / 1000
+	b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+	b.WriteByte(' ')
+}
+
+func (c streamCanvas) xy(x, y float64) {
+	num(c.buf, x*ptPerMM)
+	num(c.buf, (pageH-y)*ptPerMM)
+}
+
+func colour(b *bytes.Buffer, k rgb, op string) {
+	num(b, float64(k.r)/255)
+	num(b, float64(k.g)/255)
+	num(b, float64(k.b)/255)
+	b.WriteString(op)
+	b.WriteByte('\n')
+}
+
+func (c streamCanvas) setFill(k rgb) { colour(c.buf, k, "rg") }
+func (c streamCanvas) rect(x, y, w, h float64) {
+	c.xy(x, y+h)
+	num(c.buf, w*ptPerMM)
+	num(c.buf, h*ptPerMM)
+	c.buf.WriteString("re f\n")
+}
+func (c streamCanvas) polygon(pts []point) {
+	for i, p := range pts {
+		c.xy(p.x, p.y)
+		if i == 0 {
+			c.buf.WriteString("m ")
+		} else {
+			c.buf.WriteString("l ")
+		}
+	}
+	c.buf.WriteString("h f\n")
+}
+func (c streamCanvas) setStroke(k rgb, width, dash float64) {
+	colour(c.buf, k, "RG")
+	num(c.buf, width*ptPerMM)
+	c.buf.WriteString("w ")
+	if dash > 0 {
+		fmt.Fprintf(c.buf, "[%g %g] 0 d\n", dash*ptPerMM, dash*ptPerMM)
+	} else {
+		c.buf.WriteString("[] 0 d\n")
+	}
+}
+func (c streamCanvas) line(x1, y1, x2, y2 float64) {
+	c.xy(x1, y1)
+	c.buf.WriteString("m ")
+	c.xy(x2, y2)
+	c.buf.WriteString("l S\n")
+}
+func (c streamCanvas) text(x, y, size float64, s string) {
+	c.buf.WriteString("BT /F1 ")
+	num(c.buf, size)
+	c.buf.WriteString("Tf ")
+	c.xy(x, y)
+	c.buf.WriteString("Td <")
+	for _, r := range s {
+		fmt.Fprintf(c.buf, "%04x", c.font.glyphs[r].id)
+	}
+	c.buf.WriteString("> Tj ET\n")
+}

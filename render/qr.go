@@ -1,0 +1,223 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/encoder"
+)
+
+// QuietZone is the width, in modules, of the white margin around every QR
+// symbol this package draws: the 4 modules ISO/IEC 18004 asks for.
+const QuietZone = 4
+
+// Level is a QR error correction level.
+type Level int
+
+// The error correction levels, from least to most redundancy. LevelQ
+// recovers about 25% of the symbol and is the default.
+const (
+	LevelQ Level = iota // zero value: the default
+	LevelL
+	LevelM
+	LevelH
+)
+
+var levelNames = [...]string{"Q", "L", "M", "H"}
+
+// String returns "L", "M", "Q" or "H".
+func (l Level) String() string {
+	if l >= 0 && int(l) < len(levelNames) {
+		return levelNames[l]
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// ParseLevel parses "L", "M", "Q" or "H".
+func ParseLevel(s string) (Level, error) {
+	for i, n := range levelNames {
+		if s == n {
+			return Level(i), nil
+		}
+	}
+	return 0, fmt.Errorf("render: unknown error correction level %q: want L, M, Q or H", s)
+}
+
+func (l Level) zxing() (decoder.ErrorCorrectionLevel, error) {
+	switch l {
+	case LevelL:
+		return decoder.ErrorCorrectionLevel_L, nil
+	case LevelM:
+		return decoder.ErrorCorrectionLevel_M, nil
+	case LevelQ:
+		return decoder.ErrorCorrectionLevel_Q, nil
+	case LevelH:
+		return decoder.ErrorCorrectionLevel_H, nil
+	}
+	return 0, fmt.Errorf("render: unknown error correction level %d", int(l))
+}
+
+// QR is an encoded QR symbol: a square of dark and light modules.
+type QR struct {
+	size    int
+	version int
+	level   Level
+	dark    []bool // size*size, row major
+}
+
+// isAlphanumeric reports whether c is in the QR alphanumeric set.
+func isAlphanumeric(c byte) bool {
+	switch {
+	case '0' <= c && c <= '9', 'A' <= c && c <= 'Z':
+		return true
+	}
+	switch c {
+	case ' ', '$', '%', '*', '+', '-', '.', '/', ':':
+		return true
+	}
+	return false
+}
+
+// NewQR encodes text, which must be in the QR alphanumeric set (as every
+// code's text form is), in alphanumeric mode at error correction level l,
+// choosing the smallest version that holds it.
+func NewQR(text string, l Level) (*QR, error) {
+	if text == "" {
+		return nil, fmt.Errorf("%w: empty text", ErrNotAlphanumeric)
+	}
+	for i := 0; i < len(text); i++ {
+		if !isAlphanumeric(text[i]) {
+			return nil, fmt.Errorf("%w: %q at offset %d", ErrNotAlphanumeric, text[i], i)
+		}
+	}
+	ec, err := l.zxing()
+	if err != nil {
+		return nil, err
+	}
+	code, zerr := encoder.Encoder_encode(text, ec, map[gozxing.EncodeHintType]interface{}{})
+	if zerr != nil {
+		return nil, fmt.Errorf("%w: %d characters: %v", ErrTooLong, len(text), zerr)
+	}
+	if code.GetMode() != decoder.Mode_ALPHANUMERIC {
+		return nil, fmt.Errorf("render: QR encoder chose mode %v, want alphanumeric", code.GetMode())
+	}
+	m := code.GetMatrix()
+	q := &QR{size: m.GetWidth(), version: code.GetVersion().GetVersionNumber(), level: l}
+	q.dark = make([]bool, q.size*q.size)
+	for y, row := range m.GetArray() {
+		for x, v := range row {
+			q.dark[y*q.size+x] = v == 1
+		}
+	}
+	return q, nil
+}
+
+// Size returns the number of modules on a side, without the quiet zone.
+func (q *QR) Size() int { return q.size }
+
+// Version returns the QR version, 1 to 40.
+func (q *QR) Version() int { return q.version }
+
+// Level returns the error correction level.
+func (q *QR) Level() Level { return q.level }
+
+// Dark reports whether the module at column x, row y is dark. Modules
+// outside the symbol (in the quiet zone or beyond) are light.
+func (q *QR) Dark(x, y int) bool {
+	if x < 0 || y < 0 || x >= q.size || y >= q.size {
+		return false
+	}
+	return q.dark[y*q.size+x]
+}
+
+// Image returns the symbol with its quiet zone as a grey image, scale
+// pixels per module (at least 1): black modules on white.
+func (q *QR) Image(scale int) *image.Gray {
+	if scale < 1 {
+		scale = 1
+	}
+	n := (q.size + 2*QuietZone) * scale
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for y := 0; y < q.size; y++ {
+		row := img.Pix[(y+QuietZone)*scale*img.Stride:]
+		for x := 0; x < q.size; x++ {
+			if q.dark[y*q.size+x] {
+				px := row[(x+QuietZone)*scale:]
+				for i := 0; i < scale; i++ {
+					px[i] = 0
+				}
+			}
+		}
+		for i := 1; i < scale; i++ {
+			copy(img.Pix[((y+QuietZone)*scale+i)*img.Stride:][:n], row[:n])
+		}
+	}
+	return img
+}
+
+// WritePNG writes Image(scale) to w as a PNG.
+func (q *QR) WritePNG(w io.Writer, scale int) error {
+	img := q.Image(scale)
+	// A two-colour palette keeps the file small.
+	p := image.NewPaletted(img.Rect, color.Palette{color.Gray{0}, color.Gray{0xff}})
+	for i, v := range img.Pix {
+		if v != 0 {
+			p.Pix[i] = 1
+		}
+	}
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, p); err != nil {
+		return fmt.Errorf("render: writing PNG: %w", err)
+	}
+	return nil
+}
+
+// runs calls f for every horizontal run of dark modules: row y, columns
+// x to x+n-1. Drawing runs instead of single modules keeps vector output
+// small and leaves no hairline seams between modules.
+func (q *QR) runs(f func(x, y, n int)) {
+	for y := 0; y < q.size; y++ {
+		for x := 0; x < q.size; {
+			if !q.dark[y*q.size+x] {
+				x++
+				continue
+			}
+			start := x
+			for x < q.size && q.dark[y*q.size+x] {
+				x++
+			}
+			f(start, y, x-start)
+		}
+	}
+}
+
+// WriteSVG writes the symbol with its quiet zone to w as an SVG document
+// whose user unit is one module; width and height are size millimetres
+// (size <= 0 means one millimetre per module).
+func (q *QR) WriteSVG(w io.Writer, size float64) error {
+	n := q.size + 2*QuietZone
+	if size <= 0 {
+		size = float64(n)
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
+	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%gmm" height="%gmm" viewBox="0 0 %d %d" shape-rendering="crispEdges">`+"\n", size, size, n, n)
+	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="#fff"/>`+"\n", n, n)
+	fmt.Fprintf(bw, `<path fill="#000" d="`)
+	q.runs(func(x, y, l int) {
+		fmt.Fprintf(bw, "M%d %dh%dv1h-%dz", x+QuietZone, y+QuietZone, l, l)
+	})
+	fmt.Fprintf(bw, "\"/>\n</svg>\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("render: writing SVG: %w", err)
+	}
+	return nil
+}

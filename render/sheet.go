@@ -1,0 +1,140 @@
+package render
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/jung-kurt/gofpdf"
+
+	"github.com/offcode/offcode/codec"
+)
+
+// SheetOptions are the choices for a printed sheet. The zero value is a
+// sheet with no holder line and a level Q symbol.
+type SheetOptions struct {
+	// Holder is an optional line naming the holder, such as a masked name
+	// and ID number ("张*华 6101**********123X"). It is not part of the
+	// signed code, and the sheet says so. Every character must be in the
+	// sheet font (GB 2312 and ASCII), or the sheet is refused with a
+	// *GlyphError.
+	Holder string
+	// Level is the QR error correction level.
+	Level Level
+}
+
+// Sheet geometry, millimetres. The symbol with its quiet zone is qrSide
+// wide (over 90 mm of modules for a version 11 symbol), inside a frame of
+// the code's colour.
+const (
+	sheetMargin = 15.0
+	frameSide   = 124.0
+	frameWidth  = 8.0
+	qrSide      = frameSide - 2*frameWidth
+	holderMax   = pageW - 2*sheetMargin
+)
+
+// WriteSheet writes an A4 PDF sheet for the code text to w, designed to be
+// read by a person and scanned by a camera: the QR symbol drawn as vector
+// rectangles inside a frame of the code's colour, the colour also as a word
+// and a shape, the code kind, the issue and expiry times in Beijing time,
+// the optional holder line, the key ID and serial, and an instruction for
+// the checkpoint.
+//
+// text must decode (codec.Decode); its signature is not checked. The
+// document is deterministic: the same input gives the same bytes.
+func WriteSheet(w io.Writer, text string, o *SheetOptions) error {
+	if o == nil {
+		o = new(SheetOptions)
+	}
+	fi, err := loadFont()
+	if err != nil {
+		return err
+	}
+	cd, err := newCard(fi, text, o.Holder, o.Level)
+	if err != nil {
+		return err
+	}
+	if cd.holder != "" && fi.width(labelHolder+cd.holder, 14) > holderMax {
+		return fmt.Errorf("%w: %q is wider than the sheet", ErrHolderTooLong, cd.holder)
+	}
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.SetCompression(true)
+	f.SetCreationDate(cd.iat)
+	f.SetModificationDate(cd.iat)
+	f.SetTitle(labelTitle+" "+colourWords[cd.colour], true)
+	f.SetCreator("offcode", true)
+	f.SetAutoPageBreak(false, 0)
+	f.SetMargins(0, 0, 0)
+	f.AddUTF8FontFromBytes(fontName, "", fontTTF)
+	f.AddPage()
+	drawSheet(fpdfCanvas{f}, fi, cd)
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("render: writing PDF: %w", err)
+	}
+	return nil
+}
+
+// drawSheet lays out one code on an A4 page.
+func drawSheet(c canvas, fi *fontInfo, cd *card) {
+	const m = sheetMargin
+	// Bands of the colour's pattern at the top and bottom edges.
+	band(c, cd.colour, 0, 0, pageW, 12)
+	band(c, cd.colour, 0, pageH-12, pageW, 12)
+
+	// Title and kind.
+	c.setFill(black)
+	c.text(m, 36, 30, labelTitle)
+	badge(c, fi, cd.kind, pageW-m-48, 22, 48, 17, 24)
+	y := 46.0
+	if cd.kind == codec.Kin {
+		c.setFill(black)
+		c.rect(m, y, pageW-2*m, 9)
+		c.setFill(white)
+		c.text(centre(fi, pageW/2, 12, labelKinBar), y+6.3, 12, labelKinBar)
+	}
+
+	// The colour: shape and word.
+	y = 60
+	word := colourWords[cd.colour]
+	ww := fi.width(word, 54)
+	x0 := pageW/2 - (22+6+ww)/2
+	shape(c, cd.colour, x0, y, 22)
+	c.setFill(black)
+	c.text(x0+28, y+19.5, 54, word)
+
+	// The symbol in its frame.
+	fy := 88.0
+	fx := (pageW - frameSide) / 2
+	frame(c, cd.colour, fx, fy, frameSide, frameWidth)
+	drawQR(c, cd.qr, fx+frameWidth, fy+frameWidth, qrSide)
+
+	// Times, large.
+	y = fy + frameSide + 14
+	c.setFill(black)
+	c.text(m+4, y, 18, labelIssued)
+	c.text(m+48, y, 18, beijing(cd.iat))
+	y += 13
+	c.text(m+4, y, 24, labelValidUntil)
+	c.text(m+48, y, 24, beijing(cd.exp))
+	y += 7
+	c.setFill(grey)
+	c.text(m+48, y, 10, "（"+labelZone+"）")
+
+	// Holder line, and what it is not.
+	y += 12
+	if cd.holder != "" {
+		c.setFill(black)
+		c.text(m+4, y, 14, labelHolder+cd.holder)
+		c.setFill(grey)
+		c.text(m+4, y+5.5, 8, labelHolderNote)
+	}
+
+	// Instruction and identifiers.
+	y = pageH - 26
+	c.setStroke(grey, 0.2, 0)
+	c.line(m, y-6, pageW-m, y-6)
+	c.setFill(black)
+	c.text(m, y, 9.5, labelInstruction)
+	c.setFill(grey)
+	c.text(m, y+5.5, 8, fmt.Sprintf(labelKeySerial, cd.kid, cd.serial))
+}
