@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 
@@ -70,10 +71,13 @@ type wireProtected struct {
 // MarshalProtected returns the protected header {1: -8, 4: kid} in
 // deterministic encoding.
 func MarshalProtected(kid KeyID) []byte {
-	b := make([]byte, 0, 14)
-	b = append(b, 0xa2, 0x01, 0x27, 0x04) // map(2), 1: -8, 4:
-	b = appendHead(b, majorBytes, KeyIDSize)
-	return append(b, kid[:]...)
+	return appendProtected(make([]byte, 0, 14), kid)
+}
+
+func appendProtected(dst []byte, kid KeyID) []byte {
+	dst = append(dst, 0xa2, 0x01, 0x27, 0x04) // map(2), 1: -8, 4:
+	dst = appendHead(dst, majorBytes, KeyIDSize)
+	return append(dst, kid[:]...)
 }
 
 // AppendSigStructure appends the COSE Sig_structure
@@ -92,15 +96,19 @@ func AppendSigStructure(dst, protected, payload []byte) []byte {
 // MarshalMessage returns the tagged COSE_Sign1 encoding of m:
 // 18([protected, {}, payload, signature]).
 func MarshalMessage(m *Message) []byte {
-	b := make([]byte, 0, 8+len(m.Protected)+len(m.Payload)+len(m.Signature))
-	b = append(b, 0xd2, 0x84) // tag 18, array(4)
-	b = appendHead(b, majorBytes, uint64(len(m.Protected)))
-	b = append(b, m.Protected...)
-	b = append(b, 0xa0)
-	b = appendHead(b, majorBytes, uint64(len(m.Payload)))
-	b = append(b, m.Payload...)
-	b = appendHead(b, majorBytes, uint64(len(m.Signature)))
-	return append(b, m.Signature...)
+	b := make([]byte, 0, 16+len(m.Protected)+len(m.Payload)+len(m.Signature))
+	return appendMessage(b, m.Protected, m.Payload, m.Signature)
+}
+
+func appendMessage(dst, protected, payload, signature []byte) []byte {
+	dst = append(dst, 0xd2, 0x84) // tag 18, array(4)
+	dst = appendHead(dst, majorBytes, uint64(len(protected)))
+	dst = append(dst, protected...)
+	dst = append(dst, 0xa0)
+	dst = appendHead(dst, majorBytes, uint64(len(payload)))
+	dst = append(dst, payload...)
+	dst = appendHead(dst, majorBytes, uint64(len(signature)))
+	return append(dst, signature...)
 }
 
 // ParseMessage decodes a tagged COSE_Sign1 message strictly (SPEC.md §8
@@ -149,10 +157,13 @@ func parseMessage(b []byte, m *Message) error {
 	if len(w.Signature) != SignatureSize {
 		return wrap(ErrSignatureSize, "it is %d bytes", len(w.Signature))
 	}
-	if err := checkCanonical(b, &w, func([]byte) error {
+	// What was decoded has one encoding, the one appendMessage writes
+	// (after the tag); compare with it rather than re-encode w, which
+	// would cost an allocation. A message from a text of MaxTextSize
+	// characters fits buf.
+	var buf [MaxTextSize * 2 / 3]byte
+	if !bytes.Equal(b, appendMessage(buf[:0], w.Protected, w.Payload, w.Signature)[1:]) {
 		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
-	}); err != nil {
-		return err
 	}
 	m.Protected, m.Payload, m.Signature = w.Protected, w.Payload, w.Signature
 	return nil
@@ -178,12 +189,13 @@ func parseProtected(b []byte, kid *KeyID) error {
 	if len(p.Kid) != KeyIDSize {
 		return wrap(ErrHeader, "kid is %d bytes, want %d", len(p.Kid), KeyIDSize)
 	}
-	if err := checkCanonical(b, &p, func([]byte) error {
-		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
-	}); err != nil {
-		return err
-	}
 	copy(kid[:], p.Kid)
+	// Alg and kid are now known to be -8 and 8 bytes: the header has one
+	// encoding, the one MarshalProtected writes.
+	var buf [16]byte
+	if !bytes.Equal(b, appendProtected(buf[:0], *kid)) {
+		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
+	}
 	return nil
 }
 

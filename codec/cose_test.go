@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"errors"
 	"testing"
 )
 
@@ -81,5 +82,25 @@ func TestMarshalMessageLayout(t *testing.T) {
 	want := cat(hx("d2 84"), bstr(testProt), hx("a0 43 010203 58 40"), sig)
 	if got := MarshalMessage(m); !bytes.Equal(got, want) {
 		t.Fatalf("MarshalMessage = %x, want %x", got, want)
+	}
+}
+
+// TestParseMessageLarge parses messages larger than any text form can
+// carry, through ParseMessage: the canonical-encoding check must hold for
+// them too.
+func TestParseMessageLarge(t *testing.T) {
+	for _, n := range []int{600, 700, 5000} {
+		payload := bytes.Repeat([]byte{0x5a}, n)
+		b := sign1(testProt, payload)
+		m, err := ParseMessage(b)
+		if err != nil || !bytes.Equal(m.Payload, payload) {
+			t.Fatalf("ParseMessage(payload of %d bytes) = %v, want the payload", n, err)
+		}
+		// The same message with the payload length in a longer head.
+		sig := b[len(b)-SignatureSize:]
+		long := cat(hx("d2 84"), bstr(testProt), hx("a0 5a"), []byte{0, 0, byte(n >> 8), byte(n)}, payload, bstr(sig))
+		if _, err := ParseMessage(long); !errors.Is(err, ErrNonCanonical) {
+			t.Fatalf("ParseMessage(payload of %d bytes, 5-byte head) = %v, want %v", n, err, ErrNonCanonical)
+		}
 	}
 }

@@ -116,18 +116,18 @@ func period(k *TrustedKey) string {
 func CheckWindow(c *codec.Code, now time.Time, skew time.Duration) error {
 	iat, exp := c.Claims.IssuedAt.Unix(), c.Claims.ExpiresAt.Unix()
 	t := now.Unix()
-	we := &WindowError{IssuedAt: c.Claims.IssuedAt, ExpiresAt: c.Claims.ExpiresAt, Now: time.Unix(t, 0).UTC()}
+	var err error
 	switch {
 	case exp-iat > int64(codec.MaxValidity/time.Second):
-		we.Err = ErrWindowTooLong
+		err = ErrWindowTooLong
 	case iat > t+int64(skew/time.Second):
-		we.Err = ErrNotYetValid
+		err = ErrNotYetValid
 	case t > exp:
-		we.Err = ErrExpired
+		err = ErrExpired
 	default:
 		return nil
 	}
-	return we
+	return &WindowError{Err: err, IssuedAt: c.Claims.IssuedAt, ExpiresAt: c.Claims.ExpiresAt, Now: time.Unix(t, 0).UTC()}
 }
 
 // MatchID checks that the code was issued for id, the number on an ID card
