@@ -37,7 +37,9 @@ func seed(name string) []byte {
 // RootKey returns the root key the vectors provision devices with.
 func RootKey() *bundle.RootKey { return bundle.NewRootKey(ed25519.NewKeyFromSeed(seed("root"))) }
 
-func otherRoot() *bundle.RootKey { return bundle.NewRootKey(ed25519.NewKeyFromSeed(seed("other root"))) }
+func otherRoot() *bundle.RootKey {
+	return bundle.NewRootKey(ed25519.NewKeyFromSeed(seed("other root")))
+}
 
 // IssuerKey returns test issuer key n.
 func IssuerKey(n int) *sign.Key {
