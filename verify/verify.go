@@ -120,7 +120,7 @@ func CheckWindow(c *codec.Code, now time.Time, skew time.Duration) error {
 	switch {
 	case exp-iat > int64(codec.MaxValidity/time.Second):
 		err = ErrWindowTooLong
-	case iat > t+int64(skew/time.Second):
+	case iat-int64(skew/time.Second) > t: // not iat > t+skew: t may be near MaxInt64
 		err = ErrNotYetValid
 	case t > exp:
 		err = ErrExpired

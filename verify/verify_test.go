@@ -329,3 +329,22 @@ func TestVerifyChangedCharacter(t *testing.T) {
 		t.Fatalf("TestVerifyChangedCharacter tried nothing")
 	}
 }
+
+// TestCheckWindowExtremeClock checks that a clock at the ends of int64
+// seconds gives the right verdict rather than overflowing.
+func TestCheckWindowExtremeClock(t *testing.T) {
+	c := windowCode(1767254400, 1767254400+604800)
+	tests := []struct {
+		now  time.Time
+		want error
+	}{
+		{time.Unix(1<<63-1, 0), ErrExpired},
+		{time.Unix(1<<63-100, 0), ErrExpired},
+		{time.Unix(-1<<63, 0), ErrNotYetValid},
+	}
+	for _, tt := range tests {
+		if err := CheckWindow(c, tt.now, DefaultSkew); !errors.Is(err, tt.want) {
+			t.Fatalf("CheckWindow(now %d) = %v, want %v", tt.now.Unix(), err, tt.want)
+		}
+	}
+}
