@@ -28,7 +28,7 @@ type glyph struct {
 type fontInfo struct {
 	glyphs map[rune]glyph
 	// widths lists the advance of every glyph index, thousandths of an em.
-	widths []uint16
+	widths                     []uint16
 	ascent, descent, capHeight int // thousandths of an em
 	bbox                       [4]int
 }

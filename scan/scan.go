@@ -1,0 +1,258 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/offcode/offcode/codec"
+)
+
+// Image returns the text of the offline code in img. The error wraps
+// ErrNotFound if no QR symbol could be read, or is a *NotOffcodeError if
+// the symbol read is not an offline code.
+//
+// *image.Gray and *image.YCbCr (what image/jpeg returns) are read in
+// place; other image types are converted to luminance once.
+func Image(img image.Image) (string, error) {
+	pix, w, h, stride := luminance(img)
+	return scan(pix, w, h, stride)
+}
+
+// Plane returns the text of the offline code in an 8-bit luminance plane
+// (0 black, 255 white) of width × height pixels whose rows start stride
+// bytes apart, such as a camera frame's Y plane. pix is read, never
+// written, and not retained. Errors are those of Image, or wrap ErrPlane.
+func Plane(pix []byte, width, height, stride int) (string, error) {
+	if width <= 0 || height <= 0 || stride < width || len(pix) < (height-1)*stride+width {
+		return "", fmt.Errorf("%w: %d×%d pixels with stride %d in %d bytes", ErrPlane, width, height, stride, len(pix))
+	}
+	return scan(pix, width, height, stride)
+}
+
+// luminance returns an 8-bit luminance plane of img, in place when img
+// already holds one.
+func luminance(img image.Image) (pix []byte, w, h, stride int) {
+	b := img.Bounds()
+	w, h = b.Dx(), b.Dy()
+	switch m := img.(type) {
+	case *image.Gray:
+		return m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], w, h, m.Stride
+	case *image.YCbCr:
+		return m.Y[m.YOffset(b.Min.X, b.Min.Y):], w, h, m.YStride
+	}
+	out := make([]byte, w*h)
+	switch m := img.(type) {
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				r, g, bl, a := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2]), uint32(row[4*x+3])
+				// Premultiplied: composite over white.
+				out[y*w+x] = byte((299*r+587*g+114*bl)/1000 + (255 - a))
+			}
+		}
+	case *image.NRGBA:
+		for y := 0; y < h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < w; x++ {
+				r, g, bl, a := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2]), uint32(row[4*x+3])
+				l := (299*r + 587*g + 114*bl) / 1000
+				out[y*w+x] = byte((l*a + 255*(255-a)) / 255)
+			}
+		}
+	default:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+				l := (299*r + 587*g + 114*bl) / 1000 // 0..0xffff, premultiplied
+				out[y*w+x] = byte((l + (0xffff - a)) >> 8)
+			}
+		}
+	}
+	return out, w, h, w
+}
+
+// attempt is one way of reading a plane.
+type attempt struct {
+	name      string
+	global    bool // global histogram binariser instead of hybrid
+	tryHarder bool
+	invert    bool
+}
+
+// ladder lists the attempts on each plane, cheapest first.
+var ladder = []attempt{
+	{name: "hybrid"},
+	{name: "hybrid+harder", tryHarder: true},
+	{name: "global+harder", global: true, tryHarder: true},
+	{name: "inverted", tryHarder: true, invert: true},
+	{name: "inverted+global", global: true, tryHarder: true, invert: true},
+}
+
+// errUnreadable is a symbol that was located but did not decode.
+var errUnreadable = errors.New("a QR symbol was located but could not be decoded")
+
+func scan(pix []byte, w, h, stride int) (string, error) {
+	text, _, err := scanSteps(pix, w, h, stride)
+	return text, err
+}
+
+// scanSteps is scan, also returning the name of the step that read the
+// symbol.
+func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
+	r := qrcode.NewQRCodeReader()
+	located := false
+	try := func(pix []byte, w, h, stride int, prefix string) (string, string, bool) {
+		src := newPlaneSource(pix, w, h, stride)
+		for _, a := range ladder {
+			text, err := read(r, src, a)
+			if err == nil {
+				return text, prefix + a.name, true
+			}
+			if errors.Is(err, errUnreadable) {
+				located = true
+			}
+		}
+		return "", "", false
+	}
+	finish := func(text, step string) (string, string, error) {
+		if !strings.HasPrefix(text, codec.Prefix) {
+			if len(text) > 64 {
+				text = text[:64]
+			}
+			return "", step, &NotOffcodeError{Text: text}
+		}
+		return text, step, nil
+	}
+	if text, step, ok := try(pix, w, h, stride, ""); ok {
+		return finish(text, step)
+	}
+	// Smoothing removes noise and JPEG ringing that break the binarisers.
+	sm := smooth(pix, w, h, stride)
+	if text, step, ok := try(sm, w, h, w, "smoothed/"); ok {
+		return finish(text, step)
+	}
+	// A tiny symbol (a couple of pixels per module) is found more easily
+	// at twice the size; a large noisy one at half.
+	if w*h <= 1600*1200 {
+		up, uw, uh := upscale(pix, w, h, stride)
+		if text, step, ok := try(up, uw, uh, uw, "upscaled/"); ok {
+			return finish(text, step)
+		}
+	}
+	if w >= 200 && h >= 200 {
+		dn, dw, dh := downscale(sm, w, h, w)
+		if text, step, ok := try(dn, dw, dh, dw, "downscaled/"); ok {
+			return finish(text, step)
+		}
+	}
+	if located {
+		return "", "", fmt.Errorf("%w: %v", ErrNotFound, errUnreadable)
+	}
+	return "", "", fmt.Errorf("%w in %d×%d image", ErrNotFound, w, h)
+}
+
+// read makes one attempt. gozxing is not known to panic, but an image is
+// input, and input must never crash the caller: a panic is a failed attempt.
+func read(r gozxing.Reader, src gozxing.LuminanceSource, a attempt) (text string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			text, err = "", fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	if a.invert {
+		src = src.Invert()
+	}
+	var bin gozxing.Binarizer
+	if a.global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return "", err
+	}
+	hints := map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
+	}
+	if a.tryHarder {
+		hints[gozxing.DecodeHintType_TRY_HARDER] = true
+	}
+	res, err := r.Decode(bmp, hints)
+	if err != nil {
+		var nf gozxing.NotFoundException
+		if !errors.As(err, &nf) {
+			return "", fmt.Errorf("%w: %v", errUnreadable, err)
+		}
+		return "", err
+	}
+	return res.GetText(), nil
+}
+
+// smooth returns a 3×3 box-filtered copy of the plane, w wide.
+func smooth(pix []byte, w, h, stride int) []byte {
+	out := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		y0, y1 := max(y-1, 0), min(y+1, h-1)
+		for x := 0; x < w; x++ {
+			x0, x1 := max(x-1, 0), min(x+1, w-1)
+			sum, n := 0, 0
+			for yy := y0; yy <= y1; yy++ {
+				row := pix[yy*stride:]
+				for xx := x0; xx <= x1; xx++ {
+					sum += int(row[xx])
+					n++
+				}
+			}
+			out[y*w+x] = byte(sum / n)
+		}
+	}
+	return out
+}
+
+// upscale returns the plane at twice the size, bilinear.
+func upscale(pix []byte, w, h, stride int) ([]byte, int, int) {
+	uw, uh := 2*w, 2*h
+	out := make([]byte, uw*uh)
+	for y := 0; y < uh; y++ {
+		sy := (float64(y)+0.5)/2 - 0.5
+		y0 := int(sy)
+		if sy < 0 {
+			y0, sy = 0, 0
+		}
+		y1 := min(y0+1, h-1)
+		fy := sy - float64(y0)
+		for x := 0; x < uw; x++ {
+			sx := (float64(x)+0.5)/2 - 0.5
+			x0 := int(sx)
+			if sx < 0 {
+				x0, sx = 0, 0
+			}
+			x1 := min(x0+1, w-1)
+			fx := sx - float64(x0)
+			a := float64(pix[y0*stride+x0])*(1-fx) + float64(pix[y0*stride+x1])*fx
+			b := float64(pix[y1*stride+x0])*(1-fx) + float64(pix[y1*stride+x1])*fx
+			out[y*uw+x] = byte(a*(1-fy) + b*fy + 0.5)
+		}
+	}
+	return out, uw, uh
+}
+
+// downscale returns the plane at half the size, averaging 2×2 blocks.
+func downscale(pix []byte, w, h, stride int) ([]byte, int, int) {
+	dw, dh := w/2, h/2
+	out := make([]byte, dw*dh)
+	for y := 0; y < dh; y++ {
+		r0, r1 := pix[2*y*stride:], pix[(2*y+1)*stride:]
+		for x := 0; x < dw; x++ {
+			out[y*dw+x] = byte((int(r0[2*x]) + int(r0[2*x+1]) + int(r1[2*x]) + int(r1[2*x+1]) + 2) / 4)
+		}
+	}
+	return out, dw, dh
+}

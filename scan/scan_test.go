@@ -1,0 +1,224 @@
+package scan_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/degrade"
+	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/render"
+	"github.com/offcode/offcode/scan"
+)
+
+var (
+	variants   = flag.Int("degraded.variants", 4, "images per condition in the degraded set")
+	degradeOut = flag.String("degraded.out", "", "write the degraded set and expected.tsv to this directory")
+)
+
+func texts(n int) []string {
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, testcode.Issue(i, codec.Colour(i%3), codec.Kind(i%2)))
+	}
+	return out
+}
+
+func qrImage(t testing.TB, text string, scale int) *image.Gray {
+	t.Helper()
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatalf("NewQR: %v", err)
+	}
+	return q.Image(scale)
+}
+
+func TestImageClean(t *testing.T) {
+	text := texts(1)[0]
+	g := qrImage(t, text, 4)
+	rgba := image.NewRGBA(g.Rect)
+	draw.Draw(rgba, rgba.Rect, g, image.Point{}, draw.Src)
+	nrgba := image.NewNRGBA(g.Rect)
+	draw.Draw(nrgba, nrgba.Rect, g, image.Point{}, draw.Src)
+	pal := image.NewPaletted(g.Rect, color.Palette{color.Black, color.White})
+	draw.Draw(pal, pal.Rect, g, image.Point{}, draw.Src)
+	var jb bytes.Buffer
+	if err := jpeg.Encode(&jb, g, &jpeg.Options{Quality: 75}); err != nil {
+		t.Fatal(err)
+	}
+	ycc, err := jpeg.Decode(&jb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sub-image starts away from the origin of its pixels.
+	big := image.NewGray(image.Rect(0, 0, g.Rect.Dx()+50, g.Rect.Dy()+30))
+	for i := range big.Pix {
+		big.Pix[i] = 0xff
+	}
+	draw.Draw(big, g.Rect.Add(image.Pt(40, 20)), g, image.Point{}, draw.Src)
+	sub := big.SubImage(image.Rect(30, 10, big.Rect.Dx(), big.Rect.Dy()))
+	for name, img := range map[string]image.Image{
+		"gray": g, "rgba": rgba, "nrgba": nrgba, "paletted": pal, "jpeg": ycc, "subimage": sub,
+	} {
+		got, err := scan.Image(img)
+		if err != nil || got != text {
+			t.Errorf("Image(%s) = %.20q…, %v, want %.20q…", name, got, err, text)
+		}
+	}
+}
+
+func TestPlaneStride(t *testing.T) {
+	text := texts(2)[1]
+	g := qrImage(t, text, 3)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	stride := w + 37
+	pix := make([]byte, stride*h)
+	for y := 0; y < h; y++ {
+		copy(pix[y*stride:], g.Pix[y*g.Stride:y*g.Stride+w])
+		for x := w; x < stride; x++ {
+			pix[y*stride+x] = 0x55 // padding must be ignored
+		}
+	}
+	orig := slices.Clone(pix)
+	got, err := scan.Plane(pix, w, h, stride)
+	if err != nil || got != text {
+		t.Fatalf("Plane(stride %d) = %.20q…, %v, want %.20q…", stride, got, err, text)
+	}
+	if !bytes.Equal(pix, orig) {
+		t.Fatalf("Plane wrote to its input")
+	}
+}
+
+func TestPlaneInvalid(t *testing.T) {
+	for _, c := range []struct{ n, w, h, stride int }{
+		{0, 0, 0, 0}, {100, 10, 10, 9}, {99, 10, 10, 10}, {100, -1, 10, 10},
+	} {
+		_, err := scan.Plane(make([]byte, c.n), c.w, c.h, c.stride)
+		if !errors.Is(err, scan.ErrPlane) {
+			t.Errorf("Plane(%d bytes, %d×%d, stride %d) = %v, want ErrPlane", c.n, c.w, c.h, c.stride, err)
+		}
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	blank := image.NewGray(image.Rect(0, 0, 320, 240))
+	for i := range blank.Pix {
+		blank.Pix[i] = uint8(i * 7)
+	}
+	_, err := scan.Image(blank)
+	if !errors.Is(err, scan.ErrNotFound) || errors.Is(err, scan.ErrNotOffcode) {
+		t.Fatalf("Image(noise) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestNotOffcode(t *testing.T) {
+	_, err := scan.Image(qrImage(t, "HTTPS://EXAMPLE.COM/HEALTH", 4))
+	var ne *scan.NotOffcodeError
+	if !errors.As(err, &ne) || !errors.Is(err, scan.ErrNotOffcode) || errors.Is(err, scan.ErrNotFound) {
+		t.Fatalf("Image(non-offcode QR) = %v, want *NotOffcodeError", err)
+	}
+	if ne.Text != "HTTPS://EXAMPLE.COM/HEALTH" {
+		t.Fatalf("NotOffcodeError.Text = %q", ne.Text)
+	}
+}
+
+// TestDegradedSet reads the deterministic degraded set (internal/degrade)
+// and asserts the decode rate: at least 90% overall, and every condition
+// read at least once. Run with -degraded.variants=N for a bigger set, and
+// -degraded.out=DIR to write it out for other readers (zbarimg).
+func TestDegradedSet(t *testing.T) {
+	set, err := degrade.Set(texts(16), *variants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest bytes.Buffer
+	perCond := map[string][2]int{}
+	ok := 0
+	var frameTimes []time.Duration
+	for _, s := range set {
+		start := time.Now()
+		got, err := scan.Image(s.Image)
+		d := time.Since(start)
+		if s.Image.Bounds().Dx() == 1280 {
+			frameTimes = append(frameTimes, d)
+		}
+		c := perCond[s.Condition]
+		c[1]++
+		if err == nil && got == s.Text {
+			ok++
+			c[0]++
+		} else {
+			t.Logf("Image(%s) = %v (not counted as read)", s.Name, err)
+		}
+		perCond[s.Condition] = c
+		if *degradeOut != "" {
+			path, err := s.Write(*degradeOut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&manifest, "%s\t%s\t%s\n", filepath.Base(path), s.Condition, s.Text)
+		}
+	}
+	for _, c := range degrade.Conditions {
+		r := perCond[c.Name]
+		t.Logf("%-16s %d/%d", c.Name, r[0], r[1])
+		if r[0] == 0 {
+			t.Errorf("condition %s: no image read", c.Name)
+		}
+	}
+	rate := float64(ok) / float64(len(set))
+	slices.Sort(frameTimes)
+	if len(frameTimes) > 0 {
+		t.Logf("median scan of a 1280×720 frame: %v", frameTimes[len(frameTimes)/2])
+	}
+	t.Logf("decode rate %d/%d = %.1f%%", ok, len(set), 100*rate)
+	if rate < 0.90 {
+		t.Errorf("decode rate %.1f%%, want at least 90%%", 100*rate)
+	}
+	if *degradeOut != "" {
+		if err := os.WriteFile(filepath.Join(*degradeOut, "expected.tsv"), manifest.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func benchFrame(b *testing.B, p degrade.Params) {
+	q, err := render.NewQR(texts(1)[0], render.LevelQ)
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, _, err := degrade.Make(q, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := img.(*image.Gray)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := scan.Plane(g.Pix, g.Rect.Dx(), g.Rect.Dy(), g.Stride); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanClean1280x720 reads a sharp, upright symbol at 5 px per
+// module from a 1280×720 Y plane.
+func BenchmarkScanClean1280x720(b *testing.B) {
+	benchFrame(b, degrade.Params{Width: 1280, Height: 720, PPM: 5, Seed: 1})
+}
+
+// BenchmarkScanDegraded1280x720 reads a rotated, tilted, blurred, noisy,
+// unevenly lit symbol from a 1280×720 Y plane.
+func BenchmarkScanDegraded1280x720(b *testing.B) {
+	benchFrame(b, degrade.Params{Width: 1280, Height: 720, PPM: 5, Angle: 37, Tilt: 0.05, Blur: 1, Noise: 8, Uneven: 0.4, Seed: 2})
+}
