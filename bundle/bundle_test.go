@@ -1,0 +1,202 @@
+package bundle_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/verify"
+)
+
+var t0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+func newBundle(t *testing.T, seq uint64) *bundle.Bundle {
+	t.Helper()
+	b := &bundle.Bundle{Sequence: seq, IssuedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
+	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func randomEntries(r *mrand.Rand, n int) []bundle.Entry {
+	out := make([]bundle.Entry, n)
+	for i := range out {
+		for j := range out[i] {
+			out[i][j] = byte(r.IntN(4)) // small alphabet: collisions and shared prefixes
+		}
+	}
+	return out
+}
+
+func TestHashList(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(1, 1))
+	es := randomEntries(r, 300)
+	l := bundle.NewHashList(es)
+	for _, e := range es {
+		if !l.Contains(e) {
+			t.Fatalf("Contains(%x) = false after NewHashList", e)
+		}
+	}
+	for i := 1; i < l.Len(); i++ {
+		a, b := l.At(i-1), l.At(i)
+		if bytes.Compare(a[:], b[:]) >= 0 {
+			t.Fatalf("entries %d and %d out of order", i-1, i)
+		}
+	}
+	var m bundle.HashList
+	for _, e := range es {
+		m = m.With(e)
+	}
+	if !bytes.Equal(m.Bytes(), l.Bytes()) {
+		t.Fatalf("With one by one differs from NewHashList")
+	}
+	for _, e := range es[:100] {
+		m = m.Without(e)
+		if m.Contains(e) {
+			t.Fatalf("Contains(%x) after Without", e)
+		}
+	}
+}
+
+func TestIdentityList(t *testing.T) {
+	var l bundle.IdentityList
+	e := bundle.Entry{9}
+	var err error
+	if l, err = l.With(e, t0); err != nil {
+		t.Fatal(err)
+	}
+	if l, err = l.With(bundle.Entry{1}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if l, err = l.With(e, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if before, ok := l.Lookup(e); !ok || before != t0.Add(time.Hour).Unix() || l.Len() != 2 {
+		t.Fatalf("Lookup after replacing = %d, %v (len %d), want %d, true (len 2)", before, ok, l.Len(), t0.Add(time.Hour).Unix())
+	}
+	if _, err := l.With(e, time.Unix(1<<32, 0)); err == nil {
+		t.Fatalf("With(2106-02-07T06:28:16Z) succeeded, want an error")
+	}
+	if l = l.Without(e); l.Len() != 1 {
+		t.Fatalf("Len after Without = %d, want 1", l.Len())
+	}
+}
+
+// TestDeltaRandom builds pairs of full bundles, derives a delta, applies it
+// and checks the result is the second bundle, byte for byte.
+func TestDeltaRandom(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(2, 2))
+	root := gen.RootKey()
+	for i := range 50 {
+		from, to := newBundle(t, 5), newBundle(t, 6+uint64(i))
+		from.Serials = bundle.NewHashList(randomEntries(r, r.IntN(50)))
+		to.Serials = bundle.NewHashList(randomEntries(r, r.IntN(50)))
+		for _, e := range randomEntries(r, r.IntN(40)) {
+			var err error
+			if from.Identities, err = from.Identities.With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, e := range randomEntries(r, r.IntN(40)) {
+			var err error
+			if to.Identities, err = to.Identities.With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := bundle.NewDelta(from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signedDelta, err := bundle.Sign(d, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := bundle.State{Roots: []ed25519.PublicKey{root.Public()}, Bundle: from}
+		if err := s.Accept(signedDelta); err != nil {
+			t.Fatalf("case %d: Accept(delta) = %v", i, err)
+		}
+		got, _ := bundle.MarshalPayload(s.Bundle)
+		want, _ := bundle.MarshalPayload(to)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("case %d: delta applied gives a different bundle", i)
+		}
+	}
+}
+
+// TestNotACode checks the domain separation of SPEC.md §13.2: a bundle is
+// not a code, and a code is not a bundle.
+func TestNotACode(t *testing.T) {
+	signed, err := bundle.Sign(newBundle(t, 1), gen.RootKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := codec.ParseMessage(signed); verify.VerdictOf(err) != verify.BadHeader {
+		t.Fatalf("codec.ParseMessage(bundle) = %v, want %s", err, verify.BadHeader)
+	}
+	if _, err := bundle.ParseEnvelope(signed); err != nil {
+		t.Fatalf("ParseEnvelope(bundle) = %v", err)
+	}
+}
+
+func TestRootKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	k, err := bundle.GenerateRootKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "root.key")
+	if err := bundle.WriteRootKeyFile(p, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := bundle.WriteRootKeyFile(p, k); !errors.Is(err, os.ErrExist) {
+		t.Fatalf("WriteRootKeyFile over an existing file = %v, want ErrExist", err)
+	}
+	k2, err := bundle.LoadRootKeyFile(p)
+	if err != nil || !k2.Public().Equal(k.Public()) {
+		t.Fatalf("LoadRootKeyFile = %v, %v; want the key written", k2, err)
+	}
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bundle.LoadRootKeyFile(p); err == nil {
+		t.Fatalf("LoadRootKeyFile of a 0644 file succeeded")
+	}
+	pub, err := bundle.ParseRootPublicPEM(bundle.MarshalRootPublicPEM(k.Public()))
+	if err != nil || !pub.Equal(k.Public()) {
+		t.Fatalf("ParseRootPublicPEM(MarshalRootPublicPEM) = %v, %v", pub, err)
+	}
+	if _, err := bundle.ParseRootPublicPEM(k.MarshalPEM()); err == nil {
+		t.Fatalf("ParseRootPublicPEM of a private key succeeded")
+	}
+}
+
+// TestEveryByte flips each byte of a small signed bundle in turn: none of
+// the results may be accepted.
+func TestEveryByte(t *testing.T) {
+	root := gen.RootKey()
+	b := newBundle(t, 1)
+	b.Serials = bundle.NewHashList([]bundle.Entry{{1}, {2}})
+	signed, err := bundle.Sign(b, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range signed {
+		for _, x := range []byte{0x01, 0x80} {
+			m := bytes.Clone(signed)
+			m[i] ^= x
+			if _, err := bundle.Open(m, root.Public()); err == nil {
+				t.Fatalf("Open accepted the bundle with byte %d xor %#x", i, x)
+			}
+		}
+	}
+}
