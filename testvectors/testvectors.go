@@ -1,0 +1,287 @@
+// Package testvectors holds the offcode conformance test vectors
+// (SPEC.md §10) and loads them for tests.
+//
+// Each vector is one JSON file, <name>.json, carrying every stage of a code
+// (payload CBOR in hex and diagnostic notation, the COSE_Sign1 bytes, the
+// text form), the context to verify it in (a trust store as a JWK Set, a
+// validation clock, a skew tolerance, a presented ID number) and the
+// expected result of each verification step with a final verdict. The
+// format is documented in README.md.
+//
+// The files are written by internal/vectorgen from fixed seeds and are never
+// edited by hand; a test regenerates them and compares byte for byte. They
+// are embedded in this package so that every package that parses or
+// verifies codes can walk all of them with All.
+package testvectors
+
+//go:generate go run ../internal/vectorgen -out .
+
+import (
+	"bytes"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MinCount is the least number of vectors the package holds. Tests that walk
+// the vectors fail if All returns fewer, so a lost file cannot go unnoticed.
+const MinCount = 40
+
+//go:embed *.json
+var files embed.FS
+
+// Vector is one test vector.
+type Vector struct {
+	// Name is the vector's snake_case name, also its file name without
+	// ".json".
+	Name        string
+	Description string
+
+	// The stages of the code. PayloadHex and PayloadDiag are the CBOR
+	// claims payload in hex and in diagnostic notation (RFC 8949 §8, with
+	// encoding indicators for non-shortest arguments); COSEHex is the
+	// tagged COSE_Sign1 message; Text is the code's text form, the input
+	// of verification. A stage the case does not have is "", and
+	// PayloadDiag is also "" for a payload that is not well-formed CBOR.
+	PayloadHex, PayloadDiag, COSEHex, Text string
+
+	// Trust is the trust store, a JWK Set.
+	Trust json.RawMessage
+	// Now is the validation clock; NowUnix is Now in whole seconds.
+	Now     time.Time
+	NowUnix int64
+	// SkewSeconds is the tolerance for an iat in the future.
+	SkewSeconds int64
+	// PresentedID is the ID number presented with the code, or "" if none.
+	PresentedID string
+
+	Expected Expected
+}
+
+// Expected is the expected result of each verification step, evaluated
+// independently of the others wherever its input exists. A nil result
+// means the step cannot run (the code did not decode) or does not apply
+// (identity, when no ID is presented).
+type Expected struct {
+	// Decode is whether the text decodes (SPEC.md §8 steps 1-6).
+	// It is never nil.
+	Decode *bool
+	// Signature is whether a trusted key valid at the code's iat
+	// authenticates it (steps 7-9).
+	Signature *bool
+	// Window is whether the clock is inside the code's validity window and
+	// the window is at most 7 days (step 10).
+	Window *bool
+	// Identity is whether the presented ID matches the code's identity
+	// hash (step 11).
+	Identity *bool
+	// Verdict is the final verdict, from the closed set of SPEC.md §8.2.
+	Verdict string
+}
+
+// Payload returns the payload stage's bytes, or nil if there is none.
+func (v *Vector) Payload() []byte { return mustHex(v.PayloadHex) }
+
+// COSE returns the COSE_Sign1 stage's bytes, or nil if there is none.
+func (v *Vector) COSE() []byte { return mustHex(v.COSEHex) }
+
+// Skew returns SkewSeconds as a duration.
+func (v *Vector) Skew() time.Duration { return time.Duration(v.SkewSeconds) * time.Second }
+
+// mustHex decodes hex that All has already checked.
+func mustHex(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic("testvectors: hex not checked by All: " + err.Error())
+	}
+	return b
+}
+
+// All parses every vector, sorted by name. It fails on a file that is not
+// exactly in the documented format: an unknown or missing field, a name that
+// differs from the file name, malformed hex, an inconsistent clock.
+func All() ([]Vector, error) {
+	names, err := files.ReadDir(".")
+	if err != nil {
+		return nil, fmt.Errorf("testvectors: %w", err)
+	}
+	var vs []Vector
+	for _, e := range names {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := files.ReadFile(e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("testvectors: %w", err)
+		}
+		v, err := Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("testvectors: %s: %w", e.Name(), err)
+		}
+		if want := strings.TrimSuffix(path.Base(e.Name()), ".json"); v.Name != want {
+			return nil, fmt.Errorf("testvectors: %s: name is %q, want %q", e.Name(), v.Name, want)
+		}
+		vs = append(vs, v)
+	}
+	sort.Slice(vs, func(i, j int) bool { return vs[i].Name < vs[j].Name })
+	return vs, nil
+}
+
+// The JSON form of a vector (README.md).
+type wireVector struct {
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Stages      wireStages   `json:"stages"`
+	Context     wireContext  `json:"context"`
+	Expected    wireExpected `json:"expected"`
+}
+
+type wireStages struct {
+	PayloadHex  string `json:"payload_hex"`
+	PayloadDiag string `json:"payload_diag"`
+	COSEHex     string `json:"cose_hex"`
+	Text        string `json:"text"`
+}
+
+type wireContext struct {
+	Trust       json.RawMessage `json:"trust"`
+	Now         string          `json:"now"`
+	NowUnix     int64           `json:"now_unix"`
+	SkewSeconds int64           `json:"skew_seconds"`
+	PresentedID *string         `json:"presented_id"`
+}
+
+type wireExpected struct {
+	Decode    *bool  `json:"decode"`
+	Signature *bool  `json:"signature"`
+	Window    *bool  `json:"window"`
+	Identity  *bool  `json:"identity"`
+	Verdict   string `json:"verdict"`
+}
+
+// Members every object must have; presented_id is optional.
+var required = []struct {
+	object  string // "" for the top level
+	members []string
+}{
+	{"", []string{"name", "description", "stages", "context", "expected"}},
+	{"stages", []string{"payload_hex", "payload_diag", "cose_hex", "text"}},
+	{"context", []string{"trust", "now", "now_unix", "skew_seconds"}},
+	{"expected", []string{"decode", "signature", "window", "identity", "verdict"}},
+}
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+	verdictRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+)
+
+// Parse parses one vector file strictly.
+func Parse(b []byte) (Vector, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var w wireVector
+	if err := dec.Decode(&w); err != nil {
+		return Vector{}, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Vector{}, errors.New("data after the JSON object")
+	}
+	if err := checkRequired(b); err != nil {
+		return Vector{}, err
+	}
+	v := Vector{
+		Name:        w.Name,
+		Description: w.Description,
+		PayloadHex:  w.Stages.PayloadHex,
+		PayloadDiag: w.Stages.PayloadDiag,
+		COSEHex:     w.Stages.COSEHex,
+		Text:        w.Stages.Text,
+		Trust:       w.Context.Trust,
+		NowUnix:     w.Context.NowUnix,
+		SkewSeconds: w.Context.SkewSeconds,
+		Expected:    Expected(w.Expected),
+	}
+	if w.Context.PresentedID != nil {
+		if *w.Context.PresentedID == "" {
+			return Vector{}, errors.New("presented_id is empty; omit it instead")
+		}
+		v.PresentedID = *w.Context.PresentedID
+	}
+	var err error
+	if v.Now, err = time.Parse(time.RFC3339Nano, w.Context.Now); err != nil {
+		return Vector{}, fmt.Errorf("now: %w", err)
+	}
+	e := &v.Expected
+	switch {
+	case !nameRE.MatchString(v.Name):
+		return Vector{}, fmt.Errorf("name %q is not snake_case", v.Name)
+	case v.Description == "":
+		return Vector{}, errors.New("description is empty")
+	case v.Text == "":
+		return Vector{}, errors.New("text is empty")
+	case v.Now.Unix() != v.NowUnix:
+		return Vector{}, fmt.Errorf("now_unix %d is not now %s", v.NowUnix, w.Context.Now)
+	case v.SkewSeconds < 0:
+		return Vector{}, fmt.Errorf("skew_seconds %d is negative", v.SkewSeconds)
+	case len(v.Trust) == 0 || v.Trust[0] != '{':
+		return Vector{}, errors.New("trust is not a JSON object")
+	case e.Decode == nil:
+		return Vector{}, errors.New("expected decode is null")
+	case !*e.Decode && (e.Signature != nil || e.Window != nil || e.Identity != nil):
+		return Vector{}, errors.New("expected signature, window and identity must be null when decode is false")
+	case *e.Decode && (e.Signature == nil || e.Window == nil):
+		return Vector{}, errors.New("expected signature and window must be set when decode is true")
+	case *e.Decode && (e.Identity == nil) != (v.PresentedID == ""):
+		return Vector{}, errors.New("expected identity must be set exactly when an ID is presented")
+	case !verdictRE.MatchString(e.Verdict):
+		return Vector{}, fmt.Errorf("verdict %q is not snake_case", e.Verdict)
+	case (e.Verdict == "valid") != (*e.Decode && *e.Signature && *e.Window && (e.Identity == nil || *e.Identity)):
+		return Vector{}, fmt.Errorf("verdict %q contradicts the stage results", e.Verdict)
+	case v.PayloadHex == "" && v.PayloadDiag != "":
+		return Vector{}, errors.New("payload_diag without payload_hex")
+	}
+	for _, h := range []struct{ name, s string }{{"payload_hex", v.PayloadHex}, {"cose_hex", v.COSEHex}} {
+		if _, err := hex.DecodeString(h.s); err != nil || strings.ToLower(h.s) != h.s {
+			return Vector{}, fmt.Errorf("%s is not lower-case hex", h.name)
+		}
+	}
+	return v, nil
+}
+
+// checkRequired reports a member missing from an object of the vector, since
+// a null and a missing member decode alike.
+func checkRequired(b []byte) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	for _, r := range required {
+		m := top
+		if r.object != "" {
+			m = nil
+			if err := json.Unmarshal(top[r.object], &m); err != nil {
+				return fmt.Errorf("%s: %w", r.object, err)
+			}
+		}
+		for _, k := range r.members {
+			if _, ok := m[k]; !ok {
+				if r.object != "" {
+					k = r.object + "." + k
+				}
+				return fmt.Errorf("member %s is missing", k)
+			}
+		}
+	}
+	return nil
+}
