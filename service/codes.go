@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -309,6 +310,9 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		if len(lines) == MaxBatchSize {
 			return errorf(http.StatusRequestEntityTooLarge, CodeBatchTooLarge, "a batch holds at most %d requests", MaxBatchSize)
 		}
+		if raw[0] != '{' {
+			return errorf(http.StatusBadRequest, CodeInvalidJSON, "line %d: want a JSON object", n)
+		}
 		var req IssueRequest
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
@@ -320,7 +324,7 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		}
 		if err != nil {
 			e := jsonError(err, MaxBodySize)
-			e.Message = "line " + itoa(n) + ": " + e.Message
+			e.Message = fmt.Sprintf("line %d: %s", n, e.Message)
 			return e
 		}
 		spec, e := s.parseIssue(&req, now)
@@ -371,11 +375,6 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		}
 	}
 	return nil
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // internal logs err and returns a 500 that does not reveal it.

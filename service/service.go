@@ -195,6 +195,18 @@ func (s *Service) routes() {
 	}))
 	m.Handle("GET /readyz", s.open("readyz", s.handleReady))
 	m.Handle("GET /metrics", s.instrument("metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	// Known paths with another method: 405 in the API's error format.
+	for path, allow := range map[string]string{
+		"/v1/codes": "POST", "/v1/codes/batch": "POST", "/v1/bindings": "POST",
+		"/v1/guardians/{id}/bindings": "GET", "/v1/bindings/{binding_id}": "DELETE",
+		"/v1/bindings/{binding_id}/codes": "POST", "/v1/audit": "GET",
+		"/healthz": "GET", "/readyz": "GET", "/metrics": "GET",
+	} {
+		m.Handle(path, s.open("other", func(w http.ResponseWriter, r *http.Request) *apiError {
+			w.Header().Set("Allow", allow)
+			return errorf(http.StatusMethodNotAllowed, CodeMethod, "%s is not allowed here; use %s", r.Method, allow)
+		}))
+	}
 	m.Handle("/", s.open("other", func(w http.ResponseWriter, r *http.Request) *apiError {
 		return errorf(http.StatusNotFound, CodeNotFound, "no such endpoint: %s %s", r.Method, sanitizePath(r.URL.Path))
 	}))
