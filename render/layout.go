@@ -63,7 +63,6 @@ const (
 	labelInstruction = "核验：用离线核验设备扫描二维码，以设备显示的颜色和有效期为准；需核对身份时请出示身份证。"
 	labelKinBar      = "亲属码：由家属代为申领，供老人、儿童打印或存相册使用"
 	labelKeySerial   = "密钥 %s  序列号 %s"
-	labelCut         = "沿虚线剪开"
 	labelIssuedShort = "签发"
 )
 

@@ -138,16 +138,20 @@ func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
 		return finish(text, step)
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
-	// at twice the size; a large noisy one at half.
-	if w*h <= 1600*1200 {
-		up, uw, uh := upscale(pix, w, h, stride)
-		if text, step, ok := try(up, uw, uh, uw, "upscaled/"); ok {
-			return finish(text, step)
+	// at twice the size; a large noisy one at half. Other scales move the
+	// sampling grid, which rescues symbols whose alignment pattern the
+	// detector misplaces.
+	for _, f := range []float64{2, 0.5, 0.7, 1.4} {
+		rw, rh := int(float64(w)*f), int(float64(h)*f)
+		if rw < 21 || rh < 21 || rw*rh > 4000*3000 {
+			continue
 		}
-	}
-	if w >= 200 && h >= 200 {
-		dn, dw, dh := downscale(sm, w, h, w)
-		if text, step, ok := try(dn, dw, dh, dw, "downscaled/"); ok {
+		src, sstride := pix, stride
+		if f < 1 {
+			src, sstride = sm, w
+		}
+		r := resize(src, w, h, sstride, rw, rh)
+		if text, step, ok := try(r, rw, rh, rw, fmt.Sprintf("scaled×%g/", f)); ok {
 			return finish(text, step)
 		}
 	}
@@ -216,43 +220,25 @@ func smooth(pix []byte, w, h, stride int) []byte {
 	return out
 }
 
-// upscale returns the plane at twice the size, bilinear.
-func upscale(pix []byte, w, h, stride int) ([]byte, int, int) {
-	uw, uh := 2*w, 2*h
-	out := make([]byte, uw*uh)
-	for y := 0; y < uh; y++ {
-		sy := (float64(y)+0.5)/2 - 0.5
-		y0 := int(sy)
-		if sy < 0 {
-			y0, sy = 0, 0
-		}
+// resize returns the plane resampled to rw × rh, bilinear.
+func resize(pix []byte, w, h, stride, rw, rh int) []byte {
+	out := make([]byte, rw*rh)
+	fx, fy := float64(w)/float64(rw), float64(h)/float64(rh)
+	for y := 0; y < rh; y++ {
+		sy := max((float64(y)+0.5)*fy-0.5, 0)
+		y0 := min(int(sy), h-1)
 		y1 := min(y0+1, h-1)
-		fy := sy - float64(y0)
-		for x := 0; x < uw; x++ {
-			sx := (float64(x)+0.5)/2 - 0.5
-			x0 := int(sx)
-			if sx < 0 {
-				x0, sx = 0, 0
-			}
+		ty := sy - float64(y0)
+		r0, r1 := pix[y0*stride:], pix[y1*stride:]
+		for x := 0; x < rw; x++ {
+			sx := max((float64(x)+0.5)*fx-0.5, 0)
+			x0 := min(int(sx), w-1)
 			x1 := min(x0+1, w-1)
-			fx := sx - float64(x0)
-			a := float64(pix[y0*stride+x0])*(1-fx) + float64(pix[y0*stride+x1])*fx
-			b := float64(pix[y1*stride+x0])*(1-fx) + float64(pix[y1*stride+x1])*fx
-			out[y*uw+x] = byte(a*(1-fy) + b*fy + 0.5)
+			tx := sx - float64(x0)
+			a := float64(r0[x0])*(1-tx) + float64(r0[x1])*tx
+			b := float64(r1[x0])*(1-tx) + float64(r1[x1])*tx
+			out[y*rw+x] = byte(a*(1-ty) + b*ty + 0.5)
 		}
 	}
-	return out, uw, uh
-}
-
-// downscale returns the plane at half the size, averaging 2×2 blocks.
-func downscale(pix []byte, w, h, stride int) ([]byte, int, int) {
-	dw, dh := w/2, h/2
-	out := make([]byte, dw*dh)
-	for y := 0; y < dh; y++ {
-		r0, r1 := pix[2*y*stride:], pix[(2*y+1)*stride:]
-		for x := 0; x < dw; x++ {
-			out[y*dw+x] = byte((int(r0[2*x]) + int(r0[2*x+1]) + int(r1[2*x]) + int(r1[2*x+1]) + 2) / 4)
-		}
-	}
-	return out, dw, dh
+	return out
 }

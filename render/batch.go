@@ -1,0 +1,356 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+)
+
+// Batch layout, millimetres: an A4 page holds BatchColumns × BatchRows
+// cards of cardW × cardH, edge to edge, separated by dashed cut lines.
+const (
+	BatchColumns = 2
+	BatchRows    = 4
+	cardW        = pageW / BatchColumns
+	cardH        = pageH / BatchRows
+	cardQR       = 52.0 // symbol with quiet zone: 46 mm of modules at version 11
+)
+
+// BatchOptions are the choices for a batch document.
+type BatchOptions struct {
+	// Level is the QR error correction level.
+	Level Level
+}
+
+// Batch writes many codes into one multi-page A4 PDF for cutting up, eight
+// cards to a page (two columns, four rows; see README.md). It streams: each
+// page goes to the writer as soon as it is full, so memory does not grow
+// with the number of codes. The font is embedded once, whole.
+//
+// A Batch is not safe for concurrent use.
+type Batch struct {
+	w       *bufio.Writer
+	n       int64   // bytes written
+	offsets []int64 // by object number; 0 unused
+	kids    []int   // page object numbers
+	page    bytes.Buffer
+	onPage  int
+	count   int
+	fi      *fontInfo
+	level   Level
+	err     error
+	closed  bool
+	zbuf    bytes.Buffer
+	zw      *zlib.Writer
+}
+
+// Fixed object numbers.
+const (
+	objCatalog = 1 + iota
+	objPages
+	objFont
+	objCIDFont
+	objDescriptor
+	objFontFile
+	objToUnicode
+	objInfo
+	objFirstPage
+)
+
+// NewBatch starts a batch document on w, writing its header and the font.
+func NewBatch(w io.Writer, o *BatchOptions) (*Batch, error) {
+	if o == nil {
+		o = new(BatchOptions)
+	}
+	fi, err := loadFont()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := o.Level.zxing(); err != nil {
+		return nil, err
+	}
+	b := &Batch{w: bufio.NewWriterSize(w, 64<<10), fi: fi, level: o.Level, offsets: make([]int64, objFirstPage)}
+	b.zw, _ = zlib.NewWriterLevel(&b.zbuf, zlib.BestSpeed)
+	b.printf("%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n")
+	b.writeFont()
+	b.object(objInfo, "<< /Producer (offcode) /Title <%s> >>", utf16hex(labelTitle))
+	return b, b.err
+}
+
+func (b *Batch) printf(format string, args ...any) {
+	if b.err != nil {
+		return
+	}
+	n, err := fmt.Fprintf(b.w, format, args...)
+	b.n += int64(n)
+	b.err = err
+}
+
+func (b *Batch) write(p []byte) {
+	if b.err != nil {
+		return
+	}
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	b.err = err
+}
+
+func (b *Batch) object(id int, format string, args ...any) {
+	for len(b.offsets) <= id {
+		b.offsets = append(b.offsets, 0)
+	}
+	b.offsets[id] = b.n
+	b.printf("%d 0 obj\n", id)
+	b.printf(format, args...)
+	b.printf("\nendobj\n")
+}
+
+// stream writes a Flate-compressed stream object.
+func (b *Batch) stream(id int, dict string, data []byte) {
+	b.zbuf.Reset()
+	b.zw.Reset(&b.zbuf)
+	b.zw.Write(data)
+	b.zw.Close()
+	for len(b.offsets) <= id {
+		b.offsets = append(b.offsets, 0)
+	}
+	b.offsets[id] = b.n
+	b.printf("%d 0 obj\n<< /Length %d /Filter /FlateDecode %s>>\nstream\n", id, b.zbuf.Len(), dict)
+	b.write(b.zbuf.Bytes())
+	b.printf("\nendstream\nendobj\n")
+}
+
+func utf16hex(s string) string {
+	var sb bytes.Buffer
+	sb.WriteString("FEFF")
+	for _, r := range s {
+		fmt.Fprintf(&sb, "%04X", r) // BMP only: the font has nothing else
+	}
+	return sb.String()
+}
+
+// writeFont embeds the whole font as a CIDFontType2 shown through
+// Identity-H: text is written as glyph indices.
+func (b *Batch) writeFont() {
+	fi := b.fi
+	b.object(objFont, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
+		fontName, objCIDFont, objToUnicode)
+	var w bytes.Buffer
+	w.WriteString("[0 [")
+	for i, v := range fi.widths {
+		if i > 0 {
+			w.WriteByte(' ')
+		}
+		w.WriteString(strconv.Itoa(int(v)))
+	}
+	w.WriteString("]]")
+	b.object(objCIDFont, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity >>",
+		fontName, objDescriptor, w.Bytes())
+	b.object(objDescriptor, "<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
+		fontName, fi.bbox[0], fi.bbox[1], fi.bbox[2], fi.bbox[3], fi.ascent, fi.descent, fi.capHeight, objFontFile)
+	b.stream(objFontFile, fmt.Sprintf("/Length1 %d ", len(fontTTF)), fontTTF)
+	b.stream(objToUnicode, "", toUnicode(fi))
+}
+
+// toUnicode returns a CMap from glyph index to character, for text
+// extraction; where several characters share a glyph the lowest wins.
+func toUnicode(fi *fontInfo) []byte {
+	byGlyph := map[uint16]rune{}
+	for r, g := range fi.glyphs {
+		if old, ok := byGlyph[g.id]; !ok || r < old {
+			byGlyph[g.id] = r
+		}
+	}
+	ids := make([]int, 0, len(byGlyph))
+	for id := range byGlyph {
+		ids = append(ids, int(id))
+	}
+	sort.Ints(ids)
+	var c bytes.Buffer
+	c.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	for len(ids) > 0 {
+		n := min(len(ids), 100)
+		fmt.Fprintf(&c, "%d beginbfchar\n", n)
+		for _, id := range ids[:n] {
+			fmt.Fprintf(&c, "<%04X> <%04X>\n", id, byGlyph[uint16(id)])
+		}
+		c.WriteString("endbfchar\n")
+		ids = ids[n:]
+	}
+	c.WriteString("endcmap\nCMapName currentdict /CIDInit /ProcSet findresource pop\nend\nend\n")
+	return c.Bytes()
+}
+
+// Check reports whether Add would accept text and holder, without adding.
+func (b *Batch) Check(text, holder string) error {
+	_, err := b.card(text, holder)
+	return err
+}
+
+// CheckCard reports whether a batch card can be made for text and holder:
+// text decodes, and holder fits on the card in the embedded font.
+func CheckCard(text, holder string) error {
+	fi, err := loadFont()
+	if err != nil {
+		return err
+	}
+	_, err = (&Batch{fi: fi}).card(text, holder)
+	return err
+}
+
+// CheckHolder reports whether holder can be printed on a sheet and on a
+// batch card: every character in the font, and not too wide.
+func CheckHolder(holder string) error {
+	fi, err := loadFont()
+	if err != nil {
+		return err
+	}
+	if err := fi.checkText(holder); err != nil {
+		return err
+	}
+	if fi.width(labelHolder+holder, cardHolderSize) > cardHolderMax {
+		return fmt.Errorf("%w: %q is wider than a card", ErrHolderTooLong, holder)
+	}
+	return nil
+}
+
+func (b *Batch) card(text, holder string) (*card, error) {
+	cd, err := newCard(b.fi, text, holder, b.level)
+	if err != nil {
+		return nil, err
+	}
+	if b.fi.width(labelHolder+holder, cardHolderSize) > cardHolderMax {
+		return nil, fmt.Errorf("%w: %q is wider than a card", ErrHolderTooLong, holder)
+	}
+	return cd, nil
+}
+
+// Add puts the code text on the next card, with an optional holder line
+// (see SheetOptions.Holder). An invalid text or holder is refused with an
+// error and nothing is written, so the caller may go on; a write error
+// is returned by this and every later call.
+func (b *Batch) Add(text, holder string) error {
+	if b.closed {
+		return ErrClosed
+	}
+	if b.err != nil {
+		return b.err
+	}
+	cd, err := b.card(text, holder)
+	if err != nil {
+		return err
+	}
+	col, row := b.onPage%BatchColumns, b.onPage/BatchColumns
+	drawCard(streamCanvas{buf: &b.page, font: b.fi}, b.fi, cd, float64(col)*cardW, float64(row)*cardH)
+	b.onPage++
+	b.count++
+	if b.onPage == BatchColumns*BatchRows {
+		b.flushPage()
+	}
+	return b.err
+}
+
+// Count returns the number of codes added.
+func (b *Batch) Count() int { return b.count }
+
+// flushPage draws the cut lines and writes the page.
+func (b *Batch) flushPage() {
+	c := streamCanvas{buf: &b.page, font: b.fi}
+	c.setStroke(grey, 0.2, 2)
+	for i := 1; i < BatchColumns; i++ {
+		c.line(float64(i)*cardW, 0, float64(i)*cardW, pageH)
+	}
+	for i := 1; i < BatchRows; i++ {
+		c.line(0, float64(i)*cardH, pageW, float64(i)*cardH)
+	}
+	content := len(b.offsets)
+	b.stream(content, "", b.page.Bytes())
+	id := content + 1
+	b.object(id, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.3f %.3f] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>",
+		objPages, pageW*ptPerMM, pageH*ptPerMM, objFont, content)
+	b.kids = append(b.kids, id)
+	b.page.Reset()
+	b.onPage = 0
+}
+
+// Close writes the last page, the page tree and the trailer, and flushes.
+// It does not close the underlying writer. A batch with no codes is an
+// error.
+func (b *Batch) Close() error {
+	if b.closed {
+		return ErrClosed
+	}
+	b.closed = true
+	if b.count == 0 {
+		return errors.New("render: batch has no codes")
+	}
+	if b.onPage > 0 {
+		b.flushPage()
+	}
+	var kids bytes.Buffer
+	for i, k := range b.kids {
+		if i > 0 {
+			kids.WriteByte(' ')
+		}
+		fmt.Fprintf(&kids, "%d 0 R", k)
+	}
+	b.object(objPages, "<< /Type /Pages /Kids [%s] /Count %d >>", kids.Bytes(), len(b.kids))
+	b.object(objCatalog, "<< /Type /Catalog /Pages %d 0 R >>", objPages)
+	xref := b.n
+	b.printf("xref\n0 %d\n0000000000 65535 f \n", len(b.offsets))
+	for _, off := range b.offsets[1:] {
+		b.printf("%010d 00000 n \n", off)
+	}
+	b.printf("trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(b.offsets), objCatalog, objInfo, xref)
+	if b.err == nil {
+		b.err = b.w.Flush()
+	}
+	if b.err != nil {
+		return fmt.Errorf("render: writing batch PDF: %w", b.err)
+	}
+	return nil
+}
+
+// Card geometry.
+const (
+	cardHolderSize = 8.0
+	cardHolderMax  = cardW - 14 - 4
+)
+
+// drawCard lays out one code on the card whose top left corner is x, y.
+func drawCard(c canvas, fi *fontInfo, cd *card, x, y float64) {
+	band(c, cd.colour, x+4, y+5, 7, cardH-10)
+	qx, qy := x+14, y+4.5
+	drawQR(c, cd.qr, qx, qy, cardQR)
+
+	cx := x + 68
+	c.setFill(black)
+	c.text(cx, y+11, 13, labelTitle)
+	badge(c, fi, cd.kind, cx, y+14, 22, 7.5, 11)
+	shape(c, cd.colour, cx, y+25, 8)
+	c.setFill(black)
+	c.text(cx+10, y+32, 17, colourWords[cd.colour])
+
+	c.setFill(grey)
+	c.text(cx, y+40, 7, labelIssued)
+	c.setFill(black)
+	c.text(cx, y+44, 7.5, beijing(cd.iat))
+	c.text(cx, y+50.5, 9, labelValidUntil)
+	c.text(cx, y+55.5, 9, beijing(cd.exp))
+
+	if cd.holder != "" {
+		c.text(qx, y+cardQR+9.5, cardHolderSize, labelHolder+cd.holder)
+		c.setFill(grey)
+		c.text(qx, y+cardQR+12.5, 4.5, labelHolderNote)
+	}
+	c.setFill(grey)
+	c.text(qx, y+cardH-3.5, 4.5, fmt.Sprintf(labelKeySerial, cd.kid, cd.serial))
+}

@@ -1,0 +1,38 @@
+package render_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/render"
+)
+
+func ExampleNewQR() {
+	text := testcode.Issue(0, codec.Green, codec.Personal)
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		panic(err)
+	}
+	img := q.Image(4) // 4 pixels per module
+	fmt.Println(len(text), "characters: version", q.Version(), "level", q.Level(), img.Rect.Dx(), "px square")
+	// Output: 243 characters: version 11 level Q 276 px square
+}
+
+func ExampleWriteSheet() {
+	text := testcode.Issue(0, codec.Yellow, codec.Kin)
+	f, err := os.CreateTemp("", "sheet-*.pdf")
+	if err != nil {
+		panic(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 6101**********123X"})
+	fmt.Println(err)
+	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "王喆"})
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// render: character '喆' (U+5586) in "王喆" is not in the sheet font (GB 2312 + ASCII)
+}
