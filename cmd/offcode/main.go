@@ -38,6 +38,9 @@ var commands = []command{
 	{"keygen", "make an issuer key and add it to a trust store", keygenUsage, runKeygen},
 	{"issue", "issue a signed offline code for an ID number and a colour", issueUsage, runIssue},
 	{"verify", "verify codes offline against a trust store", verifyUsage, runVerify},
+	{"serve", "run the signing service (HTTP API, kinship bindings, audit trail)", serveUsage, runServe},
+	{"token", "add an API token for the signing service", tokenUsage, runToken},
+	{"audit", "export the signing service's audit trail", auditUsage, runAudit},
 	{"demo", "make a key, issue a code and verify it, with no set-up", demoUsage, runDemo},
 }
 

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is an output safe for the service's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func liveEnv(stdout, stderr io.Writer) *env {
+	return &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, now: time.Now, rand: rand.Reader,
+		getenv: func(string) string { return "" }}
+}
+
+func runLive(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), liveEnv(&o, &e), args)
+	return code, o.String(), e.String()
+}
+
+// TestServeDevDefaults starts "offcode serve" with no options in an empty
+// directory, issues a code over HTTP with the printed token, verifies it
+// with "offcode verify", adds a token, reloads with SIGHUP, exports the
+// audit trail, and stops the service.
+func TestServeDevDefaults(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, liveEnv(&stdout, &stderr), []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	addrRE := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; {
+		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	token := regexp.MustCompile(`shown only now: (oc_[A-Za-z0-9_-]+)\n`).FindStringSubmatch(stderr.String())
+	if token == nil {
+		t.Fatalf("serve printed no token: %s", stderr.String())
+	}
+	for _, f := range []string{"issuer.pem", "offcode.secret", "tokens.json"} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v, mode %v, want 0600", f, err, fi.Mode())
+		}
+	}
+	post := func(path, tok, body string) (int, []byte) {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	status, body := post("/v1/codes", token[1], `{"id":"11010519491231002X","colour":"green"}`)
+	var cr struct{ Code, Serial string }
+	if status != 201 || json.Unmarshal(body, &cr) != nil {
+		t.Fatalf("POST /v1/codes = %d %s", status, body)
+	}
+	if code, out, errOut := runLive(t, "verify", "--trust", "trust.json", "--id", "11010519491231002X", cr.Code); code != exitOK {
+		t.Fatalf("offcode verify = exit %d: %s %s", code, out, errOut)
+	}
+
+	// A token added while serving works after SIGHUP.
+	code, out, errOut := runLive(t, "token", "add", "auditor", "--scope", "audit", "--tokens", "tokens.json")
+	if code != exitOK || len(strings.Fields(out)) != 1 || !strings.HasPrefix(strings.TrimSpace(out), "oc_") {
+		t.Fatalf("token add = exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	auditor := strings.TrimSpace(out)
+	get := func() int {
+		req, _ := http.NewRequest("GET", base+"/v1/audit", nil)
+		req.Header.Set("Authorization", "Bearer "+auditor)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get(); got != 401 {
+		t.Fatalf("new token before SIGHUP = %d, want 401", got)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	for deadline := time.Now().Add(5 * time.Second); get() != 200; {
+		if time.Now().After(deadline) {
+			t.Fatalf("new token not accepted after SIGHUP: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, _, errOut := runLive(t, "token", "add", "auditor", "--scope", "audit", "--tokens", "tokens.json"); code != exitUsage || !strings.Contains(errOut, "exists") {
+		t.Fatalf("token add (same name) = exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runLive(t, "token", "add", "x", "--scope", "root", "--tokens", "tokens.json"); code != exitUsage || !strings.Contains(errOut, "unknown scope") {
+		t.Fatalf("token add --scope root = exit %d, %s", code, errOut)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("serve exited %d after shutdown: %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop")
+	}
+	if strings.Contains(stderr.String(), "11010519491231002X") || strings.Contains(stderr.String(), "PRIVATE KEY") {
+		t.Fatalf("serve logged an ID number or the key")
+	}
+
+	code, out, errOut = runLive(t, "audit", "--db", "offcode.db", "--json")
+	if code != exitOK || !strings.Contains(out, `"serial":"`+cr.Serial+`"`) || strings.Count(out, "\n") != 1 {
+		t.Fatalf("audit --json = exit %d, %q, %q; want one record with serial %s", code, out, errOut, cr.Serial)
+	}
+	code, out, _ = runLive(t, "audit", "--db", "offcode.db", "--since", "2999-01-01T00:00:00Z")
+	if code != exitOK || out != "" {
+		t.Fatalf("audit --since 2999 = exit %d, %q, want nothing", code, out)
+	}
+
+	// A key file others can read: the service refuses to start.
+	os.Chmod("issuer.pem", 0o644)
+	code, _, errOut = runLive(t, "serve", "--addr", "127.0.0.1:0")
+	if code != exitUsage || !strings.Contains(errOut, "0600") {
+		t.Fatalf("serve with key mode 0644 = exit %d, %q; want exit 2 naming 0600", code, errOut)
+	}
+	os.Chmod("issuer.pem", 0o600)
+	code, _, errOut = runLive(t, "serve", "--key", "missing.pem")
+	if code != exitUsage || !strings.Contains(errOut, "does not exist") {
+		t.Fatalf("serve --key missing.pem = exit %d, %q", code, errOut)
+	}
+}
