@@ -32,7 +32,7 @@ Options:
 
 Examples:
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour green
-    OC1:6BFOXN*TS0BI$ZD...
+    OC1:RRQT 9P60GO0+:SOD0T+15578CKSJ9FN00OD0V5WY0ZNDPTUN-0*VMZ 7FWV J9Z+ON%U/E7V5…
 
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour yellow \
           --kind kin --at 2026-11-23T08:00:00+08:00 > code.txt
