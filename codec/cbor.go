@@ -62,6 +62,11 @@ func classify(err error, typeErr, unknownErr error) error {
 	if _, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok {
 		return wrap(typeErr, "%v", err)
 	}
+	if _, ok := errorsAs[*cbor.TagsMdError](err); ok {
+		// A tagged value where the structure wants an untagged one is a
+		// value of the wrong type (e.g. 1(iat), SPEC.md §4.1).
+		return wrap(typeErr, "%v", err)
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return wrap(ErrMalformed, "truncated CBOR")
 	}
@@ -98,8 +103,33 @@ func appendHead(dst []byte, major byte, n uint64) []byte {
 	return append(dst, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
 
+// readHead reads the CBOR head at the start of b and returns its argument
+// and length in bytes. ok is false if b is too short or the head is not one
+// with a definite argument (additional information 28-31).
+func readHead(b []byte) (arg uint64, n int, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	ai := b[0] & 0x1f
+	switch {
+	case ai < 24:
+		return uint64(ai), 1, true
+	case ai > 27:
+		return 0, 0, false
+	}
+	w := 1 << (ai - 24)
+	if len(b) < 1+w {
+		return 0, 0, false
+	}
+	for _, c := range b[1 : 1+w] {
+		arg = arg<<8 | uint64(c)
+	}
+	return arg, 1 + w, true
+}
+
 const (
 	majorBytes = 2
 	majorText  = 3
 	majorArray = 4
+	majorTag   = 6
 )

@@ -124,7 +124,7 @@ func TestUnmarshalClaimsErrors(t *testing.T) {
 		{"identity array of 2", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + ident2, ErrClaim},
 		{"identity version 2", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + identV2, ErrClaim},
 		{"salt 15 bytes", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + "03 83 01 4f" + hSalt[2:] + "50" + hSum, ErrClaim},
-		{"tagged exp", "a4 04 c1 1a 695ef380" + hIat + hCti + hOffKey + hInner, ErrMalformed},
+		{"tagged exp", "a4 04 c1 1a 695ef380" + hIat + hCti + hOffKey + hInner, ErrClaim},
 	}
 	for _, tt := range tests {
 		c, err := UnmarshalClaims(hx(tt.hex))

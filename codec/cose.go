@@ -125,16 +125,22 @@ func parseMessage(b []byte, m *Message) error {
 	if len(b) == 0 {
 		return wrap(ErrMalformed, "empty message")
 	}
-	switch {
-	case b[0] == 0xd2:
-	case b[0] == 0xd8 && len(b) > 1 && b[1] == TagSign1:
-		return wrap(ErrNonCanonical, "tag 18 is not in its shortest form")
-	case b[0]>>5 == 6:
-		return wrap(ErrTag, "message has a tag other than 18")
-	default:
+	if b[0]>>5 != majorTag {
 		return wrap(ErrTag, "message is not tagged COSE_Sign1 (tag 18)")
 	}
-	b = b[1:]
+	tag, n, ok := readHead(b)
+	switch {
+	case !ok:
+		return wrap(ErrMalformed, "truncated or invalid tag")
+	case tag != TagSign1:
+		return wrap(ErrTag, "message has tag %d, want 18", tag)
+	case n != 1:
+		return wrap(ErrNonCanonical, "tag 18 is not in its shortest form")
+	}
+	b = b[n:]
+	if len(b) > 0 && b[0]>>5 == majorTag {
+		return wrap(ErrTag, "message has a second tag inside tag 18")
+	}
 	var w wireSign1
 	if err := decMode.Unmarshal(b, &w); err != nil {
 		return classify(err, ErrMalformed, ErrHeader)

@@ -106,6 +106,8 @@ func decodeCases() []struct {
 		{name: "duplicate claim", cose: msg(prot, hx("a0"), claims("a5"+hExp+hIat+hIat+hCti+hOffKey+hInner), sg), want: ErrDuplicateKey},
 
 		{name: "tag 18 in two bytes", cose: cat(hx("d8 12"), good[1:]), want: ErrNonCanonical},
+		{name: "tag 18 in three bytes", cose: cat(hx("d9 0012"), good[1:]), want: ErrNonCanonical},
+		{name: "tag 18 in nine bytes", cose: cat(hx("db 0000000000000012"), good[1:]), want: ErrNonCanonical},
 		{name: "protected labels reversed", cose: msg(hdr("a2 04 48", kid, hx("01 27")), hx("a0"), pl, sg), want: ErrNonCanonical},
 		{name: "payload length not shortest", cose: msg(prot, hx("a0"), cat([]byte{0x59, 0, byte(len(payload))}, payload), sg), want: ErrNonCanonical},
 		{name: "signature length not shortest", cose: msg(prot, hx("a0"), pl, cat(hx("59 0040"), sig)), want: ErrNonCanonical},
@@ -116,6 +118,8 @@ func decodeCases() []struct {
 		{name: "tag 17", cose: cat(hx("d1"), good[1:]), want: ErrTag},
 		{name: "tag 98", cose: cat(hx("d8 62"), good[1:]), want: ErrTag},
 		{name: "tag 18 inside tag 55799", cose: cat(hx("d9 d9f7"), good), want: ErrTag},
+		{name: "tag 18 twice", cose: cat(hx("d2"), good), want: ErrTag},
+		{name: "tag 18 head truncated", cose: hx("d9 00"), want: ErrMalformed},
 
 		{name: "alg ES256", cose: msg(hdr("a2 01 26 04 48", kid), hx("a0"), pl, sg), want: ErrAlgorithm},
 		{name: "alg missing", cose: msg(hdr("a1 04 48", kid), hx("a0"), pl, sg), want: ErrAlgorithm},
