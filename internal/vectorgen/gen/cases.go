@@ -766,21 +766,20 @@ func cases() ([]vector, error) {
 		add(v.expect(decodeFails("noncanonical_cbor")))
 	}
 	{
-		v := build("bad_tag_18_three_byte_head", "Tag 18 is encoded as 0xd9 0x00 0x12; the message is otherwise valid. "+
-			"Only the two-byte form 0xd8 0x12 is singled out as noncanonical_cbor; any other first bytes than 0xd2 "+
-			"are a bad tag (SPEC.md §8.1 step 3.2).")
+		v := build("noncanonical_tag_three_bytes", "Tag 18 is encoded as 0xd9 0x00 0x12 instead of the single byte 0xd2; "+
+			"the message is otherwise valid: non-canonical CBOR (SPEC.md §8.1 step 3.2).")
 		p := base(v.name).payload()
 		v.payload = p
 		v.envelope(cat([]byte{0xd9, 0x00, 0x12}, signed(k1, p)[1:]))
-		add(v.expect(decodeFails("bad_tag")))
+		add(v.expect(decodeFails("noncanonical_cbor")))
 	}
 	{
-		v := build("malformed_nested_tag_18", "A valid COSE_Sign1 array under tag 18 twice: 18(18([...])). The message begins "+
-			"with 0xd2, but no tag may appear apart from that outer one (SPEC.md §3.5 rule 4): malformed.")
+		v := build("bad_tag_nested_18", "A valid COSE_Sign1 array under tag 18 twice: 18(18([...])). The message begins "+
+			"with 0xd2, but the item inside the tag is a second tag (SPEC.md §8.1 step 3.3): bad tag.")
 		p := base(v.name).payload()
 		v.payload = p
 		v.envelope(tag(18, signed(k1, p)))
-		add(v.expect(decodeFails("malformed")))
+		add(v.expect(decodeFails("bad_tag")))
 	}
 
 	// ---- Tag (SPEC.md §3).
@@ -912,8 +911,8 @@ func cases() ([]vector, error) {
 		func(c claims) []byte { return c.top(c.offcode().with(keyColour, ts("green")).canonical()).canonical() })
 	claimCase("bad_claim_iat_negative", "iat is -1, a negative integer where an unsigned one is required: bad claim.", "bad_claim",
 		func(c claims) []byte { return c.top(c.offcode().canonical()).with(keyIat, integer(-1)).canonical() })
-	claimCase("malformed_tagged_iat", "iat carries the epoch-date tag 1: 1(1793433600). RFC 8392 NumericDate is untagged, and no tag "+
-		"may appear inside the payload (SPEC.md §3.5 rule 4, §4.1): malformed.", "malformed",
+	claimCase("bad_claim_tagged_iat", "iat carries the epoch-date tag 1: 1(1793433600). RFC 8392 NumericDate is untagged; "+
+		"a tag inside the payload is a value of the wrong type (SPEC.md §3.5 rule 4, §4.1): bad claim.", "bad_claim",
 		func(c claims) []byte {
 			return c.top(c.offcode().canonical()).with(keyIat, tag(1, u(uint64(c.iat)))).canonical()
 		})
