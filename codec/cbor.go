@@ -133,3 +133,63 @@ const (
 	majorArray = 4
 	majorTag   = 6
 )
+
+// hasNull reports whether the well-formed, definite-length CBOR item b holds
+// null or undefined anywhere (SPEC.md §3.5 rule 7). The strict decoder turns
+// null into a zero value without complaint, so the error paths call this to
+// name a null member as a value of the wrong type. It is not called on the
+// path of a valid code.
+func hasNull(b []byte) bool {
+	found, _ := scanNull(b)
+	return found
+}
+
+// scanNull walks one item of b and returns whether it holds null or
+// undefined, and the bytes after the item. A malformed item ends the walk.
+func scanNull(b []byte) (bool, []byte) {
+	if len(b) == 0 {
+		return false, nil
+	}
+	major, ai := b[0]>>5, b[0]&0x1f
+	b = b[1:]
+	var n uint64
+	switch {
+	case ai < 24:
+		n = uint64(ai)
+	case ai <= 27:
+		size := 1 << (ai - 24)
+		if len(b) < size {
+			return false, nil
+		}
+		for _, c := range b[:size] {
+			n = n<<8 | uint64(c)
+		}
+		b = b[size:]
+	default:
+		return false, nil
+	}
+	switch major {
+	case 2, 3:
+		if uint64(len(b)) < n {
+			return false, nil
+		}
+		return false, b[n:]
+	case 4, 5:
+		items := n
+		if major == 5 {
+			items *= 2
+		}
+		for i := uint64(0); i < items && len(b) > 0; i++ {
+			var found bool
+			if found, b = scanNull(b); found {
+				return true, nil
+			}
+		}
+		return false, b
+	case 6:
+		return scanNull(b)
+	case 7:
+		return ai == 22 || ai == 23, b
+	}
+	return false, b
+}

@@ -163,6 +163,9 @@ func parseMessage(b []byte, m *Message) error {
 	// characters fits buf.
 	var buf [MaxTextSize * 2 / 3]byte
 	if !bytes.Equal(b, appendMessage(buf[:0], w.Protected, w.Payload, w.Signature)[1:]) {
+		if hasNull(b) {
+			return wrap(ErrMalformed, "COSE_Sign1 member is null or undefined")
+		}
 		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
 	}
 	m.Protected, m.Payload, m.Signature = w.Protected, w.Payload, w.Signature
@@ -181,6 +184,9 @@ func parseProtected(b []byte, kid *KeyID) error {
 		return classify(err, ErrHeader, ErrHeader)
 	}
 	if p.Kid == nil {
+		if hasNull(b) {
+			return wrap(ErrHeader, "protected header holds null or undefined")
+		}
 		return wrap(ErrMissingKeyID, "protected header has no kid (label 4)")
 	}
 	if p.Alg != AlgEdDSA {

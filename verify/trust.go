@@ -141,9 +141,61 @@ func ParseJWKSet(b []byte) (*TrustStore, error) {
 	return ts, nil
 }
 
+// jwkMembers are the member names parseJWK reads; others are ignored.
+var jwkMembers = map[string]bool{"kty": true, "crv": true, "x": true, "d": true, "kid": true,
+	"alg": true, "use": true, "issuer": true, "nbf": true, "exp": true}
+
+// exactMembers returns the members of the JSON object raw whose names are
+// in jwkMembers, matched exactly (encoding/json alone would match names
+// case-insensitively). A member name given twice is an error.
+func exactMembers(raw json.RawMessage) (map[string]json.RawMessage, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // '{'
+		return nil, err
+	}
+	seen := make(map[string]bool, len(all))
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := t.(string)
+		if seen[name] {
+			return nil, fmt.Errorf("member %q appears twice", name)
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]json.RawMessage, len(jwkMembers))
+	for name, v := range all {
+		if jwkMembers[name] {
+			out[name] = v
+		}
+	}
+	return out, nil
+}
+
 func parseJWK(raw json.RawMessage) (TrustedKey, error) {
+	members, err := exactMembers(raw)
+	if err != nil {
+		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
+	}
+	if _, ok := members["d"]; ok {
+		return TrustedKey{}, fmt.Errorf("%w: key has a private part (\"d\"); a trust store holds public keys only", ErrTrustStore)
+	}
+	exact, err := json.Marshal(members)
+	if err != nil {
+		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
+	}
 	var j jwk
-	if err := json.Unmarshal(raw, &j); err != nil {
+	if err := json.Unmarshal(exact, &j); err != nil {
 		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
 	}
 	switch {

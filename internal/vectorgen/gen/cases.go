@@ -838,6 +838,10 @@ func cases() ([]vector, error) {
 		"bad_header", array(integer(-8), bs(kid1)), emptyMap)
 	headerCase("bad_header_kid_text", "The protected header's kid is an 8-character text string instead of a byte string: bad header.",
 		"bad_header", entries{{u(1), integer(-8)}, {u(4), ts(b64.EncodeToString(kid1)[:8])}}.encode(), emptyMap)
+	headerCase("bad_header_kid_null", "The protected header's kid is null instead of a byte string (SPEC.md §3.5 rule 7): bad header.",
+		"bad_header", entries{{u(1), integer(-8)}, {u(4), null}}.encode(), emptyMap)
+	headerCase("malformed_unprotected_null", "The unprotected header is null instead of the empty map (SPEC.md §3.5 rule 7): malformed.",
+		"malformed", protected(kid1), null)
 	headerCase("bad_header_kid_in_both", "The kid is in the protected header, as it must be, and repeated in the unprotected header, "+
 		"which must be empty: bad header.",
 		"bad_header", protected(kid1), entries{{u(4), bs(kid1)}}.encode())
@@ -909,6 +913,12 @@ func cases() ([]vector, error) {
 		func(c claims) []byte { c.kind = 2; return c.payload() })
 	claimCase("bad_claim_colour_text", "The colour is the text \"green\" instead of the integer 0: bad claim.", "bad_claim",
 		func(c claims) []byte { return c.top(c.offcode().with(keyColour, ts("green")).canonical()).canonical() })
+	claimCase("bad_claim_exp_null", "exp is null instead of an unsigned integer (SPEC.md §3.5 rule 7): bad claim.", "bad_claim",
+		func(c claims) []byte { return c.top(c.offcode().canonical()).with(keyExp, null).canonical() })
+	claimCase("bad_claim_colour_null", "The colour is null instead of an unsigned integer (SPEC.md §3.5 rule 7): bad claim.", "bad_claim",
+		func(c claims) []byte { return c.top(c.offcode().with(keyColour, null).canonical()).canonical() })
+	claimCase("bad_claim_offcode_null", "The offcode claim (-65537) is null instead of a map (SPEC.md §3.5 rule 7): bad claim.", "bad_claim",
+		func(c claims) []byte { return c.top(null).canonical() })
 	claimCase("bad_claim_iat_negative", "iat is -1, a negative integer where an unsigned one is required: bad claim.", "bad_claim",
 		func(c claims) []byte { return c.top(c.offcode().canonical()).with(keyIat, integer(-1)).canonical() })
 	claimCase("bad_claim_tagged_iat", "iat carries the epoch-date tag 1: 1(1793433600). RFC 8392 NumericDate is untagged; "+
