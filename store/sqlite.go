@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"sync"
 	"time"
 
@@ -77,6 +79,14 @@ func Open(ctx context.Context, path string, opt Options) (Store, error) {
 		}
 		s.closed = true // no writer
 		return s, nil
+	}
+	// The store holds no ID numbers, but people's HMACs and identity
+	// hashes are still personal data: create it readable by the owner only
+	// (SQLite gives the -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("store: creating %s: %w", path, err)
 	}
 	wq := url.Values{}
 	for k, v := range q {

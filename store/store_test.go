@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -71,6 +72,11 @@ func TestRecordAndAudit(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(path + suffix); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("store file %s%s: %v, mode %v, want 0600", path, suffix, err, fi.Mode())
+		}
+	}
 	got, err := s.Person(ctx, key(3))
 	if err != nil || got != hash(3) {
 		t.Fatalf("Person(3) = %v, %v, want %v", got, err, hash(3))
