@@ -8,10 +8,11 @@
 # memory cache) and N requests cycle over the same PEOPLE people.
 # Each phase runs under its own CPU profile, summarised with pprof -top.
 #
-# Usage: scripts/load.sh            (env: PEOPLE=5000 N=60000 C=32 PORT=18080)
+# Usage: scripts/load.sh   (env: PEOPLE=5000 N=60000 C=32 CF=8 PORT=18080; C and CF
+# are the requests in flight for re-issues and first-time identities)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PEOPLE=${PEOPLE:-5000} N=${N:-60000} C=${C:-32} PORT=${PORT:-18080}
+PEOPLE=${PEOPLE:-5000} N=${N:-60000} C=${C:-32} CF=${CF:-8} PORT=${PORT:-18080}
 work=$(mktemp -d "${TMPDIR:-/tmp}/offcode-load.XXXXXX")
 go build -o "$work/offcode" ./cmd/offcode
 go build -o "$work/offcode-load" ./cmd/offcode-load
@@ -29,8 +30,8 @@ stop() { kill -TERM "$pid"; wait "$pid"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), go $(go env GOVERSION)"
 serve first.pprof
-echo "## first-time identities: $PEOPLE requests, concurrency $C"
-./offcode-load --url "$url" --token "$TOKEN" --people "$PEOPLE" --n "$PEOPLE" --concurrency "$C" --duration 120s
+echo "## first-time identities: $PEOPLE requests, concurrency $CF"
+./offcode-load --url "$url" --token "$TOKEN" --people "$PEOPLE" --n "$PEOPLE" --concurrency "$CF" --duration 120s
 stop
 serve reissue.pprof
 echo "## re-issues to the same $PEOPLE people after a restart: $N requests, concurrency $C"
@@ -39,7 +40,10 @@ stop
 echo "## audit trail"
 ./offcode audit --db offcode.db 2>&1 >/dev/null | tail -1
 for p in first reissue; do
-	echo "## CPU profile, $p"
-	go tool pprof -top -nodecount=18 offcode "$p.pprof" 2>/dev/null | sed -n '1,26p'
+	echo "## CPU profile, $p: where the service's time goes (cumulative)"
+	go tool pprof -top -cum -nodecount=1000 offcode "$p.pprof" 2>/dev/null |
+		grep -E 'Total samples|conn\).serve$|Service\).(handleIssue|sign|lookupPerson)$|argon2.processBlocks.func1$|ed25519.Sign( \(inline\))?$|sqliteStore\).(commit|Person)$|_unixSync$|poll.\(\*FD\).(Read|Write)$|gcBgMarkWorker$'
+	echo "## CPU profile, $p: top functions"
+	go tool pprof -top -nodecount=10 offcode "$p.pprof" 2>/dev/null | sed -n '6,17p'
 done
 echo "# files in $work"

@@ -95,7 +95,7 @@ func TestServeDevDefaults(t *testing.T) {
 		return resp.StatusCode, b
 	}
 	status, body := post("/v1/codes", token[1], `{"id":"11010519491231002X","colour":"green"}`)
-	var cr struct{ Code, Serial string }
+	var cr struct{ Code, Serial, Kid string }
 	if status != 201 || json.Unmarshal(body, &cr) != nil {
 		t.Fatalf("POST /v1/codes = %d %s", status, body)
 	}
@@ -136,6 +136,36 @@ func TestServeDevDefaults(t *testing.T) {
 		t.Fatalf("token add --scope root = exit %d, %s", code, errOut)
 	}
 
+	// Key rollover: a new key (already in the trust store) replaces the
+	// key file; after SIGHUP new codes carry its kid and old codes still
+	// verify.
+	if code, _, errOut := runLive(t, "keygen", "--key", "next.pem", "--trust", "trust.json"); code != exitOK {
+		t.Fatalf("keygen next.pem = exit %d: %s", code, errOut)
+	}
+	if err := os.Rename("next.pem", "issuer.pem"); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	var cr2 struct{ Code, Kid string }
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		status, body := post("/v1/codes", token[1], `{"id":"11010519491231002X","colour":"yellow"}`)
+		if status != 201 || json.Unmarshal(body, &cr2) != nil {
+			t.Fatalf("POST /v1/codes after rollover = %d %s", status, body)
+		}
+		if cr2.Kid != cr.Kid {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("kid still %s after SIGHUP with a new key: %s", cr.Kid, stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, c := range []string{cr.Code, cr2.Code} {
+		if code, out, errOut := runLive(t, "verify", "--trust", "trust.json", c); code != exitOK {
+			t.Fatalf("verify after rollover = exit %d: %s %s", code, out, errOut)
+		}
+	}
+
 	cancel()
 	select {
 	case code := <-done:
@@ -150,8 +180,8 @@ func TestServeDevDefaults(t *testing.T) {
 	}
 
 	code, out, errOut = runLive(t, "audit", "--db", "offcode.db", "--json")
-	if code != exitOK || !strings.Contains(out, `"serial":"`+cr.Serial+`"`) || strings.Count(out, "\n") != 1 {
-		t.Fatalf("audit --json = exit %d, %q, %q; want one record with serial %s", code, out, errOut, cr.Serial)
+	if code != exitOK || !strings.Contains(out, `"serial":"`+cr.Serial+`"`) || strings.Count(out, "\n") < 2 {
+		t.Fatalf("audit --json = exit %d, %q, %q; want the record with serial %s and those after it", code, out, errOut, cr.Serial)
 	}
 	code, out, _ = runLive(t, "audit", "--db", "offcode.db", "--since", "2999-01-01T00:00:00Z")
 	if code != exitOK || out != "" {
