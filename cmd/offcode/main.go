@@ -42,6 +42,8 @@ var commands = []command{
 	{"token", "add an API token for the signing service", tokenUsage, runToken},
 	{"audit", "export the signing service's audit trail", auditUsage, runAudit},
 	{"demo", "make a key, issue a code and verify it, with no set-up", demoUsage, runDemo},
+	{"root", "make the offline root key that signs trust bundles", rootUsage, runRoot},
+	{"bundle", "build, sign, show and diff signed trust bundles", bundleUsage, runBundle},
 }
 
 // env is everything a command takes from outside the process.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/verify"
 )
@@ -21,6 +22,7 @@ const verifyUsage = `Verify offline codes against a trust store, with no network
 Usage:
     offcode verify --trust FILE [--at TIME] [--id IDNUMBER] [--skew DURATION] [--json] CODE
     offcode verify --trust FILE [options] -
+    offcode verify --bundle FILE --root FILE [--refuse-stale] [options] CODE|-
 
 A code is valid when its signature verifies under a key of the trust store
 and the time is inside its validity window, whatever its colour (SPEC.md §8).
@@ -35,6 +37,13 @@ verdict line as soon as it is read, in order, until end of input.
 
 Options:
     --trust FILE        JWK Set of trusted issuer keys (from "offcode keygen")
+    --bundle FILE       signed trust bundle (SPEC.md §13) instead of --trust:
+                        its keys, revoked codes and people; needs --root
+    --root FILE         root public key the bundle must be signed by
+                        (from "offcode root keygen")
+    --refuse-stale      with --bundle: refuse codes once the bundle has
+                        expired (stale_trust); by default they verify and
+                        the line says how stale the trust data is
     --at TIME           verify at this time, RFC 3339 (default: now)
     --id IDNUMBER       the number on the ID card presented with the code;
                         the code is rejected (id_mismatch) unless it matches
@@ -71,11 +80,24 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&idText, "id", "", "")
 	fset.DurationVar(&skew, "skew", skew, "")
 	fset.BoolVar(&asJSON, "json", false, "")
+	var bundlePath, rootPath string
+	var refuseStale bool
+	fset.StringVar(&bundlePath, "bundle", "", "")
+	fset.StringVar(&rootPath, "root", "", "")
+	fset.BoolVar(&refuseStale, "refuse-stale", false, "")
 	pos, code, ok := e.parseArgs(fset, verifyUsage, args)
 	if !ok {
 		return code
 	}
-	if !e.require("verify", "trust", trustPath) {
+	switch {
+	case bundlePath != "" && trustPath != "":
+		e.errorf("verify: --trust and --bundle exclude each other")
+		return exitUsage
+	case bundlePath != "":
+		if !e.require("verify", "root", rootPath) {
+			return exitUsage
+		}
+	case !e.require("verify", "trust", trustPath):
 		return exitUsage
 	}
 	switch {
@@ -92,18 +114,25 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 		e.errorf("verify: --skew %v is negative", skew)
 		return exitUsage
 	}
-	trust, err := loadTrust(trustPath)
-	if err != nil {
-		e.errorf("verify: %v", err)
-		if errors.Is(err, os.ErrNotExist) {
-			e.hintf("make a key and a trust store with: offcode keygen --key issuer.pem --trust %s", trustPath)
+	c := &checker{at: at, now: e.now, json: asJSON}
+	if bundlePath != "" {
+		if c.v, c.trustBundle, ok = e.loadBundleVerifier(bundlePath, rootPath, skew, refuseStale); !ok {
+			return exitUsage
 		}
-		return exitUsage
+	} else {
+		trust, err := loadTrust(trustPath)
+		if err != nil {
+			e.errorf("verify: %v", err)
+			if errors.Is(err, os.ErrNotExist) {
+				e.hintf("make a key and a trust store with: offcode keygen --key issuer.pem --trust %s", trustPath)
+			}
+			return exitUsage
+		}
+		if trust.Len() == 0 {
+			e.hintf("%s holds no keys: every code will be rejected (unknown_kid)", trustPath)
+		}
+		c.v = &verify.Verifier{Trust: trust, Skew: skew}
 	}
-	if trust.Len() == 0 {
-		e.hintf("%s holds no keys: every code will be rejected (unknown_kid)", trustPath)
-	}
-	c := &checker{v: &verify.Verifier{Trust: trust, Skew: skew}, at: at, now: e.now, json: asJSON}
 	if idText != "" {
 		id, err := identity.ParseID(idText, at.time(e.now))
 		if err != nil {
@@ -134,11 +163,12 @@ func loadTrust(path string) (*verify.TrustStore, error) {
 
 // checker verifies codes with fixed options.
 type checker struct {
-	v    *verify.Verifier
-	at   atFlag
-	now  func() time.Time
-	id   *identity.ID
-	json bool
+	v           codeVerifier
+	trustBundle *bundle.Bundle // with --bundle
+	at          atFlag
+	now         func() time.Time
+	id          *identity.ID
+	json        bool
 }
 
 // outcome is what checking one code found.
@@ -170,7 +200,7 @@ func (c *checker) check(text string) *outcome {
 		o.err = verify.MatchID(o.res.Code, *c.id)
 		o.idRan = o.err == nil || errors.Is(o.err, verify.ErrIDMismatch)
 	}
-	o.verdict = verify.VerdictOf(o.err)
+	o.verdict = bundle.VerdictOf(o.err) // verify's verdicts and the bundle's
 	if o.verdict == "" {
 		// Not a verdict: a bug, since Verify only fails with verdicts.
 		// Never call such a code valid.
@@ -247,6 +277,7 @@ func (c *checker) formatHuman(o *outcome) string {
 		if o.err != nil {
 			fmt.Fprintf(&b, "  %s", detail(o.err))
 		}
+		b.WriteString(staleNote(c.trustBundle, o.now))
 		b.WriteByte('\n')
 		return b.String()
 	}
@@ -269,6 +300,7 @@ func (c *checker) formatHuman(o *outcome) string {
 			b.WriteString("  ID DOES NOT MATCH")
 		}
 	}
+	b.WriteString(staleNote(c.trustBundle, o.now))
 	b.WriteByte('\n')
 	return b.String()
 }
@@ -316,6 +348,8 @@ type verdictJSON struct {
 	Issuer           string          `json:"issuer,omitempty"`
 	Serial           *string         `json:"serial"`
 	IDMatch          json.RawMessage `json:"id_match,omitempty"`
+	BundleSequence   *uint64         `json:"bundle_sequence,omitempty"`
+	StaleSeconds     *int64          `json:"stale_seconds,omitempty"`
 }
 
 func (c *checker) formatJSON(o *outcome) string {
@@ -345,6 +379,10 @@ func (c *checker) formatJSON(o *outcome) string {
 		default:
 			j.IDMatch = json.RawMessage("false")
 		}
+	}
+	if c.trustBundle != nil {
+		seq, stale := c.trustBundle.Sequence, int64(staleness(c.trustBundle, o.now)/time.Second)
+		j.BundleSequence, j.StaleSeconds = &seq, &stale
 	}
 	b, err := json.Marshal(&j)
 	if err != nil {
