@@ -36,6 +36,8 @@ stop
 serve reissue.pprof
 echo "## re-issues to the same $PEOPLE people after a restart: $N requests, concurrency $C"
 ./offcode-load --url "$url" --token "$TOKEN" --people "$PEOPLE" --n "$N" --concurrency "$C" --duration 120s
+curl -s "$url/metrics" | awk '/^offcode_audit_(commits|records)_total/ {v[$1]=$2}
+	END {printf "group commit: %d records in %d transactions, %.1f per commit\n", v["offcode_audit_records_total"], v["offcode_audit_commits_total"], v["offcode_audit_records_total"]/v["offcode_audit_commits_total"]}'
 stop
 echo "## audit trail"
 ./offcode audit --db offcode.db 2>&1 >/dev/null | tail -1

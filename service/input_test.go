@@ -135,6 +135,7 @@ func TestMetrics(t *testing.T) {
 		`offcode_http_requests_total{route="codes",status="201"} 1`,
 		`offcode_http_request_duration_seconds_bucket{route="codes"`,
 		`offcode_identity_lookups_total{result="new"} 1`,
+		`offcode_audit_records_total 1`,
 	} {
 		if !strings.Contains(string(r.body), s) {
 			t.Fatalf("/metrics lacks %s", s)

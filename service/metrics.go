@@ -3,6 +3,8 @@ package service
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/offcode/offcode/store"
 )
 
 // metrics are the service's Prometheus metrics, in a registry of its own
@@ -14,6 +16,25 @@ type metrics struct {
 	issued   *prometheus.CounterVec   // colour, kind
 	errors   *prometheus.CounterVec   // code
 	cache    *prometheus.CounterVec   // result: hit, store, new
+}
+
+// watchStore adds the audit writer's counters, if st reports them: their
+// ratio is the mean number of records per group commit.
+func (m *metrics) watchStore(st store.Store) {
+	sr, ok := st.(store.StatsReporter)
+	if !ok {
+		return
+	}
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "offcode_audit_commits_total",
+			Help: "Audit write transactions (group commits).",
+		}, func() float64 { return float64(sr.Stats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "offcode_audit_records_total",
+			Help: "Audit records committed.",
+		}, func() float64 { return float64(sr.Stats().Records) }),
+	)
 }
 
 func newMetrics() *metrics {

@@ -132,6 +132,7 @@ func New(cfg Config) (*Service, error) {
 	default:
 		s.cache = newLRU(cfg.CacheSize)
 	}
+	s.metrics.watchStore(cfg.Store)
 	s.SetKey(cfg.Key)
 	s.SetTokens(cfg.Tokens)
 	s.routes()

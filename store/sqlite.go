@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
@@ -37,6 +38,8 @@ type Options struct {
 type sqliteStore struct {
 	w, r     *sql.DB // one writer connection; a pool of readers
 	maxBatch int
+
+	commits, records atomic.Int64
 
 	mu     sync.RWMutex // guards closed and sends on jobs
 	closed bool
@@ -120,6 +123,11 @@ func Open(ctx context.Context, path string, opt Options) (Store, error) {
 	return s, nil
 }
 
+// Stats implements StatsReporter.
+func (s *sqliteStore) Stats() Stats {
+	return Stats{Commits: s.commits.Load(), Records: s.records.Load()}
+}
+
 func (s *sqliteStore) Ping(ctx context.Context) error {
 	if err := s.r.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -198,6 +206,10 @@ func (s *sqliteStore) writer() {
 			}
 		}
 		err := s.commit(batch)
+		if err == nil {
+			s.commits.Add(1)
+			s.records.Add(int64(n))
+		}
 		for _, j := range batch {
 			j.err <- err
 		}

@@ -105,6 +105,17 @@ type Store interface {
 	Close() error
 }
 
+// Stats are counters of the audit writer since the store was opened.
+type Stats struct {
+	Commits int64 // write transactions of Record calls
+	Records int64 // records committed; Records/Commits is the mean group size
+}
+
+// StatsReporter is implemented by stores that count their commits.
+type StatsReporter interface {
+	Stats() Stats
+}
+
 // Errors.
 var (
 	ErrNotFound      = errors.New("store: not found")
