@@ -281,6 +281,8 @@ func cases() (out []*File, err error) {
 	bad[len(bad)-40] ^= 0x01
 	add(&vector{name: "bad_root_signature", desc: "One bit of the root signature flipped.",
 		signed: bad, want: refused("bad_root_signature", 0)})
+	add(&vector{name: "root_signature_s_not_canonical", desc: "The root signature's S replaced by S + L: the same signature to a lax verifier, refused because S >= L (SPEC.md §3.4).",
+		signed: withSPlusL(signed(base(10))), want: refused("bad_root_signature", 0)})
 	exp := t0.Add(30 * day).Unix()
 	edited := replaceOnce(signed(base(10)),
 		[]byte{0x04, 0x1a, byte(exp >> 24), byte(exp >> 16), byte(exp >> 8), byte(exp)},
@@ -453,5 +455,25 @@ func withField(p []byte, n uint64) []byte {
 	must(err)
 	out, err := em.Marshal(m)
 	must(err)
+	return out
+}
+
+// orderL is the order of the Ed25519 prime-order subgroup, little-endian.
+var orderL = [32]byte{
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+}
+
+// withSPlusL returns the signed bundle with its signature's S replaced by
+// S + L, which still satisfies the verification equation. S + L < 2^256
+// because S < L < 2^253.
+func withSPlusL(signed []byte) []byte {
+	out := bytes.Clone(signed)
+	sc := out[len(out)-32:]
+	carry := 0
+	for i := range sc {
+		v := int(sc[i]) + int(orderL[i]) + carry
+		sc[i], carry = byte(v), v>>8
+	}
 	return out
 }
