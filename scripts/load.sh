@@ -9,7 +9,8 @@
 # Each phase runs under its own CPU profile, summarised with pprof -top.
 #
 # Usage: scripts/load.sh   (env: PEOPLE=5000 N=60000 C=32 CF=8 PORT=18080; C and CF
-# are the requests in flight for re-issues and first-time identities)
+# are the requests in flight for re-issues and first-time identities;
+# SERVE_FLAGS adds options to offcode serve, e.g. SERVE_FLAGS="--cache 0")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEOPLE=${PEOPLE:-5000} N=${N:-60000} C=${C:-32} CF=${CF:-8} PORT=${PORT:-18080}
@@ -21,7 +22,7 @@ TOKEN=$(./offcode token add load --scope issue --tokens tokens.json 2>/dev/null)
 url=http://127.0.0.1:$PORT
 
 serve() { # serve PROFILE
-	./offcode serve --addr "127.0.0.1:$PORT" --log-level warn --rate 1000000 --burst 100000 --cpuprofile "$1" 2>>serve.log &
+	./offcode serve --addr "127.0.0.1:$PORT" --log-level warn --rate 1000000 --burst 100000 --cpuprofile "$1" ${SERVE_FLAGS:-} 2>>serve.log &
 	pid=$!
 	for _ in $(seq 200); do curl -sf "$url/readyz" >/dev/null && return; sleep 0.05; done
 	echo "load.sh: the service did not start:"; cat serve.log; exit 1

@@ -48,6 +48,8 @@ Options:
                         offcode.secret beside the key)
     --rate N            requests per second per token (default 10000)
     --burst N           burst per token (default 2000)
+    --cache N           identity hashes kept in memory in front of the store
+                        (default 1048576; 0 disables)
     --log-level LEVEL   debug, info, warn or error (default info)
     --log-json          log JSON lines instead of text
     --cpuprofile FILE   write a CPU profile of the whole run to FILE
@@ -72,7 +74,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fset := newFlagSet("serve")
 	var addr, keyPath, trustPath, dbPath, tokensPath, secretPath, level, cpuprofile string
 	var rate float64
-	var burst int
+	var burst, cache int
 	var logJSON bool
 	fset.StringVar(&addr, "addr", "127.0.0.1:8080", "")
 	fset.StringVar(&keyPath, "key", "", "")
@@ -82,6 +84,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&secretPath, "secret", "", "")
 	fset.Float64Var(&rate, "rate", service.DefaultRate, "")
 	fset.IntVar(&burst, "burst", service.DefaultBurst, "")
+	fset.IntVar(&cache, "cache", service.DefaultCacheSize, "")
 	fset.StringVar(&level, "log-level", "info", "")
 	fset.BoolVar(&logJSON, "log-json", false, "")
 	fset.StringVar(&cpuprofile, "cpuprofile", "", "")
@@ -99,9 +102,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		e.errorf("serve: --log-level %q: want debug, info, warn or error", level)
 		return exitUsage
 	}
-	if rate <= 0 || burst <= 0 {
-		e.errorf("serve: --rate and --burst must be positive")
+	if rate <= 0 || burst <= 0 || cache < 0 {
+		e.errorf("serve: --rate and --burst must be positive, --cache not negative")
 		return exitUsage
+	}
+	if cache == 0 {
+		cache = -1 // service.Config: negative means no cache
 	}
 	var h slog.Handler = slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lvl})
 	if logJSON {
@@ -200,7 +206,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	svc, err := service.New(service.Config{
 		Key: key, Secret: secret, Store: st, Tokens: tokens, Now: e.now, Logger: log,
-		Rate: rate, Burst: burst,
+		Rate: rate, Burst: burst, CacheSize: cache,
 	})
 	if err != nil {
 		st.Close()
