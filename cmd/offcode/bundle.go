@@ -366,7 +366,7 @@ func runBundleSign(e *env, args []string) int {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
 	}
-	if err := writeFileAtomic(pos[1], signed, 0o644); err != nil {
+	if err := writeBundleFile(pos[1], signed, 0o644); err != nil {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
 	}
@@ -379,7 +379,7 @@ func runBundleSign(e *env, args []string) int {
 			ds, err = bundle.Sign(d, root)
 		}
 		if err == nil {
-			err = writeFileAtomic(deltaOut, ds, 0o644)
+			err = writeBundleFile(deltaOut, ds, 0o644)
 		}
 		if err != nil {
 			e.errorf("bundle sign: delta: %v", err)
@@ -618,12 +618,12 @@ func writeDraft(path string, b *bundle.Bundle) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, p, 0o644)
+	return writeBundleFile(path, p, 0o644)
 }
 
-// writeFileAtomic replaces path with data: a temporary file in the same
+// writeBundleFile replaces path with data: a temporary file in the same
 // directory, synced, then renamed.
-func writeFileAtomic(path string, data []byte, mode fs.FileMode) error {
+func writeBundleFile(path string, data []byte, mode fs.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
