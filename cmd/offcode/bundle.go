@@ -182,7 +182,7 @@ func runBundleAddKey(e *env, args []string) int {
 			e.errorf("bundle add-key: key %s: %v", kid, err)
 			return exitUsage
 		}
-		e.infof("added key %s (%s): codes issued %s to %s", kid, kindList(k.Kinds), local(k.NotBefore), local(k.NotAfter))
+		e.infof("added key %s (%s): codes issued %s to %s", kid, bundleKinds(k.Kinds), local(k.NotBefore), local(k.NotAfter))
 	}
 	if matched == 0 && kidText == "" {
 		e.errorf("bundle add-key: %s holds no keys", trustPath)
@@ -215,7 +215,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 	if !e.require("bundle remove-key", "kid", kidText) {
 		return exitUsage
 	}
-	if n := btoi(at.set) + btoi(compromised) + btoi(del); n > 1 {
+	if n := countSet(at.set) + countSet(compromised) + countSet(del); n > 1 {
 		e.errorf("bundle remove-key: --at, --compromised and --delete exclude each other")
 		return exitUsage
 	}
@@ -257,7 +257,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 	return exitOK
 }
 
-func btoi(b bool) int {
+func countSet(b bool) int {
 	if b {
 		return 1
 	}
@@ -503,7 +503,7 @@ func runBundleShow(e *env, args []string) int {
 	fmt.Fprintf(&s, "  keys        %d\n", len(b.Keys))
 	for _, k := range b.Keys {
 		fmt.Fprintf(&s, "    %s  %-11s  codes issued %s to %s  %s", verify.KeyIDString(k.KeyID), k.Status,
-			local(k.NotBefore), local(k.NotAfter), kindList(k.Kinds))
+			local(k.NotBefore), local(k.NotAfter), bundleKinds(k.Kinds))
 		if k.Issuer != "" {
 			fmt.Fprintf(&s, "  %q", k.Issuer)
 		}
@@ -520,7 +520,7 @@ func pluralPeople(n int) string {
 	return fmt.Sprintf("%d people", n)
 }
 
-func kindList(ks []codec.Kind) string {
+func bundleKinds(ks []codec.Kind) string {
 	parts := make([]string, len(ks))
 	for i, k := range ks {
 		parts[i] = k.String()
@@ -560,7 +560,7 @@ func runBundleDiff(e *env, args []string) int {
 		fmt.Fprintf(&s, "expires  %s -> %s\n", local(a.ExpiresAt), local(b.ExpiresAt))
 	}
 	describe := func(k *bundle.Key) string {
-		return fmt.Sprintf("%s, codes issued %s to %s, %s", k.Status, local(k.NotBefore), local(k.NotAfter), kindList(k.Kinds))
+		return fmt.Sprintf("%s, codes issued %s to %s, %s", k.Status, local(k.NotBefore), local(k.NotAfter), bundleKinds(k.Kinds))
 	}
 	for i := range a.Keys {
 		k := &a.Keys[i]
