@@ -46,7 +46,7 @@ import (
 const (
 	DefaultRate      = 10000 // requests per second per token
 	DefaultBurst     = 2000
-	DefaultCacheSize = 1 << 20 // identity hashes (~100 MB at most)
+	DefaultCacheSize = 1 << 18 // identity hashes, ~250 bytes each: ~64 MB when full
 	MaxBodySize      = 16 << 10
 	MaxBatchSize     = 500 // requests per batch call
 	maxBatchBody     = MaxBatchSize * 1024

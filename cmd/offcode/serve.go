@@ -49,7 +49,7 @@ Options:
     --rate N            requests per second per token (default 10000)
     --burst N           burst per token (default 2000)
     --cache N           identity hashes kept in memory in front of the store
-                        (default 1048576; 0 disables)
+                        (default 262144; 0 disables)
     --log-level LEVEL   debug, info, warn or error (default info)
     --log-json          log JSON lines instead of text
     --cpuprofile FILE   write a CPU profile of the whole run to FILE
