@@ -126,12 +126,11 @@ func New(cfg Config) (*Service, error) {
 	if s.burst == 0 {
 		s.burst = DefaultBurst
 	}
-	switch {
-	case cfg.CacheSize == 0:
-		s.cache = newLRU(DefaultCacheSize)
-	default:
-		s.cache = newLRU(cfg.CacheSize)
+	size := cfg.CacheSize
+	if size == 0 {
+		size = DefaultCacheSize
 	}
+	s.cache = newLRU(size) // disabled when size < 0
 	s.metrics.watchStore(cfg.Store)
 	s.SetKey(cfg.Key)
 	s.SetTokens(cfg.Tokens)
