@@ -9,6 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
 )
 
@@ -17,6 +18,7 @@ const issueUsage = `Issue a signed offline code and print its text, one line, on
 Usage:
     offcode issue --key FILE --id IDNUMBER --colour green|yellow|red
                   [--kind personal|kin] [--at TIME]
+                  [--out FILE [--holder TEXT] [--level L|M|Q|H]]
 
 The code is valid for 7 days from its issue time. It carries a salted
 Argon2id hash of the ID number, never the number itself (SPEC.md §5). The
@@ -29,6 +31,13 @@ Options:
     --colour COLOUR     green, yellow or red (also --color)
     --kind KIND         personal (default) or kin, a kinship code (亲属码)
     --at TIME           issue time, RFC 3339 (default: now)
+    --out FILE          write the code to FILE instead of stdout, by extension:
+                        .txt text, .png QR image (8 px a module), .svg QR
+                        image (60 mm), .pdf printable A4 sheet
+    --holder TEXT       a line printed on the PDF sheet, such as a masked
+                        name and ID number (张*华 6101**********123X); it is
+                        not signed, and the sheet says so
+    --level L           QR error correction level L, M, Q (default) or H
 
 Examples:
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour green
@@ -36,6 +45,9 @@ Examples:
 
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour yellow \
           --kind kin --at 2026-11-23T08:00:00+08:00 > code.txt
+
+    $ offcode issue --key issuer.pem --id 11010519491231002X --colour green \
+          --kind kin --holder '张*华 1101**********002X' --out sheet.pdf
 `
 
 func runIssue(ctx context.Context, e *env, args []string) int {
@@ -48,6 +60,10 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&colourText, "color", "", "")
 	fset.StringVar(&kindText, "kind", "personal", "")
 	fset.Var(&at, "at", "")
+	var outPath, holder, levelText string
+	fset.StringVar(&outPath, "out", "", "")
+	fset.StringVar(&holder, "holder", "", "")
+	fset.StringVar(&levelText, "level", "Q", "")
 	pos, code, ok := e.parseArgs(fset, issueUsage, args)
 	if !ok {
 		return code
@@ -70,6 +86,21 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		e.errorf("issue: invalid --kind %q: want personal or kin", kindText)
 		return exitUsage
 	}
+	level, err := render.ParseLevel(strings.ToUpper(levelText))
+	if err != nil {
+		e.errorf("issue: invalid --level %q: want L, M, Q or H", levelText)
+		return exitUsage
+	}
+	if holder != "" && outPath == "" {
+		e.errorf("issue: --holder needs --out FILE.pdf")
+		return exitUsage
+	}
+	if holder != "" {
+		if err := render.CheckHolder(holder); err != nil {
+			e.errorf("issue: --holder: %s", detailRender(err))
+			return exitUsage
+		}
+	}
 	when := at.time(e.now)
 	id, err := identity.ParseID(idText, when)
 	if err != nil {
@@ -89,6 +120,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		e.errorf("issue: %v", err)
 		return exitUsage
+	}
+	if outPath != "" {
+		return e.writeCodeOut("issue", outPath, text, holder, level)
 	}
 	fmt.Fprintln(e.stdout, text)
 	return exitOK

@@ -41,6 +41,8 @@ var commands = []command{
 	{"serve", "run the signing service (HTTP API, kinship bindings, audit trail)", serveUsage, runServe},
 	{"token", "add an API token for the signing service", tokenUsage, runToken},
 	{"audit", "export the signing service's audit trail", auditUsage, runAudit},
+	{"scan", "read offline codes from PNG or JPEG pictures", scanUsage, runScan},
+	{"batch", "issue codes for every row of a CSV file into one printable PDF", batchUsage, runBatch},
 	{"demo", "make a key, issue a code and verify it, with no set-up", demoUsage, runDemo},
 	{"root", "make the offline root key that signs trust bundles", rootUsage, runRoot},
 	{"bundle", "build, sign, show and diff signed trust bundles", bundleUsage, runBundle},

@@ -30,6 +30,10 @@ One line is printed per code: the verdict, and for an authentic code its
 colour, kind and expiry in Beijing time. A code whose signature does not
 verify shows nothing it claims, since none of it can be trusted.
 
+CODE may also be a PNG or JPEG picture of the code (a file name ending in
+.png, .jpg or .jpeg): it is scanned, then verified like its text; a picture
+with no readable code exits 1.
+
 With "-" codes are read from standard input, one per line, as a
 keyboard-wedge scanner types them (a code, then Enter). Surrounding spaces
 and the \r of CRLF are removed; blank lines are skipped. Each code gets its
@@ -144,7 +148,11 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if pos[0] == "-" {
 		return c.stream(e, e.stdin)
 	}
-	o := c.check(pos[0])
+	text, code, ok := e.codeArg("verify", pos[0])
+	if !ok {
+		return code
+	}
+	o := c.check(text)
 	io.WriteString(e.stdout, c.format(o))
 	return o.exitCode()
 }
