@@ -66,6 +66,11 @@ type Config struct {
 	Rate      float64 // default per-token requests per second; DefaultRate if 0
 	Burst     int     // default per-token burst; DefaultBurst if 0
 	CacheSize int     // identity hashes kept in memory; DefaultCacheSize if 0, none if < 0
+
+	// Bundles, if not nil, serves GET /v1/bundle[?since=N]: the signed trust
+	// bundles (a *bundle.Publisher, SPEC.md §13.13). The service only
+	// serves them; the root key that signs them never comes near it.
+	Bundles http.Handler
 }
 
 // Service is the signing service. Its Handler serves the API.
@@ -84,6 +89,7 @@ type Service struct {
 	burst   int
 	ready   atomic.Bool
 	mux     *http.ServeMux
+	bundles http.Handler
 }
 
 // authState is a loaded tokens file with a rate limiter per token.
@@ -110,6 +116,7 @@ func New(cfg Config) (*Service, error) {
 		hashSem: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		rate:    rate.Limit(cfg.Rate),
 		burst:   cfg.Burst,
+		bundles: cfg.Bundles,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -195,6 +202,9 @@ func (s *Service) routes() {
 	}))
 	m.Handle("GET /readyz", s.open("readyz", s.handleReady))
 	m.Handle("GET /metrics", s.instrument("metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	if s.bundles != nil {
+		m.Handle("GET /v1/bundle", s.instrument("bundle", s.bundles))
+	}
 	// Known paths with another method: 405 in the API's error format.
 	for path, allow := range map[string]string{
 		"/v1/codes": "POST", "/v1/codes/batch": "POST", "/v1/bindings": "POST",
