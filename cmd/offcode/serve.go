@@ -53,6 +53,10 @@ Options:
     --log-level LEVEL   debug, info, warn or error (default info)
     --log-json          log JSON lines instead of text
     --cpuprofile FILE   write a CPU profile of the whole run to FILE
+    --bundles DIR       serve the signed trust bundles in DIR (*.cbor, from
+                        "offcode bundle sign") at GET /v1/bundle; SIGHUP
+                        reloads them. Needs --root
+    --root FILE         root public key the bundles must be signed by
 
 Endpoints (a bearer token with the right scope is needed for /v1):
     POST   /v1/codes                         issue a code (JSON, PNG or PDF)
@@ -62,6 +66,8 @@ Endpoints (a bearer token with the right scope is needed for /v1):
     DELETE /v1/bindings/{binding_id}         unbind (24 hours after binding)
     POST   /v1/bindings/{binding_id}/codes   issue the relative's kinship code
     GET    /v1/audit?since=RFC3339           the audit trail
+    GET    /v1/bundle[?since=N]              the latest trust bundle, or the delta
+                                             from N (with --bundles; no token)
     GET    /healthz, /readyz, /metrics
 
 Examples:
@@ -88,6 +94,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&level, "log-level", "info", "")
 	fset.BoolVar(&logJSON, "log-json", false, "")
 	fset.StringVar(&cpuprofile, "cpuprofile", "", "")
+	var bundlesDir, rootPath string
+	fset.StringVar(&bundlesDir, "bundles", "", "")
+	fset.StringVar(&rootPath, "root", "", "")
 	pos, code, ok := e.parseArgs(fset, serveUsage, args)
 	if !ok {
 		return code
@@ -199,15 +208,23 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		defer pprof.StopCPUProfile()
 	}
 
+	pub, ok := e.bundlePublisher(bundlesDir, rootPath)
+	if !ok {
+		return exitUsage
+	}
 	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		e.errorf("serve: %s", detail(err))
 		return exitUsage
 	}
-	svc, err := service.New(service.Config{
+	cfg := service.Config{
 		Key: key, Secret: secret, Store: st, Tokens: tokens, Now: e.now, Logger: log,
 		Rate: rate, Burst: burst, CacheSize: cache,
-	})
+	}
+	if pub != nil {
+		cfg.Bundles = pub
+	}
+	svc, err := service.New(cfg)
 	if err != nil {
 		st.Close()
 		e.errorf("serve: %s", detail(err))
@@ -236,6 +253,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
 				reload(log, svc, keyPath, tokensPath)
+				reloadBundles(log, pub)
 				continue
 			}
 			log.Info("shutting down", "signal", sig.String())

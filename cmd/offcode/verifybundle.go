@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -84,4 +85,44 @@ func detailBundle(err error) string {
 		return s[8:]
 	}
 	return s
+}
+
+// bundlePublisher loads the signed bundles served by "offcode serve
+// --bundles DIR --root FILE"; nil without --bundles.
+func (e *env) bundlePublisher(dir, rootPath string) (*bundle.Publisher, bool) {
+	if dir == "" {
+		if rootPath != "" {
+			e.errorf("serve: --root goes with --bundles")
+			return nil, false
+		}
+		return nil, true
+	}
+	if !e.require("serve", "root", rootPath) {
+		return nil, false
+	}
+	pub, err := loadRootPub(rootPath)
+	if err != nil {
+		e.errorf("serve: %v", err)
+		return nil, false
+	}
+	p, err := bundle.NewPublisher(dir, ed25519.PublicKey(pub))
+	if err != nil {
+		e.errorf("serve: %s", detailBundle(err))
+		e.hintf("put the bundles signed by \"offcode bundle sign\" (*.cbor) in %s", dir)
+		return nil, false
+	}
+	return p, true
+}
+
+// reloadBundles re-reads the served bundles on SIGHUP; on an error it
+// keeps serving what it had.
+func reloadBundles(log *slog.Logger, p *bundle.Publisher) {
+	if p == nil {
+		return
+	}
+	if err := p.Reload(); err != nil {
+		log.Error("reload: keeping the current trust bundles", "err", err)
+		return
+	}
+	log.Info("trust bundles loaded", "sequence", p.Sequence())
 }
