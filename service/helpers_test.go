@@ -64,7 +64,7 @@ func (s *syncBuffer) String() string {
 
 // env is a service on a real listener on 127.0.0.1 over a real SQLite file.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	clock  *clock
 	svc    *service.Service
@@ -78,7 +78,7 @@ type env struct {
 	srv    *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, clock: &clock{t: start}, dbPath: filepath.Join(dir, "offcode.db"), logs: &syncBuffer{}, tokens: map[string]string{}}
