@@ -107,18 +107,15 @@ func scan(pix []byte, w, h, stride int) (string, error) {
 func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
 	r := qrcode.NewQRCodeReader()
 	located := false
-	try := func(pix []byte, w, h, stride int, prefix string) (string, string, bool) {
-		src := newPlaneSource(pix, w, h, stride)
-		for _, a := range ladder {
-			text, err := read(r, src, a)
-			if err == nil {
-				return text, prefix + a.name, true
-			}
+	attempt1 := func(src gozxing.LuminanceSource, a attempt) (string, bool) {
+		text, err := read(r, src, a)
+		if err != nil {
 			if errors.Is(err, errUnreadable) {
 				located = true
 			}
+			return "", false
 		}
-		return "", "", false
+		return text, true
 	}
 	finish := func(text, step string) (string, string, error) {
 		if !strings.HasPrefix(text, codec.Prefix) {
@@ -129,18 +126,40 @@ func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
 		}
 		return text, step, nil
 	}
-	if text, step, ok := try(pix, w, h, stride, ""); ok {
-		return finish(text, step)
+	// The frame as it is, and smoothed: a 3×3 box filter removes sensor
+	// noise and JPEG ringing that break the binarisers. Noise is the
+	// commonest trouble, so the smoothed frame is tried early.
+	raw := newPlaneSource(pix, w, h, stride)
+	var smoothed gozxing.LuminanceSource
+	var sm []byte
+	getSmoothed := func() gozxing.LuminanceSource {
+		if smoothed == nil {
+			sm = smooth(pix, w, h, stride)
+			smoothed = newPlaneSource(sm, w, h, w)
+		}
+		return smoothed
 	}
-	// Smoothing removes noise and JPEG ringing that break the binarisers.
-	sm := smooth(pix, w, h, stride)
-	if text, step, ok := try(sm, w, h, w, "smoothed/"); ok {
-		return finish(text, step)
+	for _, st := range []struct {
+		smooth bool
+		a      attempt
+	}{
+		{false, ladder[0]}, {true, ladder[0]}, {false, ladder[1]}, {true, ladder[1]},
+		{false, ladder[2]}, {false, ladder[3]}, {false, ladder[4]},
+		{true, ladder[2]}, {true, ladder[3]}, {true, ladder[4]},
+	} {
+		src, prefix := gozxing.LuminanceSource(raw), ""
+		if st.smooth {
+			src, prefix = getSmoothed(), "smoothed/"
+		}
+		if text, ok := attempt1(src, st.a); ok {
+			return finish(text, prefix+st.a.name)
+		}
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
 	// at twice the size; a large noisy one at half. Other scales move the
 	// sampling grid, which rescues symbols whose alignment pattern the
 	// detector misplaces.
+	getSmoothed()
 	for _, f := range []float64{2, 0.5, 0.7, 1.4} {
 		rw, rh := int(float64(w)*f), int(float64(h)*f)
 		if rw < 21 || rh < 21 || rw*rh > 4000*3000 {
@@ -150,9 +169,11 @@ func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
 		if f < 1 {
 			src, sstride = sm, w
 		}
-		r := resize(src, w, h, sstride, rw, rh)
-		if text, step, ok := try(r, rw, rh, rw, fmt.Sprintf("scaled×%g/", f)); ok {
-			return finish(text, step)
+		scaled := newPlaneSource(resize(src, w, h, sstride, rw, rh), rw, rh, rw)
+		for _, a := range ladder {
+			if text, ok := attempt1(scaled, a); ok {
+				return finish(text, fmt.Sprintf("scaled×%g/%s", f, a.name))
+			}
 		}
 	}
 	if located {
@@ -199,22 +220,25 @@ func read(r gozxing.Reader, src gozxing.LuminanceSource, a attempt) (text string
 	return res.GetText(), nil
 }
 
-// smooth returns a 3×3 box-filtered copy of the plane, w wide.
+// smooth returns a 3×3 box-filtered copy of the plane, w wide (edges
+// repeat the border pixels).
 func smooth(pix []byte, w, h, stride int) []byte {
+	// Horizontal sums of three, then vertical sums of three.
+	hs := make([]uint16, w*h)
+	for y := 0; y < h; y++ {
+		row := pix[y*stride : y*stride+w]
+		out := hs[y*w : y*w+w]
+		for x := 0; x < w; x++ {
+			l, r := row[max(x-1, 0)], row[min(x+1, w-1)]
+			out[x] = uint16(l) + uint16(row[x]) + uint16(r)
+		}
+	}
 	out := make([]byte, w*h)
 	for y := 0; y < h; y++ {
-		y0, y1 := max(y-1, 0), min(y+1, h-1)
-		for x := 0; x < w; x++ {
-			x0, x1 := max(x-1, 0), min(x+1, w-1)
-			sum, n := 0, 0
-			for yy := y0; yy <= y1; yy++ {
-				row := pix[yy*stride:]
-				for xx := x0; xx <= x1; xx++ {
-					sum += int(row[xx])
-					n++
-				}
-			}
-			out[y*w+x] = byte(sum / n)
+		up, mid, down := hs[max(y-1, 0)*w:], hs[y*w:], hs[min(y+1, h-1)*w:]
+		o := out[y*w : y*w+w]
+		for x := range o {
+			o[x] = byte((uint32(up[x]) + uint32(mid[x]) + uint32(down[x]) + 4) / 9)
 		}
 	}
 	return out
