@@ -106,20 +106,70 @@ func (s *Service) lookupPerson(ctx context.Context, id identity.ID) (person, err
 		return p, err
 	}
 	s.metrics.cache.WithLabelValues("new").Inc()
-	salt, err := identity.NewSalt(s.rand)
+	h, err = s.newHash(ctx, p.key, id)
 	if err != nil {
 		return p, err
+	}
+	p.identity, p.isNew = h, true
+	return p, nil
+}
+
+// hashCall is an identity hash being computed.
+type hashCall struct {
+	done chan struct{}
+	h    identity.Hash
+	err  error
+}
+
+// newHash computes a fresh identity hash for id (one Argon2id evaluation).
+// Concurrent first requests for one person share one computation, so they
+// get the same hash.
+func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.ID) (identity.Hash, error) {
+	s.inflightMu.Lock()
+	if c, ok := s.inflight[key]; ok {
+		s.inflightMu.Unlock()
+		select {
+		case <-c.done:
+			return c.h, c.err
+		case <-ctx.Done():
+			return identity.Hash{}, ctx.Err()
+		}
+	}
+	// A computation that finished since our cache lookup left its hash in
+	// the cache under this lock.
+	if h, ok := s.cache.get(key); ok {
+		s.inflightMu.Unlock()
+		return h, nil
+	}
+	c := &hashCall{done: make(chan struct{})}
+	s.inflight[key] = c
+	s.inflightMu.Unlock()
+	defer func() {
+		s.inflightMu.Lock()
+		if c.err == nil {
+			// Until the record commits, later requests find the hash
+			// here rather than making another.
+			s.cache.put(key, c.h)
+		}
+		delete(s.inflight, key)
+		s.inflightMu.Unlock()
+		close(c.done)
+	}()
+	salt, err := identity.NewSalt(s.rand)
+	if err != nil {
+		c.err = err
+		return identity.Hash{}, err
 	}
 	// Argon2id takes 4 MiB and a core for ~5 ms: bound how many run at once.
 	select {
 	case s.hashSem <- struct{}{}:
 	case <-ctx.Done():
-		return p, ctx.Err()
+		c.err = ctx.Err()
+		return identity.Hash{}, c.err
 	}
-	p.identity = identity.HashID(id, salt)
+	c.h = identity.HashID(id, salt)
 	<-s.hashSem
-	p.isNew = true
-	return p, nil
+	return c.h, nil
 }
 
 // remember caches p's hash once its record is committed. For a new person

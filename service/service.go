@@ -32,6 +32,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,11 +86,14 @@ type Service struct {
 	metrics *metrics
 	cache   *lru
 	hashSem chan struct{}
-	rate    rate.Limit
-	burst   int
-	ready   atomic.Bool
-	mux     *http.ServeMux
-	bundles http.Handler
+
+	inflightMu sync.Mutex
+	inflight   map[store.PersonKey]*hashCall
+	rate       rate.Limit
+	burst      int
+	ready      atomic.Bool
+	mux        *http.ServeMux
+	bundles    http.Handler
 }
 
 // authState is a loaded tokens file with a rate limiter per token.
@@ -107,16 +111,17 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("service: secret is %d bytes, want %d", len(cfg.Secret), SecretSize)
 	}
 	s := &Service{
-		secret:  cfg.Secret,
-		store:   cfg.Store,
-		now:     cfg.Now,
-		rand:    cfg.Rand,
-		log:     cfg.Logger,
-		metrics: newMetrics(),
-		hashSem: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		rate:    rate.Limit(cfg.Rate),
-		burst:   cfg.Burst,
-		bundles: cfg.Bundles,
+		secret:   cfg.Secret,
+		store:    cfg.Store,
+		now:      cfg.Now,
+		rand:     cfg.Rand,
+		log:      cfg.Logger,
+		metrics:  newMetrics(),
+		hashSem:  make(chan struct{}, runtime.GOMAXPROCS(0)),
+		inflight: make(map[store.PersonKey]*hashCall),
+		rate:     rate.Limit(cfg.Rate),
+		burst:    cfg.Burst,
+		bundles:  cfg.Bundles,
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"encoding/hex"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,5 +106,40 @@ func TestIssueVerifyAudit(t *testing.T) {
 	}
 	if res3.Code.Claims.Identity != res.Code.Claims.Identity {
 		t.Fatalf("after restart the identity hash changed")
+	}
+}
+
+// TestFirstSightOnce sends 20 concurrent first requests for one person:
+// they share one Argon2id, so every code carries the same identity hash.
+func TestFirstSightOnce(t *testing.T) {
+	e := newEnv(t)
+	person := makeID("19770707", 7)
+	codes := make([]string, 20)
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.do("POST", "/v1/codes", "issuer", map[string]string{"id": person, "colour": "green"})
+			codes[i] = r.str("code")
+		}()
+	}
+	wg.Wait()
+	v := verify.New(e.trust)
+	var first *codec.Claims
+	for i, c := range codes {
+		res, err := v.Verify(c, e.clock.Now())
+		if err != nil {
+			t.Fatalf("Verify(code %d) = %v", i, err)
+		}
+		if first == nil {
+			first = &res.Code.Claims
+		} else if res.Code.Claims.Identity != first.Identity {
+			t.Fatalf("code %d has another identity hash than code 0", i)
+		}
+	}
+	m := e.do("GET", "/metrics", "", nil)
+	if !strings.Contains(string(m.body), `offcode_audit_records_total 20`) {
+		t.Fatalf("metrics after 20 codes: want 20 audit records")
 	}
 }
