@@ -233,6 +233,37 @@ func (b *Batch) card(text, holder string) (*card, error) {
 	return cd, nil
 }
 
+// Card is a code prepared for a batch: decoded, checked and encoded as a
+// QR symbol. Preparing is most of the work of adding a code, and cards may
+// be prepared concurrently, then added in order with AddCard.
+type Card struct{ c *card }
+
+// NewCard prepares a card for text and holder at level l; the errors are
+// those of Batch.Add.
+func NewCard(text, holder string, l Level) (*Card, error) {
+	fi, err := loadFont()
+	if err != nil {
+		return nil, err
+	}
+	c, err := (&Batch{fi: fi, level: l}).card(text, holder)
+	if err != nil {
+		return nil, err
+	}
+	return &Card{c}, nil
+}
+
+// AddCard puts a prepared card on the next place of the page.
+func (b *Batch) AddCard(c *Card) error {
+	if b.closed {
+		return ErrClosed
+	}
+	if b.err != nil {
+		return b.err
+	}
+	b.place(c.c)
+	return b.err
+}
+
 // Add puts the code text on the next card, with an optional holder line
 // (see SheetOptions.Holder). An invalid text or holder is refused with an
 // error and nothing is written, so the caller may go on; a write error
@@ -248,6 +279,11 @@ func (b *Batch) Add(text, holder string) error {
 	if err != nil {
 		return err
 	}
+	b.place(cd)
+	return b.err
+}
+
+func (b *Batch) place(cd *card) {
 	col, row := b.onPage%BatchColumns, b.onPage/BatchColumns
 	drawCard(streamCanvas{buf: &b.page, font: b.fi}, b.fi, cd, float64(col)*cardW, float64(row)*cardH)
 	b.onPage++
@@ -255,7 +291,6 @@ func (b *Batch) Add(text, holder string) error {
 	if b.onPage == BatchColumns*BatchRows {
 		b.flushPage()
 	}
-	return b.err
 }
 
 // Count returns the number of codes added.

@@ -150,8 +150,18 @@ func TestBatchRefusesBadCards(t *testing.T) {
 	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Close(); err != nil || b.Count() != 1 {
-		t.Fatalf("Close = %v, Count = %d", err, b.Count())
+	if _, err := render.NewCard("OC1:XX", "", render.LevelQ); err == nil {
+		t.Fatalf("NewCard(bad code) succeeded")
+	}
+	card, err := render.NewCard(testcode.Issue(1, codec.Red, codec.Kin), "李*明", render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddCard(card); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil || b.Count() != 2 {
+		t.Fatalf("Close = %v, Count = %d, want 2", err, b.Count())
 	}
 	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), ""); !errors.Is(err, render.ErrClosed) {
 		t.Fatalf("Add after Close = %v, want ErrClosed", err)

@@ -251,7 +251,7 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 		e.errorf("batch: %v", err)
 		return exitUsage
 	}
-	p := &batchPrinter{e: e, key: key, at: when, b: b, total: good, start: time.Now(), lastReport: time.Now()}
+	p := &batchPrinter{e: e, key: key, at: when, b: b, level: level, total: good, start: time.Now(), lastReport: time.Now()}
 	err = eachRow(inPath, when, func(_ int, row batchRow, err error) error {
 		if err != nil {
 			return nil
@@ -290,13 +290,14 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// batchPrinter issues codes in chunks, in parallel (Argon2id dominates the
-// cost), and adds them to the PDF in row order.
+// batchPrinter issues codes and prepares their cards in chunks, in parallel
+// (Argon2id dominates the cost), and adds them to the PDF in row order.
 type batchPrinter struct {
 	e          *env
 	key        *sign.Key
 	at         time.Time
 	b          *render.Batch
+	level      render.Level
 	chunk      []batchRow
 	total      int
 	done       int
@@ -326,7 +327,7 @@ func (p *batchPrinter) flush() error {
 	if _, err := io.ReadFull(p.e.rand, random); err != nil {
 		return fmt.Errorf("reading randomness: %w", err)
 	}
-	texts := make([]string, n)
+	cards := make([]*render.Card, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	next := make(chan int, n)
@@ -342,8 +343,12 @@ func (p *batchPrinter) flush() error {
 				row := p.chunk[i]
 				r := strings.NewReader(string(random[i*perCode : (i+1)*perCode]))
 				c, err := sign.NewClaims(r, row.id, row.colour, row.kind, p.at)
+				var text string
 				if err == nil {
-					texts[i], err = p.key.Issue(c)
+					text, err = p.key.Issue(c)
+				}
+				if err == nil {
+					cards[i], err = render.NewCard(text, row.holder, p.level)
 				}
 				errs[i] = err
 			}
@@ -354,7 +359,7 @@ func (p *batchPrinter) flush() error {
 		if errs[i] != nil {
 			return fmt.Errorf("line %d: %w", row.line, errs[i])
 		}
-		if err := p.b.Add(texts[i], row.holder); err != nil {
+		if err := p.b.AddCard(cards[i]); err != nil {
 			return fmt.Errorf("line %d: %w", row.line, err)
 		}
 	}
