@@ -54,7 +54,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	}
 	st, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
 	if err != nil {
-		e.errorf("audit: %s", detail(err))
+		e.errorf("audit: %s", plainErr(err))
 		return exitUsage
 	}
 	defer st.Close()
@@ -67,7 +67,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	for {
 		recs, err := st.Audit(ctx, q)
 		if err != nil {
-			e.errorf("audit: %s", detail(err))
+			e.errorf("audit: %s", plainErr(err))
 			return exitUsage
 		}
 		for i := range recs {

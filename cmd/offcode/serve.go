@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/offcode/offcode/service"
@@ -152,7 +153,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	key, err := sign.LoadKeyFile(keyPath)
 	if err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 
@@ -165,14 +166,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			return exitUsage
 		}
 		if err := service.CreateSecret(secretPath, e.rand); err != nil {
-			e.errorf("serve: %s", detail(err))
+			e.errorf("serve: %s", plainErr(err))
 			return exitUsage
 		}
 		e.infof("created service secret %s (mode 0600): back it up with the key", secretPath)
 	}
 	secret, err := service.LoadSecret(secretPath)
 	if err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 
@@ -183,14 +184,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			err = service.AddToken(tokensPath, t)
 		}
 		if err != nil {
-			e.errorf("serve: %s", detail(err))
+			e.errorf("serve: %s", plainErr(err))
 			return exitUsage
 		}
 		e.infof("created %s with token \"dev\" (scopes issue, bind, audit), shown only now: %s", tokensPath, secretToken)
 	}
 	tokens, err := service.LoadTokens(tokensPath)
 	if err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 
@@ -214,7 +215,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 	cfg := service.Config{
@@ -227,7 +228,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	svc, err := service.New(cfg)
 	if err != nil {
 		st.Close()
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -306,18 +307,18 @@ func (e *env) makeDevKey(keyPath, trustPath string) int {
 		err = sign.WriteKeyFile(keyPath, k)
 	}
 	if err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 	ts := verify.NewTrustStore()
 	if b, err := os.ReadFile(trustPath); err == nil {
 		if ts, err = verify.ParseJWKSet(b); err != nil {
-			e.errorf("serve: %s: %s", trustPath, detail(err))
+			e.errorf("serve: %s: %s", trustPath, plainErr(err))
 			return exitUsage
 		}
 	}
 	if err := ts.Add(verify.TrustedKey{KeyID: k.KeyID(), Public: k.Public(), Issuer: "offcode development key"}); err != nil {
-		e.errorf("serve: %s", detail(err))
+		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
 	b, err := ts.MarshalJWKSet()
@@ -343,4 +344,14 @@ func writeFileReplace(path string, b []byte) error {
 		return err
 	}
 	return nil
+}
+
+// plainErr is detail for the service's packages too: the message without
+// its package prefixes.
+func plainErr(err error) string {
+	s := detail(err)
+	for _, p := range []string{"service: ", "store: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
 }

@@ -61,7 +61,7 @@ func runToken(ctx context.Context, e *env, args []string) int {
 	}
 	sc, err := service.ParseScopes(scopes)
 	if err != nil {
-		e.errorf("token add: %s", detail(err))
+		e.errorf("token add: %s", plainErr(err))
 		return exitUsage
 	}
 	if rate < 0 || burst < 0 {
@@ -70,12 +70,12 @@ func runToken(ctx context.Context, e *env, args []string) int {
 	}
 	secret, t, err := service.NewToken(e.rand, pos[0], sc)
 	if err != nil {
-		e.errorf("token add: %s", detail(err))
+		e.errorf("token add: %s", plainErr(err))
 		return exitUsage
 	}
 	t.Rate, t.Burst = rate, burst
 	if err := service.AddToken(tokensPath, t); err != nil {
-		e.errorf("token add: %s", detail(err))
+		e.errorf("token add: %s", plainErr(err))
 		return exitUsage
 	}
 	names := make([]string, len(sc))
