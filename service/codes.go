@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +51,8 @@ const (
 	formatJSON = "application/json"
 	formatPNG  = "image/png"
 	formatPDF  = "application/pdf"
+
+	formatNDJSON = "application/x-ndjson"
 )
 
 // maxHolder bounds the holder line, in characters.
@@ -292,8 +295,13 @@ type BatchLine struct {
 // not valid JSON fails the whole call; a line with an invalid ID or colour
 // gets its own error line. All the batch's records are committed in one
 // transaction before the first line is written.
+//
+// With Accept: application/pdf the answer is one PDF of cards, eight to an
+// A4 page, in the order of the lines; then any bad line fails the whole
+// call and nothing is issued.
 func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError {
-	if _, e := negotiate(r, "application/x-ndjson", formatJSON); e != nil {
+	format, e := negotiate(r, formatNDJSON, formatJSON, formatPDF)
+	if e != nil {
 		return e
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBatchBody)
@@ -343,6 +351,19 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 	if len(lines) == 0 {
 		return errorf(http.StatusBadRequest, CodeInvalidJSON, "empty batch")
 	}
+	if format == formatPDF {
+		// One document for all: every request must be good, and fit on
+		// a card, before any code is signed.
+		for i, l := range lines {
+			if e := l.Error; e != nil {
+				e.Message = fmt.Sprintf("line %d: %s", l.Line, e.Message)
+				return e
+			}
+			if err := render.CheckHolder(specs[i].holder); err != nil {
+				return errorf(http.StatusBadRequest, CodeInvalidField, "line %d: holder: %s", l.Line, strings.TrimPrefix(err.Error(), "render: "))
+			}
+		}
+	}
 	// Sign on every core: first-time people cost an Argon2id each.
 	signed := make([]*issued, len(specs))
 	errs := make([]error, len(specs))
@@ -374,6 +395,23 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		recs = append(recs, s.record(is, c))
 		done = append(done, is)
 	}
+	// As for one code: render first, so a code that cannot be rendered is
+	// neither recorded nor sent.
+	var pdf bytes.Buffer
+	if format == formatPDF {
+		b, err := render.NewBatch(&pdf, nil)
+		if err != nil {
+			return s.internal(r, "rendering batch", err)
+		}
+		for _, is := range done {
+			if err := b.Add(is.text, is.spec.holder); err != nil {
+				return s.internal(r, "rendering batch", err)
+			}
+		}
+		if err := b.Close(); err != nil {
+			return s.internal(r, "rendering batch", err)
+		}
+	}
 	if err := s.store.Record(r.Context(), recs...); err != nil {
 		return s.storeError(r, "recording", err)
 	}
@@ -381,7 +419,14 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		s.remember(r.Context(), is.person)
 		s.metrics.issued.WithLabelValues(is.claims.Colour.String(), is.claims.Kind.String()).Inc()
 	}
-	w.Header().Set("Content-Type", "application/x-ndjson")
+	if format == formatPDF {
+		w.Header().Set("Content-Type", formatPDF)
+		w.Header().Set("X-Offcode-Codes", strconv.Itoa(len(done)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(pdf.Bytes())
+		return nil
+	}
+	w.Header().Set("Content-Type", formatNDJSON)
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
 	for i := range lines {

@@ -122,6 +122,22 @@ func TestPNGAndPDF(t *testing.T) {
 	if a := e.do("GET", "/v1/audit", "auditor", nil); len(a.json["records"].([]any)) != 2 {
 		t.Fatalf("audit after PNG and PDF = %s, want 2 records", a.body)
 	}
+
+	// A batch as one PDF: all or nothing.
+	good := `{"id":"` + adult + `","colour":"green","holder":"张*华"}` + "\n" + `{"id":"` + child + `","colour":"red"}` + "\n"
+	r = e.do("POST", "/v1/codes/batch", "issuer", good, "Accept", "application/pdf")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(r.body, []byte("%PDF")) || r.header.Get("X-Offcode-Codes") != "2" {
+		t.Fatalf("POST /v1/codes/batch Accept application/pdf = %d %s %s %.20q", r.status, r.header.Get("Content-Type"), r.header.Get("X-Offcode-Codes"), r.body)
+	}
+	bad := good + `{"id":"123","colour":"red"}` + "\n"
+	r = e.do("POST", "/v1/codes/batch", "issuer", bad, "Accept", "application/pdf")
+	want(t, "PDF batch with a bad line", r, 400, "invalid_id")
+	if msg := r.json["error"].(map[string]any)["message"].(string); !strings.HasPrefix(msg, "line 3: ") {
+		t.Fatalf("PDF batch error message = %q, want it to name line 3", msg)
+	}
+	if a := e.do("GET", "/v1/audit", "auditor", nil); len(a.json["records"].([]any)) != 4 {
+		t.Fatalf("audit after the PDF batches = %d records, want 4", len(a.json["records"].([]any)))
+	}
 }
 
 func TestMetrics(t *testing.T) {
