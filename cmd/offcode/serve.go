@@ -61,7 +61,7 @@ Options:
 
 Endpoints (a bearer token with the right scope is needed for /v1):
     POST   /v1/codes                         issue a code (JSON, PNG or PDF)
-    POST   /v1/codes/batch                   many codes, JSON lines
+    POST   /v1/codes/batch                   many codes, JSON lines or one PDF
     POST   /v1/bindings                      bind a relative (亲属码)
     GET    /v1/guardians/{id}/bindings       a guardian's bindings
     DELETE /v1/bindings/{binding_id}         unbind (24 hours after binding)
