@@ -61,7 +61,7 @@ type Config struct {
 	Tokens *Tokens
 
 	Now    func() time.Time // the clock; time.Now if nil
-	Rand   io.Reader        // crypto/rand.Reader if nil
+	Rand   io.Reader        // salts, serials, IDs; crypto/rand.Reader if nil; must be safe for concurrent use
 	Logger *slog.Logger     // slog.Default() if nil
 
 	Rate      float64 // default per-token requests per second; DefaultRate if 0
