@@ -238,11 +238,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	srv := service.NewHTTPServer(addr, svc.Handler(), log)
-	e.infof("serving on http://%s (key %s, kid %s, store %s, tokens %s)", ln.Addr(), keyPath, verify.KeyIDString(key.KeyID()), dbPath, tokensPath)
-
+	// Signals are caught before the service says it is up, so a SIGHUP
+	// sent as soon as it is cannot kill it.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
+	e.infof("serving on http://%s (key %s, kid %s, store %s, tokens %s)", ln.Addr(), keyPath, verify.KeyIDString(key.KeyID()), dbPath, tokensPath)
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	for {
