@@ -143,14 +143,15 @@ func (s *sqliteStore) Close() error {
 		close(s.jobs)
 	}
 	s.mu.Unlock()
-	var errs []error
+	if s.w != nil && !wasClosed {
+		<-s.done
+	}
+	// Readers first: the writer, closing last, checkpoints the WAL into
+	// the database file.
+	errs := []error{s.r.Close()}
 	if s.w != nil {
-		if !wasClosed {
-			<-s.done
-		}
 		errs = append(errs, s.w.Close())
 	}
-	errs = append(errs, s.r.Close())
 	return errors.Join(errs...)
 }
 

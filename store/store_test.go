@@ -143,6 +143,9 @@ func TestReopenKeepsRecords(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Fatalf("after Close the WAL is still there (%v): not checkpointed", err)
+	}
 	if err := s.Record(ctx, record(3, true)); !errors.Is(err, store.ErrClosed) {
 		t.Fatalf("Record after Close = %v, want ErrClosed", err)
 	}
