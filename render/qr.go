@@ -174,7 +174,7 @@ func (q *QR) WritePNG(w io.Writer, scale int) error {
 			p.Pix[i] = 1
 		}
 	}
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(w, p); err != nil {
+	if err := png.Encode(w, p); err != nil {
 		return fmt.Errorf("render: writing PNG: %w", err)
 	}
 	return nil
