@@ -30,7 +30,7 @@ func Key() *sign.Key {
 
 // Trust returns a trust store holding Key's public key.
 func Trust() *verify.TrustStore {
-	ts := new(verify.TrustStore)
+	ts := verify.NewTrustStore()
 	if err := ts.Add(verify.TrustedKey{KeyID: Key().KeyID(), Public: Key().Public(), Issuer: "testcode"}); err != nil {
 		panic(err)
 	}
