@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -44,7 +45,7 @@ func newCard(fi *fontInfo, text, holder string, l Level) (*card, error) {
 		kind:   c.Claims.Kind,
 		iat:    c.Claims.IssuedAt,
 		exp:    c.Claims.ExpiresAt,
-		kid:    hex.EncodeToString(c.KeyID[:]),
+		kid:    base64.RawURLEncoding.EncodeToString(c.KeyID[:]), // as in trust stores and verify --json
 		serial: hex.EncodeToString(c.Claims.Serial[:]),
 		holder: holder,
 	}, nil
