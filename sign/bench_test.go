@@ -16,11 +16,13 @@ func BenchmarkIssue(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		if _, err := k.Issue(c); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkBaselineEd25519Sign measures crypto/ed25519.Sign alone over a
@@ -37,7 +39,9 @@ func BenchmarkBaselineEd25519Sign(b *testing.B) {
 	}
 	tbs := codec.AppendSigStructure(nil, k.protected, payload)
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		ed25519.Sign(k.priv, tbs)
 	}
+	reportCPU(b, start)
 }

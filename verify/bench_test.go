@@ -31,12 +31,14 @@ func BenchmarkVerify(b *testing.B) {
 	text, v, _, _, _ := benchFixture(b)
 	now := t0.Add(1)
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		_, err := v.Verify(text, now)
 		if VerdictOf(err) != Valid {
 			b.Fatalf("Verify = %v", err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkBaselineEd25519Verify measures crypto/ed25519.Verify alone over
@@ -44,9 +46,11 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkBaselineEd25519Verify(b *testing.B) {
 	_, _, pub, tbs, sig := benchFixture(b)
 	b.ReportAllocs()
+	start := processCPU()
 	for b.Loop() {
 		if !ed25519.Verify(pub, tbs, sig) {
 			b.Fatal("ed25519.Verify = false")
 		}
 	}
+	reportCPU(b, start)
 }
