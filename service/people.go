@@ -130,6 +130,10 @@ func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.
 		s.inflightMu.Unlock()
 		select {
 		case <-c.done:
+			if c.err != nil && ctx.Err() == nil && (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) {
+				// The request that computed it went away: not our failure.
+				return s.newHash(ctx, key, id)
+			}
 			return c.h, c.err
 		case <-ctx.Done():
 			return identity.Hash{}, ctx.Err()
