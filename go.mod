@@ -10,7 +10,6 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/crypto v0.58.0
 	golang.org/x/image v0.47.0
-	golang.org/x/text v0.43.0
 	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.61.1
 )
@@ -19,6 +18,7 @@ require (
 require (
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/veraison/go-cose v1.3.0
+	golang.org/x/text v0.43.0
 )
 
 require (
