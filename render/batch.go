@@ -189,12 +189,6 @@ func toUnicode(fi *fontInfo) []byte {
 	return c.Bytes()
 }
 
-// Check reports whether Add would accept text and holder, without adding.
-func (b *Batch) Check(text, holder string) error {
-	_, err := b.card(text, holder)
-	return err
-}
-
 // CheckCard reports whether a batch card can be made for text and holder:
 // text decodes, and holder fits on the card in the embedded font.
 func CheckCard(text, holder string) error {
