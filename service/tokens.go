@@ -12,10 +12,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/offcode/offcode/internal/atomicfile"
 )
 
 // Scope is a permission an API token carries.
@@ -176,33 +177,8 @@ func AddToken(path string, t *Token) error {
 	if err != nil {
 		return fmt.Errorf("service: writing tokens: %w", err)
 	}
-	return writeFileAtomic(path, append(out, '\n'), 0o600)
-}
-
-// writeFileAtomic writes b to a temporary file beside path, syncs it and
-// renames it over path.
-func writeFileAtomic(path string, b []byte, mode fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("service: writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("service: writing %s: %w", path, err)
+	if err := atomicfile.WriteFile(path, append(out, '\n'), 0o600); err != nil {
+		return fmt.Errorf("service: %w", err)
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
 )
@@ -246,16 +247,15 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	}
 
 	// Pass 2: issue and print, streaming.
-	tmp, err := os.CreateTemp(filepath.Dir(outPath), "."+filepath.Base(outPath)+".tmp*")
+	tmp, err := atomicfile.Create(outPath, 0o644)
 	if err != nil {
 		e.errorf("batch: %v", err)
 		return exitUsage
 	}
-	defer os.Remove(tmp.Name()) // after the rename this fails harmlessly
+	defer tmp.Abort() // does nothing after Commit
 	w := bufio.NewWriterSize(tmp, 256<<10)
 	b, err := render.NewBatch(w, &render.BatchOptions{Level: level})
 	if err != nil {
-		tmp.Close()
 		e.errorf("batch: %v", err)
 		return exitUsage
 	}
@@ -278,14 +278,8 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	if err == nil {
 		err = w.Flush()
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), outPath)
+		err = tmp.Commit()
 	}
 	if err != nil {
 		e.errorf("batch: %v; no PDF written", err)

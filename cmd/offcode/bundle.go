@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -366,7 +366,7 @@ func runBundleSign(e *env, args []string) int {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
 	}
-	if err := writeBundleFile(pos[1], signed, 0o644); err != nil {
+	if err := atomicfile.WriteFile(pos[1], signed, 0o644); err != nil {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
 	}
@@ -379,7 +379,7 @@ func runBundleSign(e *env, args []string) int {
 			ds, err = bundle.Sign(d, root)
 		}
 		if err == nil {
-			err = writeBundleFile(deltaOut, ds, 0o644)
+			err = atomicfile.WriteFile(deltaOut, ds, 0o644)
 		}
 		if err != nil {
 			e.errorf("bundle sign: delta: %v", err)
@@ -618,33 +618,5 @@ func writeDraft(path string, b *bundle.Bundle) error {
 	if err != nil {
 		return err
 	}
-	return writeBundleFile(path, p, 0o644)
-}
-
-// writeBundleFile replaces path with data: a temporary file in the same
-// directory, synced, then renamed.
-func writeBundleFile(path string, data []byte, mode fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, p, 0o644)
 }

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"
 )
@@ -188,8 +188,7 @@ func (t *trustFile) add(k verify.TrustedKey) (bool, error) {
 	return true, nil
 }
 
-// write replaces the file atomically: a temporary file in the same
-// directory, synced, then renamed over the old one.
+// write replaces the file atomically (package atomicfile).
 func (t *trustFile) write() error {
 	keys, err := json.Marshal(t.keys)
 	if err != nil {
@@ -204,35 +203,8 @@ func (t *trustFile) write() error {
 	if _, err := verify.ParseJWKSet(b); err != nil {
 		return fmt.Errorf("keygen: new trust store does not parse (a bug): %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(t.path), "."+filepath.Base(t.path)+".tmp*")
-	if err != nil {
+	if err := atomicfile.WriteFile(t.path, b, t.mode); err != nil {
 		return fmt.Errorf("writing trust store: %w", err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("writing trust store: %w", err)
-	}
-	if err := f.Chmod(t.mode); err != nil {
-		return fail(err)
-	}
-	if _, err := f.Write(b); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp, t.path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing trust store: %w", err)
-	}
-	if d, err := os.Open(filepath.Dir(t.path)); err == nil {
-		d.Sync() // best effort: make the rename durable
-		d.Close()
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
 )
@@ -58,7 +59,7 @@ func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level) i
 		e.errorf("%s: --holder is printed on PDF sheets only, not in %s files", cmd, ext)
 		return exitUsage
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		e.errorf("%s: %v", cmd, err)
 		return exitUsage
 	}
@@ -68,28 +69,6 @@ func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level) i
 
 func detailRender(err error) string {
 	return strings.TrimPrefix(detail(err), "render: ")
-}
-
-// writeFileAtomic writes b to a temporary file next to path and renames it.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // isImagePath reports whether arg names a PNG or JPEG file rather than
