@@ -7,9 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/detcbor"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -117,39 +116,11 @@ type wireDelta struct {
 	RemovedIdentities []byte `cbor:"4,keyasint"`
 }
 
-// The one deterministic encoder and the one strict decoder of this package.
+// The deterministic encoder and the strict decoder, shared with codec.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = detcbor.EncMode()
+	decMode = detcbor.DecMode(detcbor.Limits{MaxNestedLevels: 8, MaxArrayElements: MaxKeys, MaxMapPairs: 16})
 )
-
-func mustEncMode() cbor.EncMode {
-	opts := cbor.CoreDetEncOptions() // RFC 8949 §4.2.1
-	opts.IndefLength = cbor.IndefLengthForbidden
-	opts.TagsMd = cbor.TagsForbidden
-	em, err := opts.EncMode()
-	if err != nil {
-		panic("bundle: building CBOR encoder: " + err.Error())
-	}
-	return em
-}
-
-func mustDecMode() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsForbidden,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-		MaxNestedLevels:   8,
-		MaxArrayElements:  MaxKeys,
-		MaxMapPairs:       16,
-		UTF8:              cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
-		panic("bundle: building CBOR decoder: " + err.Error())
-	}
-	return dm
-}
 
 // MarshalPayload returns the deterministic CBOR encoding of b's payload
 // after checking it as ParsePayload would. Keys must be in order (AddKey

@@ -6,42 +6,16 @@ import (
 	"io"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/offcode/offcode/internal/detcbor"
 )
 
-// The one deterministic encoder and the one strict decoder (SPEC.md §3).
+// The one deterministic encoder and the one strict decoder (SPEC.md §3.5).
 // They are immutable once built and safe for concurrent use.
 var (
-	encMode = mustEncMode()
-	decMode = mustDecMode()
+	encMode = detcbor.EncMode()
+	decMode = detcbor.DecMode(detcbor.Limits{MaxNestedLevels: 16, MaxArrayElements: 16, MaxMapPairs: 16})
 )
-
-func mustEncMode() cbor.EncMode {
-	opts := cbor.CoreDetEncOptions() // RFC 8949 §4.2.1
-	opts.IndefLength = cbor.IndefLengthForbidden
-	opts.TagsMd = cbor.TagsForbidden
-	em, err := opts.EncMode()
-	if err != nil {
-		panic("codec: building CBOR encoder: " + err.Error())
-	}
-	return em
-}
-
-func mustDecMode() cbor.DecMode {
-	dm, err := cbor.DecOptions{
-		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
-		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsForbidden,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-		MaxNestedLevels:   16,
-		MaxArrayElements:  16,
-		MaxMapPairs:       16,
-		UTF8:              cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
-		panic("codec: building CBOR decoder: " + err.Error())
-	}
-	return dm
-}
 
 // classify maps an error from the strict decoder onto this package's
 // sentinels. typeErr is used for a value of the wrong CBOR type, unknownErr
