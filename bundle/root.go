@@ -11,6 +11,7 @@ import (
 	"runtime"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -106,20 +107,8 @@ func ParseRootPublicPEM(b []byte) (ed25519.PublicKey, error) {
 // WriteRootKeyFile writes k to a new file at path with mode 0600. It never
 // overwrites: if path exists the error wraps fs.ErrExist.
 func WriteRootKeyFile(path string, k *RootKey) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("bundle: creating root key file: %w", err)
-	}
-	_, err = f.Write(k.MarshalPEM())
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("bundle: writing root key file: %w", err)
+	if err := atomicfile.WriteNew(path, k.MarshalPEM(), 0o600); err != nil {
+		return fmt.Errorf("bundle: root key file: %w", err)
 	}
 	return nil
 }

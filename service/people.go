@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/store"
 )
 
@@ -51,20 +52,8 @@ func CreateSecret(path string, rand io.Reader) error {
 	if _, err := io.ReadFull(rand, b); err != nil {
 		return fmt.Errorf("service: making secret: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("service: creating secret: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("service: writing secret: %w", err)
+	if err := atomicfile.WriteNew(path, b, 0o600); err != nil {
+		return fmt.Errorf("service: secret: %w", err)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"runtime"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/atomicfile"
 )
 
 // Key is an issuer's Ed25519 signing key.
@@ -91,23 +92,8 @@ func ParsePEM(b []byte) (*Key, error) {
 // WriteKeyFile writes k to a new file at path with mode 0600. It never
 // overwrites: if path exists the error wraps fs.ErrExist.
 func WriteKeyFile(path string, k *Key) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("sign: creating key file: %w", err)
-	}
-	if _, err := f.Write(k.MarshalPEM()); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("sign: writing key file: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("sign: writing key file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("sign: writing key file: %w", err)
+	if err := atomicfile.WriteNew(path, k.MarshalPEM(), 0o600); err != nil {
+		return fmt.Errorf("sign: key file: %w", err)
 	}
 	return nil
 }

@@ -83,3 +83,37 @@ func WriteFile(path string, data []byte, mode fs.FileMode) error {
 	}
 	return f.Commit()
 }
+
+// WriteNew writes data to a new file at path with mode mode, and never
+// replaces one: if path exists the error wraps fs.ErrExist. The file appears
+// whole or not at all: it is written and synced under a temporary name and
+// then hard-linked to path, which fails if path exists.
+func WriteNew(path string, data []byte, mode fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(mode)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Link(tmp, path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,4 +69,22 @@ func assertOnly(t *testing.T, dir, name string) {
 		}
 		t.Fatalf("directory holds %v, want only %s", names, name)
 	}
+}
+
+func TestWriteNewNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "key.pem")
+	if err := WriteNew(path, []byte("first"), 0o600); err != nil {
+		t.Fatalf("WriteNew = %v", err)
+	}
+	if err := WriteNew(path, []byte("second"), 0o600); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("WriteNew over an existing file = %v, want fs.ErrExist", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Fatalf("content = %q, want \"first\"", b)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode = %v, %v, want 0600", fi.Mode().Perm(), err)
+	}
+	assertOnly(t, dir, "key.pem")
 }
