@@ -101,12 +101,18 @@ func (l HashList) Bytes() []byte { return l.b }
 
 // index returns the position of e, or where it would be inserted, and
 // whether it is present. It allocates nothing.
-func (l HashList) index(e Entry) (int, bool) {
+func (l HashList) index(e Entry) (int, bool) { return search(l.b, HashSize, e) }
+
+// search finds e among the entries of b, each size bytes long and led by an
+// 8-byte big-endian hash, sorted by that hash. It returns the position of e,
+// or where it would be inserted, and whether it is present. It allocates
+// nothing.
+func search(b []byte, size int, e Entry) (int, bool) {
 	x := binary.BigEndian.Uint64(e[:])
-	lo, hi := 0, len(l.b)/HashSize
+	lo, hi := 0, len(b)/size
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		v := binary.BigEndian.Uint64(l.b[m*HashSize:])
+		v := binary.BigEndian.Uint64(b[m*size:])
 		switch {
 		case v < x:
 			lo = m + 1
@@ -190,23 +196,7 @@ func (l IdentityList) At(i int) IdentityRevocation {
 // Bytes returns the list in its wire form. The caller must not modify it.
 func (l IdentityList) Bytes() []byte { return l.b }
 
-func (l IdentityList) index(e Entry) (int, bool) {
-	x := binary.BigEndian.Uint64(e[:])
-	lo, hi := 0, len(l.b)/IdentityEntrySize
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		v := binary.BigEndian.Uint64(l.b[m*IdentityEntrySize:])
-		switch {
-		case v < x:
-			lo = m + 1
-		case v > x:
-			hi = m
-		default:
-			return m, true
-		}
-	}
-	return lo, false
-}
+func (l IdentityList) index(e Entry) (int, bool) { return search(l.b, IdentityEntrySize, e) }
 
 // Lookup returns the "before" time, as a NumericDate, of entry e, and
 // whether e is listed.
