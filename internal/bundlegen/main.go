@@ -14,10 +14,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
 
 	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/vectordir"
 )
 
 func main() {
@@ -30,42 +29,15 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	n, err := write(*out)
+	files, err := gen.Generate()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bundlegen: error: %v\n", err)
+		os.Exit(1)
+	}
+	n, err := vectordir.Write(*out, files)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bundlegen: error: %v\n", err)
 		os.Exit(1)
 	}
 	fmt.Printf("bundlegen: wrote %d vectors to %s\n", n, *out)
-}
-
-func write(dir string) (int, error) {
-	files, err := gen.Generate()
-	if err != nil {
-		return 0, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
-	}
-	old, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		return 0, err
-	}
-	for _, p := range old {
-		if _, keep := files[filepath.Base(p)]; !keep {
-			if err := os.Remove(p); err != nil {
-				return 0, fmt.Errorf("removing stale vector: %w", err)
-			}
-		}
-	}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
-			return 0, err
-		}
-	}
-	return len(files), nil
 }
