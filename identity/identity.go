@@ -65,7 +65,10 @@ func ParseID(s string, now time.Time) (ID, error) {
 	m := atoi(b[10:12])
 	d := atoi(b[12:14])
 	birth := time.Date(y, time.Month(m), d, 0, 0, 0, 0, beijing)
-	if y < 1900 || m < 1 || m > 12 || d < 1 || birth.Day() != d || birth.Month() != time.Month(m) {
+	if y < 1900 {
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth year %d is before 1900", y)}
+	}
+	if m < 1 || m > 12 || d < 1 || birth.Day() != d || birth.Month() != time.Month(m) {
 		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth date %s is not a real date", b[6:14])}
 	}
 	today := now.In(beijing)

@@ -57,6 +57,7 @@ func TestParseIDInvalid(t *testing.T) {
 		{"19000229 not a date", "110105190002290017", ErrBirthDate},
 		{"20230230 not a date", "110105202302300016", ErrBirthDate},
 		{"future birth date", "610103202606160011", ErrBirthDate},
+		{"born before 1900", "440524188001010014", ErrBirthDate},
 	}
 	for _, tt := range tests {
 		_, err := ParseID(tt.in, now)
@@ -69,6 +70,20 @@ func TestParseIDInvalid(t *testing.T) {
 		}
 		if ie.Input != tt.in {
 			t.Fatalf("ParseID(%s).Input = %q, want %q", tt.name, ie.Input, tt.in)
+		}
+	}
+}
+
+func TestParseIDDetail(t *testing.T) {
+	for in, want := range map[string]string{
+		"440524188001010014": "birth year 1880 is before 1900",
+		"110105202302300016": "birth date 20230230 is not a real date",
+		"610103202606160011": "birth date 2026-06-16 is in the future",
+	} {
+		_, err := ParseID(in, now)
+		var ie *IDError
+		if !errors.As(err, &ie) || ie.Detail != want {
+			t.Fatalf("ParseID(%q) = %v, want detail %q", in, err, want)
 		}
 	}
 }
