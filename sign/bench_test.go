@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/benchcpu"
 )
 
 // BenchmarkIssue measures issuing a code from claims whose identity hash is
@@ -16,13 +17,13 @@ func BenchmarkIssue(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	start := processCPU()
+	start := benchcpu.Now()
 	for b.Loop() {
 		if _, err := k.Issue(c); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkBaselineEd25519Sign measures crypto/ed25519.Sign alone over a
@@ -39,9 +40,9 @@ func BenchmarkBaselineEd25519Sign(b *testing.B) {
 	}
 	tbs := codec.AppendSigStructure(nil, k.protected, payload)
 	b.ReportAllocs()
-	start := processCPU()
+	start := benchcpu.Now()
 	for b.Loop() {
 		ed25519.Sign(k.priv, tbs)
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/benchcpu"
 )
 
 // benchFixture returns a valid code, a verifier that trusts its key, and the
@@ -31,14 +32,14 @@ func BenchmarkVerify(b *testing.B) {
 	text, v, _, _, _ := benchFixture(b)
 	now := t0.Add(1)
 	b.ReportAllocs()
-	start := processCPU()
+	start := benchcpu.Now()
 	for b.Loop() {
 		_, err := v.Verify(text, now)
 		if VerdictOf(err) != Valid {
 			b.Fatalf("Verify = %v", err)
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
 
 // BenchmarkBaselineEd25519Verify measures crypto/ed25519.Verify alone over
@@ -46,11 +47,11 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkBaselineEd25519Verify(b *testing.B) {
 	_, _, pub, tbs, sig := benchFixture(b)
 	b.ReportAllocs()
-	start := processCPU()
+	start := benchcpu.Now()
 	for b.Loop() {
 		if !ed25519.Verify(pub, tbs, sig) {
 			b.Fatal("ed25519.Verify = false")
 		}
 	}
-	reportCPU(b, start)
+	benchcpu.Report(b, start)
 }
