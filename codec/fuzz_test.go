@@ -18,13 +18,7 @@ import (
 // so a fuzz target cannot silently run on nothing.
 func seedTexts(tb testing.TB) []string {
 	tb.Helper()
-	vs, err := testvectors.All()
-	if err != nil {
-		tb.Fatalf("testvectors.All() = %v", err)
-	}
-	if len(vs) < testvectors.MinCount {
-		tb.Fatalf("testvectors.All() = %d vectors, want at least %d", len(vs), testvectors.MinCount)
-	}
+	vs := testvectors.Load(tb)
 	var texts []string
 	for _, v := range vs {
 		texts = append(texts, v.Text)

@@ -36,13 +36,7 @@ var decodeVerdicts = map[string]error{
 // expected verdict otherwise, and a decoded code must re-encode to the same
 // bytes at every stage.
 func TestVectors(t *testing.T) {
-	vs, err := testvectors.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(vs) < testvectors.MinCount {
-		t.Fatalf("testvectors.All() = %d vectors, want at least %d", len(vs), testvectors.MinCount)
-	}
+	vs := testvectors.Load(t)
 	seen := make(map[string]bool)
 	for _, v := range vs {
 		seen[v.Expected.Verdict] = true

@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -284,4 +285,19 @@ func checkRequired(b []byte) error {
 		}
 	}
 	return nil
+}
+
+// Load returns All's vectors for a test, fuzz target or benchmark, and
+// fails tb if they do not parse or are fewer than MinCount, so that a
+// conformance test can never pass on a shrunken or empty set.
+func Load(tb testing.TB) []Vector {
+	tb.Helper()
+	vs, err := All()
+	if err != nil {
+		tb.Fatalf("testvectors.All() = %v", err)
+	}
+	if len(vs) < MinCount {
+		tb.Fatalf("testvectors.All() = %d vectors, want at least %d", len(vs), MinCount)
+	}
+	return vs
 }
