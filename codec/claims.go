@@ -1,11 +1,8 @@
 package codec
 
 import (
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/fxamacker/cbor/v2"
 
 	"github.com/offcode/offcode/identity"
 )
@@ -213,76 +210,144 @@ func (c *Claims) wire() *wireClaims {
 // UnmarshalClaims decodes a payload strictly (SPEC.md §8 step 6): exactly
 // one well-formed item in deterministic encoding, no duplicate keys, every
 // claim present, no unknown claim, every value of the right type and range.
+// The checks are made in the order of step 6, each over the whole payload.
 func UnmarshalClaims(b []byte) (Claims, error) {
-	var w wireClaims
-	if err := decMode.Unmarshal(b, &w); err != nil {
-		return Claims{}, classify(err, ErrClaim, ErrUnknownClaim)
+	if len(b) == 0 {
+		return Claims{}, wrap(ErrMalformed, "payload is empty")
 	}
-	if err := checkCanonical(b, &w, diagnoseClaims); err != nil {
+	it, err := readItem(b)
+	if err != nil {
 		return Claims{}, err
 	}
-	if len(w.Cti) != SerialSize {
-		return Claims{}, wrap(ErrClaim, "cti is %d bytes, want %d", len(w.Cti), SerialSize)
+	var p payloadNodes
+	if err := p.find(it); err != nil {
+		return Claims{}, err
 	}
-	id := &w.Offcode.Identity
-	if len(id.Salt) != identity.SaltSize || len(id.Sum) != identity.SumSize {
+	if !it.isCanonical() {
+		return Claims{}, wrap(ErrNonCanonical, "payload is not in deterministic encoding")
+	}
+	cti, salt, sum := it.content(p.cti), it.content(p.id[1]), it.content(p.id[2])
+	exp, iat := it.nodes[p.exp].arg, it.nodes[p.iat].arg
+	if len(cti) != SerialSize {
+		return Claims{}, wrap(ErrClaim, "cti is %d bytes, want %d", len(cti), SerialSize)
+	}
+	if len(salt) != identity.SaltSize || len(sum) != identity.SumSize {
 		return Claims{}, wrap(ErrClaim, "identity salt and hash are %d and %d bytes, want %d and %d",
-			len(id.Salt), len(id.Sum), identity.SaltSize, identity.SumSize)
+			len(salt), len(sum), identity.SaltSize, identity.SumSize)
 	}
-	if w.Iat > maxNumericDay || w.Exp > maxNumericDay {
-		return Claims{}, wrap(ErrClaim, "iat %d or exp %d out of range", w.Iat, w.Exp)
+	if iat > maxNumericDay || exp > maxNumericDay {
+		return Claims{}, wrap(ErrClaim, "iat %d or exp %d out of range", iat, exp)
 	}
-	if err := checkClaims(int64(w.Iat), int64(w.Exp), w.Offcode.Colour, w.Offcode.Kind, id.Version); err != nil {
+	colour, kind, version := it.nodes[p.colour].arg, it.nodes[p.kind].arg, it.nodes[p.id[0]].arg
+	if err := checkClaims(int64(iat), int64(exp), colour, kind, version); err != nil {
 		return Claims{}, err
 	}
 	c := Claims{
-		IssuedAt:  time.Unix(int64(w.Iat), 0).UTC(),
-		ExpiresAt: time.Unix(int64(w.Exp), 0).UTC(),
-		Colour:    Colour(w.Offcode.Colour),
-		Kind:      Kind(w.Offcode.Kind),
-		Identity:  identity.Hash{Version: uint8(id.Version)},
+		IssuedAt:  time.Unix(int64(iat), 0).UTC(),
+		ExpiresAt: time.Unix(int64(exp), 0).UTC(),
+		Colour:    Colour(colour),
+		Kind:      Kind(kind),
+		Identity:  identity.Hash{Version: uint8(version)},
 	}
-	copy(c.Serial[:], w.Cti)
-	copy(c.Identity.Salt[:], id.Salt)
-	copy(c.Identity.Sum[:], id.Sum)
+	copy(c.Serial[:], cti)
+	copy(c.Identity.Salt[:], salt)
+	copy(c.Identity.Sum[:], sum)
 	return c, nil
 }
 
-// diagnoseClaims explains why a well-formed payload without duplicate or
-// unknown keys did not re-encode to itself: a null value, a missing claim,
-// or else a non-deterministic encoding.
-func diagnoseClaims(b []byte) error {
-	if hasNull(b) {
-		return wrap(ErrClaim, "payload holds null or undefined")
-	}
-	var top map[int64]cbor.RawMessage
-	if err := decMode.Unmarshal(b, &top); err != nil {
-		return wrap(ErrMalformed, "payload: %v", err)
-	}
-	for _, k := range []int64{claimExp, claimIat, claimCti, claimOffcode} {
-		if _, ok := top[k]; !ok {
-			return wrap(ErrMissingClaim, "claim %d", k)
-		}
-	}
-	var hc map[int64]cbor.RawMessage
-	if err := decMode.Unmarshal(top[claimOffcode], &hc); err != nil {
-		return wrap(ErrMalformed, "offcode claim: %v", err)
-	}
-	for _, k := range []int64{hcColour, hcKind, hcIdentity} {
-		if _, ok := hc[k]; !ok {
-			return wrap(ErrMissingClaim, "offcode claim member %d", k)
-		}
-	}
-	var arr []cbor.RawMessage
-	if err := decMode.Unmarshal(hc[hcIdentity], &arr); err == nil && len(arr) != 3 {
-		return wrap(ErrClaim, "identity array has %d elements, want 3", len(arr))
-	}
-	return wrap(ErrNonCanonical, "payload does not re-encode to itself")
+// payloadNodes are the node indexes of the claims, -1 where absent.
+type payloadNodes struct {
+	exp, iat, cti, offcode, colour, kind, identity int
+	id                                             [3]int // version, salt, sum
 }
 
-// errorsAs is errors.As with a type parameter.
-func errorsAs[T error](err error) (T, bool) {
-	var t T
-	ok := errors.As(err, &t)
-	return t, ok
+// find checks the types, keys and presence of the claims (SPEC.md §8 steps
+// 6.2-6.4, in that order) and records where they are.
+func (p *payloadNodes) find(it *items) error {
+	*p = payloadNodes{-1, -1, -1, -1, -1, -1, -1, [3]int{-1, -1, -1}}
+	if it.nodes[0].major != majorMap {
+		return wrap(ErrClaim, "payload is not a map")
+	}
+	// Step 6.2: the type of every claim of SPEC.md §4.1 that is present.
+	unknown := false
+	it.pairs(0, func(k, v int) bool {
+		switch {
+		case it.isInt(k, claimExp):
+			p.exp = v
+		case it.isInt(k, claimIat):
+			p.iat = v
+		case it.isInt(k, claimCti):
+			p.cti = v
+		case it.isInt(k, claimOffcode):
+			p.offcode = v
+		default:
+			unknown = true
+		}
+		return true
+	})
+	for _, c := range []struct {
+		at    int
+		major byte
+		name  string
+	}{{p.exp, majorUint, "exp"}, {p.iat, majorUint, "iat"}, {p.cti, majorBytes, "cti"}, {p.offcode, majorMap, "the offcode claim"}} {
+		if c.at >= 0 && it.nodes[c.at].major != c.major {
+			return wrap(ErrClaim, "%s has the wrong CBOR type", c.name)
+		}
+	}
+	if p.offcode >= 0 {
+		it.pairs(p.offcode, func(k, v int) bool {
+			switch {
+			case it.isInt(k, hcColour):
+				p.colour = v
+			case it.isInt(k, hcKind):
+				p.kind = v
+			case it.isInt(k, hcIdentity):
+				p.identity = v
+			default:
+				unknown = true
+			}
+			return true
+		})
+		for _, c := range []struct {
+			at   int
+			name string
+		}{{p.colour, "colour"}, {p.kind, "kind"}} {
+			if c.at >= 0 && it.nodes[c.at].major != majorUint {
+				return wrap(ErrClaim, "%s has the wrong CBOR type", c.name)
+			}
+		}
+		if p.identity >= 0 {
+			if n := it.nodes[p.identity]; n.major != majorArray || n.arg != 3 {
+				return wrap(ErrClaim, "identity hash is not an array of 3")
+			}
+			it.elems(p.identity, p.id[:0])
+			for i, want := range [3]byte{majorUint, majorBytes, majorBytes} {
+				if it.nodes[p.id[i]].major != want {
+					return wrap(ErrClaim, "identity hash element %d has the wrong CBOR type", i+1)
+				}
+			}
+		}
+	}
+	// Step 6.3.
+	if unknown {
+		return wrap(ErrUnknownClaim, "a key not defined by SPEC.md §4.1")
+	}
+	// Step 6.4.
+	for _, c := range []struct {
+		at   int
+		name string
+	}{{p.exp, "exp (4)"}, {p.iat, "iat (6)"}, {p.cti, "cti (7)"}, {p.offcode, "the offcode claim (-65537)"}} {
+		if c.at < 0 {
+			return wrap(ErrMissingClaim, "claim %s", c.name)
+		}
+	}
+	for _, c := range []struct {
+		at   int
+		name string
+	}{{p.colour, "colour (1)"}, {p.kind, "kind (2)"}, {p.identity, "identity (3)"}} {
+		if c.at < 0 {
+			return wrap(ErrMissingClaim, "offcode claim member %s", c.name)
+		}
+	}
+	return nil
 }

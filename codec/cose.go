@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
-
-	"github.com/fxamacker/cbor/v2"
 )
 
 // COSE parameters (SPEC.md §3).
@@ -47,25 +45,6 @@ type Message struct {
 	KeyID     KeyID
 	Payload   []byte
 	Signature []byte
-}
-
-type wireSign1 struct {
-	_           struct{} `cbor:",toarray"`
-	Protected   []byte
-	Unprotected wireUnprotected
-	Payload     []byte
-	Signature   []byte
-}
-
-// wireUnprotected must be empty; Kid is here only to name the mistake of
-// putting the kid in the unprotected header.
-type wireUnprotected struct {
-	Kid []byte `cbor:"4,keyasint,omitempty"`
-}
-
-type wireProtected struct {
-	Alg int64  `cbor:"1,keyasint"`
-	Kid []byte `cbor:"4,keyasint"`
 }
 
 // MarshalProtected returns the protected header {1: -8, 4: kid} in
@@ -141,61 +120,104 @@ func parseMessage(b []byte, m *Message) error {
 	if len(b) > 0 && b[0]>>5 == majorTag {
 		return wrap(ErrTag, "message has a second tag inside tag 18")
 	}
-	var w wireSign1
-	if err := decMode.Unmarshal(b, &w); err != nil {
-		return classify(err, ErrMalformed, ErrHeader)
-	}
-	if w.Protected == nil || w.Payload == nil || w.Signature == nil {
-		return wrap(ErrMalformed, "COSE_Sign1 member is null")
-	}
-	if err := parseProtected(w.Protected, &m.KeyID); err != nil {
+	// Step 3.4-3.6: one strict item, an array of a byte string, a map and
+	// two byte strings, an unprotected map with no label but 4.
+	it, err := readItem(b)
+	if err != nil {
 		return err
 	}
-	if w.Unprotected.Kid != nil {
-		return wrap(ErrHeader, "kid repeated in the unprotected header")
+	if it.nodes[0].major != majorArray || it.nodes[0].arg != 4 {
+		return wrap(ErrMalformed, "COSE_Sign1 is not an array of 4 members")
 	}
-	if len(w.Signature) != SignatureSize {
-		return wrap(ErrSignatureSize, "it is %d bytes", len(w.Signature))
+	var el [4]int
+	it.elems(0, el[:0])
+	for i, want := range [4]byte{majorBytes, majorMap, majorBytes, majorBytes} {
+		if it.nodes[el[i]].major != want {
+			return wrap(ErrMalformed, "COSE_Sign1 member %d has the wrong type", i+1)
+		}
+	}
+	unprotectedKid := false
+	var badLabel bool
+	it.pairs(el[1], func(k, _ int) bool {
+		if it.isInt(k, headerKid) {
+			unprotectedKid = true
+			return true
+		}
+		badLabel = true
+		return false
+	})
+	if badLabel {
+		return wrap(ErrHeader, "unprotected header has a label other than 4 (kid)")
+	}
+	prot, payload, sig := it.content(el[0]), it.content(el[2]), it.content(el[3])
+	// Step 4.
+	if err := parseProtected(prot, &m.KeyID); err != nil {
+		return err
+	}
+	// Step 5.
+	if unprotectedKid {
+		return wrap(ErrHeader, "kid in the unprotected header")
+	}
+	if len(sig) != SignatureSize {
+		return wrap(ErrSignatureSize, "it is %d bytes", len(sig))
 	}
 	// What was decoded has one encoding, the one appendMessage writes
-	// (after the tag); compare with it rather than re-encode w, which
-	// would cost an allocation. A message from a text of MaxTextSize
-	// characters fits buf.
+	// (after the tag); compare with it rather than re-encode. A message
+	// from a text of MaxTextSize characters fits buf.
 	var buf [MaxTextSize * 2 / 3]byte
-	if !bytes.Equal(b, appendMessage(buf[:0], w.Protected, w.Payload, w.Signature)[1:]) {
-		if hasNull(b) {
-			return wrap(ErrMalformed, "COSE_Sign1 member is null or undefined")
-		}
+	if !bytes.Equal(b, appendMessage(buf[:0], prot, payload, sig)[1:]) {
 		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
 	}
-	m.Protected, m.Payload, m.Signature = w.Protected, w.Payload, w.Signature
+	m.Protected, m.Payload, m.Signature = prot, payload, sig
 	return nil
 }
 
+// parseProtected checks the protected header b (SPEC.md §8 step 4) and
+// returns its kid.
 func parseProtected(b []byte, kid *KeyID) error {
 	if len(b) == 0 {
 		return wrap(ErrMissingKeyID, "protected header is empty")
 	}
-	var p wireProtected
-	if err := decMode.Unmarshal(b, &p); err != nil {
-		if _, ok := errorsAs[*cbor.UnmarshalTypeError](err); ok && !algIsInt(b) {
-			return wrap(ErrAlgorithm, "alg is not an integer")
-		}
-		return classify(err, ErrHeader, ErrHeader)
+	it, err := readItem(b)
+	if err != nil {
+		return err
 	}
-	if p.Kid == nil {
-		if hasNull(b) {
-			return wrap(ErrHeader, "protected header holds null or undefined")
+	if it.nodes[0].major != majorMap {
+		return wrap(ErrHeader, "protected header is not a map")
+	}
+	alg, kidAt := -1, -1
+	var bad string
+	it.pairs(0, func(k, v int) bool {
+		switch {
+		case it.isInt(k, headerAlg):
+			alg = v
+		case it.isInt(k, headerKid):
+			kidAt = v
+		default:
+			bad = "protected header has a label other than 1 (alg) and 4 (kid)"
 		}
+		return true
+	})
+	if alg >= 0 && it.nodes[alg].major != majorUint && it.nodes[alg].major != majorNeg {
+		return wrap(ErrAlgorithm, "alg is not an integer")
+	}
+	switch {
+	case bad != "":
+		return wrap(ErrHeader, "%s", bad)
+	case kidAt >= 0 && it.nodes[kidAt].major != majorBytes:
+		return wrap(ErrHeader, "kid is not a byte string")
+	case kidAt < 0:
 		return wrap(ErrMissingKeyID, "protected header has no kid (label 4)")
+	case alg < 0:
+		return wrap(ErrAlgorithm, "protected header has no alg (label 1)")
+	case !it.isInt(alg, AlgEdDSA):
+		return wrap(ErrAlgorithm, "alg is not %d (EdDSA)", AlgEdDSA)
 	}
-	if p.Alg != AlgEdDSA {
-		return wrap(ErrAlgorithm, "alg is %d, want %d (EdDSA)", p.Alg, AlgEdDSA)
+	k := it.content(kidAt)
+	if len(k) != KeyIDSize {
+		return wrap(ErrHeader, "kid is %d bytes, want %d", len(k), KeyIDSize)
 	}
-	if len(p.Kid) != KeyIDSize {
-		return wrap(ErrHeader, "kid is %d bytes, want %d", len(p.Kid), KeyIDSize)
-	}
-	copy(kid[:], p.Kid)
+	copy(kid[:], k)
 	// Alg and kid are now known to be -8 and 8 bytes: the header has one
 	// encoding, the one MarshalProtected writes.
 	var buf [16]byte
@@ -203,20 +225,4 @@ func parseProtected(b []byte, kid *KeyID) error {
 		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
 	}
 	return nil
-}
-
-// algIsInt reports whether the header map b has no alg (label 1) or an alg
-// that is an integer. It names the culprit of a type error in parseProtected
-// without relying on how the CBOR library words its errors.
-func algIsInt(b []byte) bool {
-	var h map[int64]cbor.RawMessage
-	if decMode.Unmarshal(b, &h) != nil {
-		return true
-	}
-	raw, ok := h[headerAlg]
-	if !ok {
-		return true
-	}
-	var alg int64
-	return decMode.Unmarshal(raw, &alg) == nil
 }
