@@ -55,7 +55,9 @@ type items struct {
 
 // readErr is the defect that ended a read: one of ErrMalformed,
 // ErrIndefinite and ErrTrailingBytes, with a detail.
-func readErr(sentinel error, format string, args ...any) error { return wrap(sentinel, format, args...) }
+func readErr(sentinel error, format string, args ...any) error {
+	return wrap(sentinel, format, args...)
+}
 
 // readItem reads exactly one well-formed, definite-length CBOR item from b
 // (SPEC.md §3.5 rules 1, 2 and 5), in one pass in byte order that stops at
