@@ -201,6 +201,9 @@ func ParsePayload(p []byte) (*Bundle, error) {
 	if err := decMode.Unmarshal(p, &w); err != nil {
 		return nil, malformed("payload: %v", err)
 	}
+	if off, ok := findSimple(p, 0); ok {
+		return nil, malformed("payload holds a simple value or a floating-point number at byte %d (null is not an empty list, SPEC.md §13.3)", off)
+	}
 	re, err := encMode.Marshal(&w)
 	if err != nil || !bytes.Equal(re, p) {
 		return nil, malformed("payload does not re-encode to itself (a field is missing or the encoding is not deterministic)")
@@ -296,4 +299,64 @@ func compareKeys(a, b *Key) int {
 		return c
 	}
 	return bytes.Compare(a.Public, b.Public)
+}
+
+// findSimple walks the well-formed, definite-length CBOR item at p[off:]
+// and returns the offset of the first item of major type 7 in it (false,
+// true, null, undefined, simple(n), a floating-point number). The strict
+// decoder would turn such a value into the zero value of the field, and the
+// encoder would write an empty list back as null, so the re-encoding check
+// cannot see it (SPEC.md §13.3). It returns the item's end when none is
+// found; ok is false then.
+func findSimple(p []byte, off int) (at int, ok bool) {
+	_, at, ok = walkSimple(p, off)
+	return at, ok
+}
+
+func walkSimple(p []byte, off int) (end, at int, found bool) {
+	if off >= len(p) {
+		return len(p), 0, false
+	}
+	major, ai := p[off]>>5, p[off]&0x1f
+	if major == 7 {
+		return off, off, true
+	}
+	var n uint64
+	h := 1
+	switch {
+	case ai < 24:
+		n = uint64(ai)
+	case ai <= 27:
+		w := 1 << (ai - 24)
+		if off+1+w > len(p) {
+			return len(p), 0, false
+		}
+		for _, c := range p[off+1 : off+1+w] {
+			n = n<<8 | uint64(c)
+		}
+		h += w
+	default:
+		return len(p), 0, false
+	}
+	off += h
+	switch major {
+	case 2, 3:
+		if n > uint64(len(p)-off) {
+			return len(p), 0, false
+		}
+		return off + int(n), 0, false
+	case 4, 5:
+		if major == 5 {
+			n *= 2
+		}
+		for i := uint64(0); i < n; i++ {
+			if off, at, found = walkSimple(p, off); found || off >= len(p) && i+1 < n {
+				return off, at, found
+			}
+		}
+		return off, 0, false
+	case 6:
+		return walkSimple(p, off)
+	}
+	return off, 0, false
 }

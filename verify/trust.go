@@ -6,7 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/edwards25519"
 
@@ -110,26 +114,50 @@ type jwk struct {
 	Exp    *int64 `json:"exp,omitempty"`
 }
 
-type jwkSet struct {
-	Keys []json.RawMessage `json:"keys"`
-}
-
 var b64 = base64.RawURLEncoding.Strict()
 
-// ParseJWKSet parses a JWK Set. Members it does not know are ignored, as RFC
-// 7517 asks; a key that is not a valid Ed25519 public key, that carries a
-// private part ("d"), or whose kid is not 8 bytes of unpadded base64url is an
-// error wrapping ErrTrustStore that names the key by its index.
+// loadError is a trust store refused by SPEC.md §9.1, with the reason the
+// trust-store vectors name (§10.5). It wraps ErrTrustStore.
+type loadError struct {
+	reason string // one of SPEC.md §9.1's bracketed names
+	detail string
+}
+
+func (e *loadError) Error() string { return fmt.Sprintf("%v: %s", ErrTrustStore, e.detail) }
+func (e *loadError) Unwrap() error { return ErrTrustStore }
+
+func refuse(reason, format string, args ...any) error {
+	return &loadError{reason: reason, detail: fmt.Sprintf(format, args...)}
+}
+
+// maxNumericDate is 9999-12-31T23:59:59Z, the largest nbf or exp (SPEC.md §9.1).
+const maxNumericDate = 253402300799
+
+// ParseJWKSet parses a JWK Set by the loading rules of SPEC.md §9.1.
+// Members it does not know are ignored, as RFC 7517 asks; anything the rules
+// refuse (a member name twice in any object, a key with a private part "d",
+// a member of the wrong JSON type, an nbf or exp that is not a plain integer
+// NumericDate, a public key that fails §9.3, a kid that is not 8 bytes of
+// unpadded base64url, ...) refuses the whole set, with an error wrapping
+// ErrTrustStore that names the key by its index.
 func ParseJWKSet(b []byte) (*TrustStore, error) {
-	var set jwkSet
-	if err := json.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("%w: not a JWK Set: %v", ErrTrustStore, err)
+	if err := checkJSON(b); err != nil {
+		return nil, err
 	}
-	if set.Keys == nil {
-		return nil, fmt.Errorf("%w: no \"keys\" member", ErrTrustStore)
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return nil, refuse("not_json", "not a JSON object: %v", err)
+	}
+	var keys []json.RawMessage
+	raw, ok := top["keys"]
+	if !ok || len(raw) == 0 || raw[0] != '[' {
+		return nil, refuse("no_keys", "no \"keys\" array")
+	}
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		return nil, refuse("no_keys", "\"keys\": %v", err)
 	}
 	ts := NewTrustStore()
-	for i, raw := range set.Keys {
+	for i, raw := range keys {
 		k, err := parseJWK(raw)
 		if err != nil {
 			return nil, fmt.Errorf("key %d: %w", i, err)
@@ -141,90 +169,157 @@ func ParseJWKSet(b []byte) (*TrustStore, error) {
 	return ts, nil
 }
 
-// jwkMembers are the member names parseJWK reads; others are ignored.
-var jwkMembers = map[string]bool{"kty": true, "crv": true, "x": true, "d": true, "kid": true,
-	"alg": true, "use": true, "issuer": true, "nbf": true, "exp": true}
-
-// exactMembers returns the members of the JSON object raw whose names are
-// in jwkMembers, matched exactly (encoding/json alone would match names
-// case-insensitively). A member name given twice is an error.
-func exactMembers(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		return nil, err
+// checkJSON checks that b is one JSON value in valid UTF-8 in which no
+// object, at any depth, has a member name twice (SPEC.md §9.1).
+func checkJSON(b []byte) error {
+	if !utf8.Valid(b) {
+		return refuse("not_json", "not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil { // '{'
-		return nil, err
+	if !json.Valid(b) {
+		return refuse("not_json", "not one JSON value")
 	}
-	seen := make(map[string]bool, len(all))
-	for dec.More() {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	// One frame per open array or object; objects track the names seen.
+	type frame struct {
+		names  map[string]bool
+		isName bool // the next token of this object is a member name
+	}
+	var stack []frame
+	for {
 		t, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
 		if err != nil {
-			return nil, err
+			return refuse("not_json", "%v", err)
 		}
-		name, _ := t.(string)
-		if seen[name] {
-			return nil, fmt.Errorf("member %q appears twice", name)
+		var top *frame
+		if len(stack) > 0 {
+			top = &stack[len(stack)-1]
 		}
-		seen[name] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
+		if top != nil && top.names != nil && top.isName {
+			if d, ok := t.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			name := t.(string)
+			if top.names[name] {
+				return refuse("duplicate_member", "member %q appears twice in one object", name)
+			}
+			top.names[name] = true
+			top.isName = false
+			continue
+		}
+		if top != nil && top.names != nil {
+			top.isName = true // this token is (or opens) a member value
+		}
+		if d, ok := t.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{names: make(map[string]bool), isName: true})
+			case '[':
+				stack = append(stack, frame{})
+			case ']', '}':
+				stack = stack[:len(stack)-1]
+			}
 		}
 	}
-	out := make(map[string]json.RawMessage, len(jwkMembers))
-	for name, v := range all {
-		if jwkMembers[name] {
-			out[name] = v
-		}
-	}
-	return out, nil
 }
 
+// jwkStrings are the members that must be JSON strings when present;
+// parseJWK ignores every member it does not read.
+var jwkStrings = []string{"kty", "crv", "x", "kid", "alg", "use", "issuer"}
+
+// exactMembers returns the members of the JSON object raw, by name, matched
+// exactly (encoding/json alone would match names case-insensitively).
+func exactMembers(raw json.RawMessage) (map[string]json.RawMessage, error) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, refuse("no_keys", "a key is not a JSON object")
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return nil, refuse("not_json", "%v", err)
+	}
+	return all, nil
+}
+
+// numericDate parses a JWK nbf or exp: digits only, 0..maxNumericDate.
+func numericDate(name string, raw json.RawMessage) (time.Time, error) {
+	s := string(raw)
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return time.Time{}, refuse("bad_period", "%s is not a non-negative JSON integer without fraction or exponent", name)
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > maxNumericDate {
+		return time.Time{}, refuse("bad_period", "%s is beyond %d (9999-12-31T23:59:59Z)", name, maxNumericDate)
+	}
+	return time.Unix(int64(n), 0).UTC(), nil
+}
+
+// parseJWK parses one key by SPEC.md §9.1, checking in the order listed there.
 func parseJWK(raw json.RawMessage) (TrustedKey, error) {
-	members, err := exactMembers(raw)
+	m, err := exactMembers(raw)
 	if err != nil {
-		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
+		return TrustedKey{}, err
 	}
-	if _, ok := members["d"]; ok {
-		return TrustedKey{}, fmt.Errorf("%w: key has a private part (\"d\"); a trust store holds public keys only", ErrTrustStore)
+	for _, name := range []string{"kty", "crv", "x", "kid"} {
+		if _, ok := m[name]; !ok {
+			return TrustedKey{}, refuse("missing_member", "key has no %q member", name)
+		}
 	}
-	exact, err := json.Marshal(members)
-	if err != nil {
-		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
+	if _, ok := m["d"]; ok {
+		return TrustedKey{}, refuse("private_key", "key has a private part (\"d\"); a trust store holds public keys only")
 	}
-	var j jwk
-	if err := json.Unmarshal(exact, &j); err != nil {
-		return TrustedKey{}, fmt.Errorf("%w: %v", ErrTrustStore, err)
+	str := make(map[string]string, len(jwkStrings))
+	for _, name := range jwkStrings {
+		v, ok := m[name]
+		if !ok {
+			continue
+		}
+		var s string
+		if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
+			return TrustedKey{}, refuse("bad_member_type", "%s is not a JSON string", name)
+		}
+		str[name] = s
 	}
+	_, hasAlg := m["alg"]
+	_, hasUse := m["use"]
 	switch {
-	case j.D != "":
-		return TrustedKey{}, fmt.Errorf("%w: key has a private part (\"d\"); a trust store holds public keys only", ErrTrustStore)
-	case j.Kty != "OKP":
-		return TrustedKey{}, fmt.Errorf("%w: kty is %q, want \"OKP\"", ErrTrustStore, j.Kty)
-	case j.Crv != "Ed25519":
-		return TrustedKey{}, fmt.Errorf("%w: crv is %q, want \"Ed25519\"", ErrTrustStore, j.Crv)
-	case j.Alg != "" && j.Alg != "EdDSA":
-		return TrustedKey{}, fmt.Errorf("%w: alg is %q, want \"EdDSA\"", ErrTrustStore, j.Alg)
-	case j.Use != "" && j.Use != "sig":
-		return TrustedKey{}, fmt.Errorf("%w: use is %q, want \"sig\"", ErrTrustStore, j.Use)
+	case str["kty"] != "OKP":
+		return TrustedKey{}, refuse("bad_value", "kty is %q, want \"OKP\"", str["kty"])
+	case str["crv"] != "Ed25519":
+		return TrustedKey{}, refuse("bad_value", "crv is %q, want \"Ed25519\"", str["crv"])
+	case hasAlg && str["alg"] != "EdDSA":
+		return TrustedKey{}, refuse("bad_value", "alg is %q, want \"EdDSA\"", str["alg"])
+	case hasUse && str["use"] != "sig":
+		return TrustedKey{}, refuse("bad_value", "use is %q, want \"sig\"", str["use"])
 	}
-	x, err := b64.DecodeString(j.X)
+	x, err := b64.DecodeString(str["x"])
 	if err != nil {
-		return TrustedKey{}, fmt.Errorf("%w: x is not unpadded base64url: %v", ErrTrustStore, err)
+		return TrustedKey{}, refuse("bad_public_key", "x is not unpadded base64url: %v", err)
 	}
-	kid, err := b64.DecodeString(j.Kid)
+	if err := CheckPublicKey(x); err != nil {
+		return TrustedKey{}, &loadError{reason: "bad_public_key", detail: strings.TrimPrefix(err.Error(), ErrTrustStore.Error()+": ")}
+	}
+	kid, err := b64.DecodeString(str["kid"])
 	if err != nil || len(kid) != codec.KeyIDSize {
-		return TrustedKey{}, fmt.Errorf("%w: kid %q is not %d bytes of unpadded base64url", ErrTrustStore, j.Kid, codec.KeyIDSize)
+		return TrustedKey{}, refuse("bad_kid", "kid %q is not %d bytes of unpadded base64url", str["kid"], codec.KeyIDSize)
 	}
-	k := TrustedKey{Public: x, Issuer: j.Issuer}
+	k := TrustedKey{Public: x, Issuer: str["issuer"]}
 	copy(k.KeyID[:], kid)
-	if j.Nbf != nil {
-		k.NotBefore = time.Unix(*j.Nbf, 0).UTC()
+	if v, ok := m["nbf"]; ok {
+		if k.NotBefore, err = numericDate("nbf", v); err != nil {
+			return TrustedKey{}, err
+		}
 	}
-	if j.Exp != nil {
-		k.NotAfter = time.Unix(*j.Exp, 0).UTC()
+	if v, ok := m["exp"]; ok {
+		if k.NotAfter, err = numericDate("exp", v); err != nil {
+			return TrustedKey{}, err
+		}
+	}
+	if !k.NotBefore.IsZero() && !k.NotAfter.IsZero() && k.NotAfter.Before(k.NotBefore) {
+		return TrustedKey{}, refuse("bad_period", "exp is before nbf")
 	}
 	return k, nil
 }
