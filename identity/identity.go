@@ -9,6 +9,7 @@ package identity
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -66,14 +67,14 @@ func ParseID(s string, now time.Time) (ID, error) {
 	d := atoi(b[12:14])
 	birth := time.Date(y, time.Month(m), d, 0, 0, 0, 0, beijing)
 	if y < 1900 {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth year %d is before 1900", y)}
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth year is before 1900"}
 	}
 	if m < 1 || m > 12 || d < 1 || birth.Day() != d || birth.Month() != time.Month(m) {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth date %s is not a real date", b[6:14])}
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth date is not a real date"}
 	}
 	today := now.In(beijing)
 	if birth.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)) {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: fmt.Sprintf("birth date %s is in the future", birth.Format("2006-01-02"))}
+		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth date is in the future (China Standard Time)"}
 	}
 	return ID{s: string(b)}, nil
 }
@@ -94,9 +95,27 @@ func atoi(b []byte) int {
 	return n
 }
 
-// String returns the normalised 18-character number. It is personal data:
-// callers must not log it.
-func (id ID) String() string { return id.s }
+// Number returns the normalised 18-character number. It is personal data:
+// callers must not log it, put it in a URL or an error message (SPEC.md
+// §5.1). String and LogValue mask it; this is the one explicit way to get it.
+func (id ID) Number() string { return id.s }
+
+// String returns the number with all but its last 4 characters replaced by
+// '*', so that an ID printed by mistake (fmt, an error) does not disclose
+// it. Use Number for the number itself.
+func (id ID) String() string {
+	if id.s == "" {
+		return ""
+	}
+	return strings.Repeat("*", IDLength-4) + id.s[IDLength-4:]
+}
+
+// LogValue implements slog.LogValuer: an ID in a log record is masked as
+// String masks it.
+func (id ID) LogValue() slog.Value { return slog.StringValue(id.String()) }
+
+// GoString implements fmt.GoStringer, so that %#v is masked too.
+func (id ID) GoString() string { return "identity.ID(" + id.String() + ")" }
 
 // IsZero reports whether id is the zero ID, which no successful ParseID returns.
 func (id ID) IsZero() bool { return id.s == "" }

@@ -1,7 +1,10 @@
 package identity
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +31,7 @@ func TestParseIDValid(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseID(%q) = %v, want %s", tt.in, err, tt.want)
 		}
-		if got := id.String(); got != tt.want {
+		if got := id.Number(); got != tt.want {
 			t.Fatalf("ParseID(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 		if id.IsZero() {
@@ -76,9 +79,9 @@ func TestParseIDInvalid(t *testing.T) {
 
 func TestParseIDDetail(t *testing.T) {
 	for in, want := range map[string]string{
-		"440524188001010014": "birth year 1880 is before 1900",
-		"110105202302300016": "birth date 20230230 is not a real date",
-		"610103202606160011": "birth date 2026-06-16 is in the future",
+		"440524188001010014": "birth year is before 1900",
+		"110105202302300016": "birth date is not a real date",
+		"610103202606160011": "birth date is in the future (China Standard Time)",
 	} {
 		_, err := ParseID(in, now)
 		var ie *IDError
@@ -192,5 +195,42 @@ func TestBeijing(t *testing.T) {
 	_, off = time.Date(2026, 7, 1, 0, 0, 0, 0, Beijing()).Zone()
 	if off != 8*3600 {
 		t.Fatalf("Beijing() summer offset = %d, want %d", off, 8*3600)
+	}
+}
+
+// TestIDDoesNotPrint checks that an ID printed or logged by mistake is
+// masked, and that only Number gives the number (SPEC.md §5.1).
+func TestIDDoesNotPrint(t *testing.T) {
+	id, err := ParseID("110105198503071230", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("check", "id", id)
+	for _, s := range []string{fmt.Sprint(id), fmt.Sprintf("%v %s %+v %#v", id, id, id, id), logged.String()} {
+		if strings.Contains(s, "19850307") || strings.Contains(s, "110105") {
+			t.Errorf("printed ID %q discloses the number", s)
+		}
+	}
+	if got := id.String(); got != "**************1230" {
+		t.Errorf("String() = %q, want **************1230", got)
+	}
+	if got := id.Number(); got != "110105198503071230" {
+		t.Errorf("Number() = %q", got)
+	}
+	// An error about the birth date does not repeat it.
+	for _, first := range []string{"11010520270101000", "11010518991231000", "11010519730229000"} {
+		sum := 0
+		for i, w := range weights {
+			sum += int(first[i]-'0') * w
+		}
+		in := first + string(checkChars[sum%11])
+		_, err := ParseID(in, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+		if !errors.Is(err, ErrBirthDate) {
+			t.Errorf("ParseID(birth date %s) = %v, want ErrBirthDate", in[6:14], err)
+		}
+		if err != nil && (strings.Contains(err.Error(), in[6:14]) || strings.Contains(err.Error(), in[6:10])) {
+			t.Errorf("ParseID error %q repeats the birth date", err)
+		}
 	}
 }

@@ -62,7 +62,7 @@ func CreateSecret(path string, rand io.Reader) error {
 // knows a person without holding the number.
 func (s *Service) personKey(id identity.ID) store.PersonKey {
 	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(id.String()))
+	m.Write([]byte(id.Number()))
 	var k store.PersonKey
 	m.Sum(k[:0])
 	return k

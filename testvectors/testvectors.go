@@ -26,18 +26,43 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 )
 
-// MinCount is the least number of vectors the package holds. Tests that walk
-// the vectors fail if All returns fewer, so a lost file cannot go unnoticed.
-const MinCount = 40
+// MinCount is the least number of code vectors the package holds. Tests that
+// walk the vectors fail if All returns fewer, so a lost file cannot go
+// unnoticed. MinIDCount and MinTrustCount do the same for AllIDs and
+// AllTrust.
+const (
+	MinCount      = 160
+	MinIDCount    = 25
+	MinTrustCount = 40
+)
 
-//go:embed *.json
+//go:embed *.json ids/*.json trust/*.json
 var files embed.FS
+
+// Verdicts is the closed set of code verdicts (SPEC.md §8.2). Parse refuses
+// a vector whose expected verdict is not one of them.
+var Verdicts = []string{
+	"valid", "too_large", "bad_prefix", "bad_base45", "malformed", "trailing_bytes",
+	"indefinite_length", "duplicate_key", "noncanonical_cbor", "bad_tag", "unsupported_alg",
+	"missing_kid", "bad_header", "missing_claim", "unknown_claim", "bad_claim", "unknown_kid",
+	"noncanonical_signature", "bad_signature", "key_not_valid", "window_too_long",
+	"not_yet_valid", "expired", "id_mismatch",
+}
+
+// IDErrors is the closed set of ID number input errors (SPEC.md §5.1, §10.4).
+var IDErrors = []string{"length", "characters", "check_digit", "birth_date"}
+
+// TrustErrors is the closed set of reasons a trust store is refused
+// (SPEC.md §9.1, §10.5).
+var TrustErrors = []string{"not_json", "duplicate_member", "no_keys", "missing_member",
+	"private_key", "bad_member_type", "bad_value", "bad_public_key", "bad_kid", "bad_period"}
 
 // Vector is one test vector.
 type Vector struct {
@@ -119,7 +144,7 @@ func All() ([]Vector, error) {
 	}
 	var vs []Vector
 	for _, e := range names {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") { // ids/, trust/: AllIDs, AllTrust
 			continue
 		}
 		b, err := files.ReadFile(e.Name())
@@ -182,10 +207,7 @@ var required = []struct {
 	{"expected", []string{"decode", "signature", "window", "identity", "verdict"}},
 }
 
-var (
-	nameRE    = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
-	verdictRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
-)
+var nameRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // Parse parses one vector file strictly.
 func Parse(b []byte) (Vector, error) {
@@ -245,8 +267,8 @@ func Parse(b []byte) (Vector, error) {
 		return Vector{}, errors.New("expected signature and window must be set when decode is true")
 	case *e.Decode && (e.Identity == nil) != (v.PresentedID == ""):
 		return Vector{}, errors.New("expected identity must be set exactly when an ID is presented")
-	case !verdictRE.MatchString(e.Verdict):
-		return Vector{}, fmt.Errorf("verdict %q is not snake_case", e.Verdict)
+	case !slices.Contains(Verdicts, e.Verdict):
+		return Vector{}, fmt.Errorf("verdict %q is not one of SPEC.md §8.2", e.Verdict)
 	case (e.Verdict == "valid") != (*e.Decode && *e.Signature && *e.Window && (e.Identity == nil || *e.Identity)):
 		return Vector{}, fmt.Errorf("verdict %q contradicts the stage results", e.Verdict)
 	case v.PayloadHex == "" && v.PayloadDiag != "":

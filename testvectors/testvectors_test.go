@@ -31,46 +31,55 @@ func TestAll(t *testing.T) {
 	}
 }
 
+// vectorSets are the three generated folders and their generators.
+var vectorSets = []struct {
+	dir string
+	gen func() (map[string][]byte, error)
+}{{".", gen.Generate}, {gen.IDsDir, gen.GenerateIDs}, {gen.TrustDir, gen.GenerateTrust}}
+
 // TestGenerated regenerates the vectors and compares them byte for byte
 // with the committed files: they are never edited by hand, and a change to
 // the generator must come with regenerated files (go generate ./testvectors).
 func TestGenerated(t *testing.T) {
-	want, err := gen.Generate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	on, err := filepath.Glob("*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	onDisk := make(map[string]bool)
-	for _, name := range on {
-		onDisk[name] = true
-		b, err := os.ReadFile(name)
+	for _, set := range vectorSets {
+		want, err := set.gen()
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, ok := want[name]
-		switch {
-		case !ok:
-			t.Errorf("%s is committed but the generator does not write it (run go generate ./testvectors)", name)
-		case !bytes.Equal(b, w):
-			t.Errorf("%s differs from the generator's output (run go generate ./testvectors)", name)
+		on, err := filepath.Glob(filepath.Join(set.dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	for name := range want {
-		if !onDisk[name] {
-			t.Errorf("%s is generated but not committed (run go generate ./testvectors)", name)
+		onDisk := make(map[string]bool)
+		for _, p := range on {
+			name := filepath.Base(p)
+			onDisk[name] = true
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, ok := want[name]
+			switch {
+			case !ok:
+				t.Errorf("%s is committed but the generator does not write it (run go generate ./testvectors)", p)
+			case !bytes.Equal(b, w):
+				t.Errorf("%s differs from the generator's output (run go generate ./testvectors)", p)
+			}
 		}
-	}
-	// Generating again gives the same bytes.
-	again, err := gen.Generate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, b := range want {
-		if !bytes.Equal(again[name], b) {
-			t.Errorf("generator output for %s differs between two runs", name)
+		for name := range want {
+			if !onDisk[name] {
+				t.Errorf("%s/%s is generated but not committed (run go generate ./testvectors)", set.dir, name)
+			}
+		}
+		// Generating again gives the same bytes.
+		again, err := set.gen()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range want {
+			if !bytes.Equal(again[name], b) {
+				t.Errorf("generator output for %s/%s differs between two runs", set.dir, name)
+			}
 		}
 	}
 }
@@ -87,40 +96,56 @@ func TestGeneratedIntoDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != n {
-		t.Errorf("WriteDir wrote %d vectors, the directory holds %d *.json files", n, len(got))
-	}
-	committed, err := filepath.Glob("*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(committed) != n {
-		t.Errorf("WriteDir wrote %d vectors, %d are committed", n, len(committed))
-	}
-	for _, name := range committed {
-		want, err := os.ReadFile(name)
+	total := 0
+	for _, set := range vectorSets {
+		committed, err := filepath.Glob(filepath.Join(set.dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		got, err := filepath.Glob(filepath.Join(dir, set.dir, "*.json"))
 		if err != nil {
-			t.Errorf("WriteDir did not write %s: %v", name, err)
-			continue
+			t.Fatal(err)
 		}
-		if !bytes.Equal(b, want) {
-			t.Errorf("WriteDir wrote %s differently from the committed file", name)
+		if len(got) != len(committed) {
+			t.Errorf("WriteDir wrote %d files to %s, %d are committed", len(got), set.dir, len(committed))
 		}
+		total += len(got)
+		for _, p := range committed {
+			want, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, p))
+			if err != nil {
+				t.Errorf("WriteDir did not write %s: %v", p, err)
+				continue
+			}
+			if !bytes.Equal(b, want) {
+				t.Errorf("WriteDir wrote %s differently from the committed file", p)
+			}
+		}
+	}
+	if total != n {
+		t.Errorf("WriteDir reports %d vectors, the directories hold %d", n, total)
 	}
 	vs, err := testvectors.All()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != n {
-		t.Errorf("All() = %d vectors, WriteDir wrote %d", len(vs), n)
+	ids, err := testvectors.AllIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := testvectors.AllTrust()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) < testvectors.MinCount || len(ids) < testvectors.MinIDCount || len(trust) < testvectors.MinTrustCount {
+		t.Errorf("All, AllIDs, AllTrust = %d, %d, %d vectors, want at least %d, %d, %d",
+			len(vs), len(ids), len(trust), testvectors.MinCount, testvectors.MinIDCount, testvectors.MinTrustCount)
+	}
+	if len(vs)+len(ids)+len(trust) != n {
+		t.Errorf("the loaders parse %d vectors, WriteDir wrote %d", len(vs)+len(ids)+len(trust), n)
 	}
 }
 
@@ -186,6 +211,10 @@ func TestParseRejects(t *testing.T) {
 		{"valid verdict with a failed step", func(m map[string]any) { obj(m, "expected")["identity"] = false }},
 		{"failure verdict with every step passing", func(m map[string]any) { obj(m, "expected")["verdict"] = "expired" }},
 		{"verdict not snake_case", func(m map[string]any) { obj(m, "expected")["verdict"] = "Valid" }},
+		{"verdict not in SPEC.md §8.2", func(m map[string]any) {
+			e := obj(m, "expected")
+			e["decode"], e["signature"], e["window"], e["identity"], e["verdict"] = false, nil, nil, nil, "bad_cbor"
+		}},
 	}
 	for _, tt := range tests {
 		var m map[string]any
@@ -219,6 +248,7 @@ func TestREADMEListsEveryVector(t *testing.T) {
 	if !ok {
 		t.Fatal("README.md has no \"## The vectors\" section")
 	}
+	index, _, _ = strings.Cut(index, "\n## ")
 	listed := make(map[string]string) // name -> verdict row
 	for _, line := range strings.Split(index, "\n") {
 		cells := strings.Split(line, "|")

