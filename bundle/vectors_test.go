@@ -20,7 +20,7 @@ import (
 // how many there are at least, so that a lost file fails the tests.
 const (
 	vectorDir  = "../testvectors/bundles"
-	minVectors = 37
+	minVectors = 70
 )
 
 type vectorFile struct {

@@ -435,6 +435,7 @@ func cases() (out []*File, err error) {
 	add(&vector{name: "delta_rollback", desc: "A delta to 21 offered to a device that already holds 21.",
 		held: to, signed: signed(delta), want: refused("rollback", 21)})
 
+	vs = append(vs, mustCases()...)
 	for _, v := range vs {
 		f, err := v.file()
 		if err != nil {
