@@ -141,7 +141,7 @@ func BenchmarkVerify1M(b *testing.B) {
 	}
 	t0 := bd.IssuedAt
 	c := &codec.Claims{IssuedAt: t0.Add(time.Minute), ExpiresAt: t0.Add(time.Hour), Serial: [12]byte{1}}
-	c.Identity.Version = identity.HashVersion1
+	c.Identity.Version = identity.HashVersion
 	text, err := gen.IssuerKey(1).Issue(c)
 	if err != nil {
 		b.Fatal(err)

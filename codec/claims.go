@@ -159,7 +159,13 @@ type wireIdentity struct {
 // wrap ErrClaim.
 func (c *Claims) Validate() error {
 	iat, exp := c.IssuedAt.Unix(), c.ExpiresAt.Unix()
-	return checkClaims(iat, exp, uint64(c.Colour), uint64(c.Kind), uint64(c.Identity.Version))
+	if err := checkClaims(iat, exp, uint64(c.Colour), uint64(c.Kind), uint64(c.Identity.Version)); err != nil {
+		return err
+	}
+	if !identity.ValidSum(c.Identity.Sum[:]) {
+		return wrap(ErrClaim, "identity digest has bits set beyond its first %d", identity.SumBits)
+	}
+	return nil
 }
 
 func checkClaims(iat, exp int64, colour, kind, version uint64) error {
@@ -174,7 +180,7 @@ func checkClaims(iat, exp int64, colour, kind, version uint64) error {
 		return wrap(ErrClaim, "colour %d out of range", colour)
 	case kind >= uint64(len(kindNames)):
 		return wrap(ErrClaim, "kind %d out of range", kind)
-	case version != identity.HashVersion1:
+	case version != identity.HashVersion:
 		return wrap(ErrClaim, "identity hash version %d unknown", version)
 	}
 	return nil
@@ -232,7 +238,7 @@ func UnmarshalClaims(b []byte) (Claims, error) {
 		return Claims{}, wrap(ErrClaim, "cti is %d bytes, want %d", len(cti), SerialSize)
 	}
 	if len(salt) != identity.SaltSize || len(sum) != identity.SumSize {
-		return Claims{}, wrap(ErrClaim, "identity salt and hash are %d and %d bytes, want %d and %d",
+		return Claims{}, wrap(ErrClaim, "identity salt and digest are %d and %d bytes, want %d and %d",
 			len(salt), len(sum), identity.SaltSize, identity.SumSize)
 	}
 	if iat > maxNumericDay || exp > maxNumericDay {
@@ -241,6 +247,9 @@ func UnmarshalClaims(b []byte) (Claims, error) {
 	colour, kind, version := it.nodes[p.colour].arg, it.nodes[p.kind].arg, it.nodes[p.id[0]].arg
 	if err := checkClaims(int64(iat), int64(exp), colour, kind, version); err != nil {
 		return Claims{}, err
+	}
+	if !identity.ValidSum(sum) {
+		return Claims{}, wrap(ErrClaim, "identity digest has bits set beyond its first %d", identity.SumBits)
 	}
 	c := Claims{
 		IssuedAt:  time.Unix(int64(iat), 0).UTC(),

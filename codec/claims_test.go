@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,7 +67,9 @@ func TestClaimsValidate(t *testing.T) {
 		{"colour 3", func(c *Claims) { c.Colour = 3 }},
 		{"kind 2", func(c *Claims) { c.Kind = 2 }},
 		{"hash version 0", func(c *Claims) { c.Identity.Version = 0 }},
-		{"hash version 2", func(c *Claims) { c.Identity.Version = 2 }},
+		{"hash version 1", func(c *Claims) { c.Identity.Version = 1 }},
+		{"hash version 3", func(c *Claims) { c.Identity.Version = 3 }},
+		{"digest bits beyond 20", func(c *Claims) { c.Identity.Sum[2] |= 1 }},
 	}
 	for _, tt := range tests {
 		c := testClaims()
@@ -85,8 +88,8 @@ func TestUnmarshalClaimsErrors(t *testing.T) {
 		exp8    = "04 1b 00000000695ef380"
 		inner2  = "a2" + hColour + hIdent
 		innerX  = "a4" + hColour + hKind + hIdent + "04 00"
-		ident2  = "03 82 01 50" + hSalt
-		identV2 = "03 83 02 50" + hSalt + "50" + hSum
+		ident2  = "03 82 02 50" + hSalt
+		identV1 = "03 83 01 50" + hSalt + "43" + hSum
 	)
 	tests := []struct {
 		name string
@@ -122,8 +125,17 @@ func TestUnmarshalClaimsErrors(t *testing.T) {
 		{"colour 3", "a4" + hExp + hIat + hCti + hOffKey + "a3 01 03" + hKind + hIdent, ErrClaim},
 		{"kind 2", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + "02 02" + hIdent, ErrClaim},
 		{"identity array of 2", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + ident2, ErrClaim},
-		{"identity version 2", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + identV2, ErrClaim},
-		{"salt 15 bytes", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + "03 83 01 4f" + hSalt[2:] + "50" + hSum, ErrClaim},
+		{"identity version 1", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + identV1, ErrClaim},
+		{"salt 15 bytes", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + "03 83 02 4f" + hSalt[2:] + "43" + hSum, ErrClaim},
+		{"digest 16 bytes", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + "03 83 02 50" + hSalt + "50" + hSalt, ErrClaim},
+		{"digest low bits set", "a4" + hExp + hIat + hCti + hOffKey + "a3" + hColour + hKind + "03 83 02 50" + hSalt + "43 202121", ErrClaim},
+		{"simple(0) iat", "a4" + hExp + "06 e0" + hCti + hOffKey + hInner, ErrClaim},
+		{"empty array cti", "a4" + hExp + hIat + "07 80" + hOffKey + hInner, ErrClaim},
+		{"byte string key", "a5" + hExp + hIat + hCti + "41 08 00" + hOffKey + hInner, ErrUnknownClaim},
+		{"key 6 twice by value", "a5" + hExp + hIat + "18 06 1a 6955b900" + hCti + hOffKey + hInner, ErrDuplicateKey},
+		{"17 levels", "a5" + hExp + hIat + hCti + "08" + strings.Repeat("81", 15) + "80" + hOffKey + hInner, ErrMalformed},
+		{"16 levels", "a5" + hExp + hIat + hCti + "08" + strings.Repeat("81", 14) + "80" + hOffKey + hInner, ErrUnknownClaim},
+		{"invalid UTF-8", "a5" + hExp + hIat + hCti + "08 61 ff" + hOffKey + hInner, ErrMalformed},
 		{"tagged exp", "a4 04 c1 1a 695ef380" + hIat + hCti + hOffKey + hInner, ErrClaim},
 	}
 	for _, tt := range tests {

@@ -48,14 +48,14 @@ func bstr(b []byte) []byte {
 // SPEC.md §4 so that MarshalClaims is checked against the wire format.
 const (
 	hSalt   = "101112131415161718191a1b1c1d1e1f"
-	hSum    = "202122232425262728292a2b2c2d2e2f"
+	hSum    = "202120" // 20 bits, the last 4 zero
 	hExp    = "04 1a 695ef380"
 	hIat    = "06 1a 6955b900"
 	hCti    = "07 4c 000102030405060708090a0b"
 	hOffKey = "3a 00010000"
 	hColour = "01 01"
 	hKind   = "02 01"
-	hIdent  = "03 83 01 50" + hSalt + "50" + hSum
+	hIdent  = "03 83 02 50" + hSalt + "43" + hSum
 	hInner  = "a3" + hColour + hKind + hIdent
 	hClaims = "a4" + hExp + hIat + hCti + hOffKey + hInner
 )
@@ -74,7 +74,7 @@ func testClaims() Claims {
 		ExpiresAt: testIat.Add(7 * 24 * time.Hour),
 		Colour:    Yellow,
 		Kind:      Kin,
-		Identity:  identity.Hash{Version: identity.HashVersion1},
+		Identity:  identity.Hash{Version: identity.HashVersion},
 	}
 	copy(c.Serial[:], hx("000102030405060708090a0b"))
 	copy(c.Identity.Salt[:], hx(hSalt))

@@ -16,8 +16,8 @@ func TestHashIDDeterministic(t *testing.T) {
 	if a != b {
 		t.Fatalf("HashID twice = %x and %x, want equal", a.Sum, b.Sum)
 	}
-	if a.Version != HashVersion1 || a.Salt != salt1 {
-		t.Fatalf("HashID = {Version: %d, Salt: %x}, want {%d, %x}", a.Version, a.Salt, HashVersion1, salt1)
+	if a.Version != HashVersion || a.Salt != salt1 {
+		t.Fatalf("HashID = {Version: %d, Salt: %x}, want {%d, %x}", a.Version, a.Salt, HashVersion, salt1)
 	}
 	// The lower-case form normalises to the same number and so the same hash.
 	if c := HashID(mustParse(t, "11010519491231002x"), salt1); c != a {
@@ -32,14 +32,16 @@ func TestHashIDDeterministic(t *testing.T) {
 	}
 }
 
-// TestHashIDKnownAnswer pins the version 1 parameters: Argon2id, t=2,
-// m=4096 KiB, p=1, 16 bytes, over the 18 ASCII characters.
+// TestHashIDKnownAnswer pins the version 2 parameters: Argon2id, t=2,
+// m=4096 KiB, p=1, 16 bytes, over the 18 ASCII characters, cut to the first
+// 20 bits.
 func TestHashIDKnownAnswer(t *testing.T) {
 	id := mustParse(t, "11010519491231002x")
 	got := HashID(id, salt1)
-	// Computed independently with the reference C implementation (libargon2
-	// 20171227, argon2id_hash_raw(2, 4096, 1, ...)).
-	const want = "578cd64a2b2a8bf86dd203ff5afd6626"
+	// The 16-byte output was computed independently with the reference C
+	// implementation (libargon2 20171227, argon2id_hash_raw(2, 4096, 1, ...)):
+	// 578cd64a2b2a8bf86dd203ff5afd6626. The digest is its first 20 bits.
+	const want = "578cd0"
 	if h := hex.EncodeToString(got.Sum[:]); h != want {
 		t.Fatalf("HashID(%s, %x) = %s, want %s", id.Masked(), salt1, h, want)
 	}
@@ -66,7 +68,7 @@ func TestMatches(t *testing.T) {
 	}{
 		{"same ID", h, id, true},
 		{"other ID", h, other, false},
-		{"other salt", Hash{Version: HashVersion1, Salt: [SaltSize]byte{}, Sum: h.Sum}, id, false},
+		{"other salt", Hash{Version: HashVersion, Salt: [SaltSize]byte{}, Sum: h.Sum}, id, false},
 		{"flipped sum bit", func() Hash { g := h; g.Sum[0] ^= 1; return g }(), id, false},
 	}
 	for _, tt := range tests {
@@ -79,7 +81,7 @@ func TestMatches(t *testing.T) {
 
 func TestMatchesUnknownVersion(t *testing.T) {
 	id := mustParse(t, "11010519491231002X")
-	for _, v := range []uint8{0, 2, 255} {
+	for _, v := range []uint8{0, 1, 3, 255} {
 		h := HashID(id, salt1)
 		h.Version = v
 		ok, err := h.Matches(id)
@@ -100,5 +102,16 @@ func TestNewSalt(t *testing.T) {
 	}
 	if _, err := NewSalt(iotest.ErrReader(errors.New("boom"))); err == nil {
 		t.Fatalf("NewSalt(failing reader) = nil error, want error")
+	}
+}
+
+func TestValidSum(t *testing.T) {
+	for _, tt := range []struct {
+		sum  []byte
+		want bool
+	}{{[]byte{1, 2, 0x30}, true}, {[]byte{1, 2, 0x31}, false}, {[]byte{1, 2, 0x38}, false}, {[]byte{1, 2}, false}, {make([]byte, 16), false}} {
+		if got := ValidSum(tt.sum); got != tt.want {
+			t.Errorf("ValidSum(%x) = %v, want %v", tt.sum, got, tt.want)
+		}
 	}
 }

@@ -17,7 +17,7 @@ func ExampleNewQR() {
 	}
 	img := q.Image(4) // 4 pixels per module
 	fmt.Println(len(text), "characters: version", q.Version(), "level", q.Level(), img.Rect.Dx(), "px square")
-	// Output: 243 characters: version 11 level Q 276 px square
+	// Output: 223 characters: version 11 level Q 276 px square
 }
 
 func ExampleWriteSheet() {

@@ -16,12 +16,12 @@ import (
 
 func TestQRVersionAndLevels(t *testing.T) {
 	text := testcode.Issue(0, codec.Green, codec.Personal)
-	// A 243-character code: the smallest versions that hold it in
+	// A 223-character code: the smallest versions that hold it in
 	// alphanumeric mode (ISO/IEC 18004 table 7).
 	for _, c := range []struct {
 		l       render.Level
 		version int
-	}{{render.LevelL, 8}, {render.LevelM, 9}, {render.LevelQ, 11}, {render.LevelH, 13}} {
+	}{{render.LevelL, 7}, {render.LevelM, 9}, {render.LevelQ, 11}, {render.LevelH, 12}} {
 		q, err := render.NewQR(text, c.l)
 		if err != nil {
 			t.Fatalf("NewQR(%d chars, %v): %v", len(text), c.l, err)

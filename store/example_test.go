@@ -24,7 +24,7 @@ func Example() {
 
 	at := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
 	rec := &store.Record{
-		Identity:  identity.Hash{Version: identity.HashVersion1},
+		Identity:  identity.Hash{Version: identity.HashVersion},
 		Colour:    codec.Green,
 		Kind:      codec.Personal,
 		IssuedAt:  at,

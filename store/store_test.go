@@ -33,7 +33,7 @@ func key(i int) store.PersonKey {
 }
 
 func hash(i int) identity.Hash {
-	h := identity.Hash{Version: identity.HashVersion1}
+	h := identity.Hash{Version: identity.HashVersion}
 	h.Salt[0], h.Sum[0] = byte(i), byte(i>>8)
 	return h
 }

@@ -146,7 +146,7 @@ func ParseJWKSet(b []byte) (*TrustStore, error) {
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
-		return nil, refuse("not_json", "not a JSON object: %v", err)
+		return nil, refuse("not_json", "not a JWK Set: not a JSON object: %v", err)
 	}
 	var keys []json.RawMessage
 	raw, ok := top["keys"]
@@ -173,10 +173,10 @@ func ParseJWKSet(b []byte) (*TrustStore, error) {
 // object, at any depth, has a member name twice (SPEC.md §9.1).
 func checkJSON(b []byte) error {
 	if !utf8.Valid(b) {
-		return refuse("not_json", "not valid UTF-8")
+		return refuse("not_json", "not a JWK Set: not valid UTF-8")
 	}
 	if !json.Valid(b) {
-		return refuse("not_json", "not one JSON value")
+		return refuse("not_json", "not a JWK Set: not one JSON value")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

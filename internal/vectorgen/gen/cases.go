@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // The fixed clock of the vectors.
@@ -59,7 +61,7 @@ func base(name string) claims {
 		iat:     iat0.Unix(),
 		exp:     iat0.Add(week).Unix(),
 		serial:  s[:12],
-		version: 1,
+		version: identityVersion,
 		salt:    personA.salt,
 		sum:     personA.sum,
 	}
@@ -515,12 +517,13 @@ func cases() ([]vector, error) {
 			"which encodes 65536, more than two bytes hold: bad Base45.", func(b string) (string, error) {
 			return "GGW" + b[3:], nil
 		}},
-		{"bad_base45_final_group_overflow", "A valid code's text (of an odd number of bytes) with its final two-character group " +
-			"replaced by \"::\", which encodes 2024, more than one byte holds: bad Base45.", func(b string) (string, error) {
-			if len(b)%3 != 2 {
-				return "", fmt.Errorf("COSE length is even")
+		{"bad_base45_final_group_overflow", "A valid code's text followed by the two characters \"::\": a final two-character group, as for a " +
+			"147th byte, that encodes 2024, more than one byte holds. (A version 1 code has 146 bytes, an even number, so its own text " +
+			"has no two-character group; the extra group is the one departure, and cose_hex shows the valid message.) Bad Base45.", func(b string) (string, error) {
+			if len(b)%3 != 0 {
+				return "", fmt.Errorf("COSE length is odd")
 			}
-			return b[:len(b)-2] + "::", nil
+			return b + "::", nil
 		}},
 	} {
 		if err := base45Case(c.name, c.desc, c.mk); err != nil {
@@ -937,8 +940,19 @@ func cases() ([]vector, error) {
 		})
 	claimCase("bad_claim_salt_wrong_length", "The identity salt is 15 bytes instead of 16: bad claim.", "bad_claim",
 		func(c claims) []byte { c.salt = c.salt[:15]; return c.payload() })
-	claimCase("bad_claim_identity_version_2", "The identity hash version is 2, which this version of offcode does not define: bad claim.", "bad_claim",
-		func(c claims) []byte { c.version = 2; return c.payload() })
+	claimCase("bad_claim_identity_version_1", "The identity hash version is 1, the 128-bit digest of earlier drafts, which SPEC.md §5.2 "+
+		"no longer accepts (the digest is 20 bits, version 2); the 3-byte digest is otherwise valid: bad claim.", "bad_claim",
+		func(c claims) []byte { c.version = 1; return c.payload() })
+	claimCase("bad_claim_identity_version_3", "The identity hash version is 3, which this version of offcode does not define: bad claim.", "bad_claim",
+		func(c claims) []byte { c.version = 3; return c.payload() })
+	claimCase("bad_claim_sum_low_bits_set", "The identity digest's last 4 bits, beyond its 20, are not zero (SPEC.md §4.1): bad claim.", "bad_claim",
+		func(c claims) []byte { c.sum = append(c.sum[:2:2], c.sum[2]|0x01); return c.payload() })
+	claimCase("bad_claim_sum_16_bytes", "The identity digest is the full 16-byte Argon2id output, as version 1 carried it, under version 2: "+
+		"a code carries only 20 bits (SPEC.md §5.2): bad claim.", "bad_claim",
+		func(c claims) []byte {
+			c.sum = argon2.IDKey([]byte(personA.id), c.salt, 2, 4096, 1, 16)
+			return c.payload()
+		})
 	claimCase("bad_claim_identity_array_short", "The identity array is [version, salt], without the hash: bad claim.", "bad_claim",
 		func(c claims) []byte {
 			return c.top(c.offcode().with(keyIdentity, array(u(c.version), bs(c.salt))).canonical()).canonical()

@@ -256,10 +256,17 @@ func period(k jwk, nbf, exp *time.Time) jwk {
 	return k
 }
 
-// Identity hash version 1: Argon2id, t=2, m=4096 KiB, p=1, 16 bytes.
+// Identity hash version 2: Argon2id, t=2, m=4096 KiB, p=1, 16 bytes of
+// output, of which the digest is the first 20 bits, carried in 3 bytes whose
+// last 4 bits are zero.
 func identitySum(id string, salt []byte) []byte {
-	return argon2.IDKey([]byte(id), salt, 2, 4096, 1, 16)
+	sum := argon2.IDKey([]byte(id), salt, 2, 4096, 1, 16)[:3]
+	sum[2] &= 0xf0
+	return sum
 }
+
+// identityVersion is the identity hash version of the codes.
+const identityVersion = 2
 
 // COSE_Sign1.
 
