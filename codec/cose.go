@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 )
 
 // COSE parameters (SPEC.md §3).
@@ -24,6 +26,27 @@ const (
 // KeyID is a key identifier: the first 8 bytes of SHA-256 over the raw
 // 32-byte Ed25519 public key (SPEC.md §3.2).
 type KeyID [KeyIDSize]byte
+
+var keyIDEncoding = base64.RawURLEncoding.Strict()
+
+// String returns the kid as unpadded base64url, as a JWK Set writes it
+// (SPEC.md §9.2): "qTMP-pBOeeU".
+func (k KeyID) String() string { return keyIDEncoding.EncodeToString(k[:]) }
+
+// MarshalText implements encoding.TextMarshaler with the form of String.
+func (k KeyID) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler: exactly 8 bytes of
+// unpadded base64url.
+func (k *KeyID) UnmarshalText(b []byte) error {
+	var buf [KeyIDSize + 3]byte
+	n, err := keyIDEncoding.Decode(buf[:], b)
+	if err != nil || n != KeyIDSize || len(b) != keyIDEncoding.EncodedLen(KeyIDSize) {
+		return fmt.Errorf("codec: kid %q is not %d bytes of unpadded base64url", b, KeyIDSize)
+	}
+	copy(k[:], buf[:n])
+	return nil
+}
 
 // KeyIDOf returns the key identifier of pub. It panics if pub is not 32
 // bytes long, which is a programming error.

@@ -104,3 +104,23 @@ func TestParseMessageLarge(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyIDText(t *testing.T) {
+	kid := KeyID{0xa9, 0x33, 0x0f, 0xfa, 0x90, 0x4e, 0x79, 0xe5}
+	if got := kid.String(); got != "qTMP-pBOeeU" {
+		t.Fatalf("KeyID.String() = %q, want qTMP-pBOeeU", got)
+	}
+	b, err := kid.MarshalText()
+	if err != nil || string(b) != "qTMP-pBOeeU" {
+		t.Fatalf("KeyID.MarshalText() = %q, %v", b, err)
+	}
+	var back KeyID
+	if err := back.UnmarshalText(b); err != nil || back != kid {
+		t.Fatalf("UnmarshalText(%q) = %x, %v, want %x", b, back, err, kid)
+	}
+	for _, bad := range []string{"", "qTMP-pBOeeU=", "qTMP-pBOee", "qTMP-pBOeeUA", "qTMP+pBOeeU", "qTMP-pBOeeV"} {
+		if err := back.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalText(%q) = nil, want an error", bad)
+		}
+	}
+}

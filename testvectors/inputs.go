@@ -146,9 +146,26 @@ func walk(dir string, f func(name string, b []byte) error) error {
 	return nil
 }
 
-// strictJSON decodes b into v refusing unknown members and trailing data,
-// and requires the top-level members named in required.
+// strictJSON is strictObject for the ID and trust-store vectors, whose
+// expected object has exactly two members.
 func strictJSON(b []byte, v any, required ...string) error {
+	if err := strictObject(b, v, required...); err != nil {
+		return err
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	var exp map[string]json.RawMessage
+	if err := json.Unmarshal(top["expected"], &exp); err != nil || len(exp) != 2 {
+		return errors.New("expected must be an object with its two members")
+	}
+	return nil
+}
+
+// strictObject decodes b into v refusing unknown members and trailing data,
+// and requires the top-level members named in required.
+func strictObject(b []byte, v any, required ...string) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -165,10 +182,6 @@ func strictJSON(b []byte, v any, required ...string) error {
 		if _, ok := top[k]; !ok {
 			return fmt.Errorf("member %s is missing", k)
 		}
-	}
-	var exp map[string]json.RawMessage
-	if err := json.Unmarshal(top["expected"], &exp); err != nil || len(exp) != 2 {
-		return errors.New("expected must be an object with its two members")
 	}
 	return nil
 }

@@ -24,12 +24,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"testing"
 	"time"
 )
 
@@ -43,8 +43,13 @@ const (
 	MinTrustCount = 40
 )
 
-//go:embed *.json ids/*.json trust/*.json
+//go:embed *.json ids/*.json trust/*.json bundles/*.json
 var files embed.FS
+
+// FS returns the embedded vector files: the code vectors as <name>.json and
+// the other kinds in ids/, trust/ and bundles/. The vectors are these files;
+// All, AllIDs, AllTrust and AllBundles parse them.
+func FS() fs.FS { return files }
 
 // Verdicts is the closed set of code verdicts (SPEC.md §8.2). Parse refuses
 // a vector whose expected verdict is not one of them.
@@ -309,10 +314,17 @@ func checkRequired(b []byte) error {
 	return nil
 }
 
+// TB is the part of testing.TB that Load uses; this package does not
+// import testing.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
 // Load returns All's vectors for a test, fuzz target or benchmark, and
 // fails tb if they do not parse or are fewer than MinCount, so that a
 // conformance test can never pass on a shrunken or empty set.
-func Load(tb testing.TB) []Vector {
+func Load(tb TB) []Vector {
 	tb.Helper()
 	vs, err := All()
 	if err != nil {

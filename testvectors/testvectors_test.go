@@ -281,3 +281,42 @@ func TestREADMEListsEveryVector(t *testing.T) {
 		t.Errorf("README.md lists %s, which is not a vector", n)
 	}
 }
+
+func TestAllBundles(t *testing.T) {
+	vs, err := testvectors.AllBundles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		seen[v.Acceptance] = true
+		if v.Code != nil {
+			seen[v.Verdict] = true
+		}
+	}
+	for _, want := range testvectors.BundleAcceptance {
+		if !seen[want] {
+			t.Errorf("no bundle vector has acceptance %s", want)
+		}
+	}
+}
+
+// TestNoTestingImport keeps package testvectors usable outside tests.
+func TestNoTestingImport(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "\"testing\"") {
+			t.Errorf("%s imports testing", name)
+		}
+	}
+}
