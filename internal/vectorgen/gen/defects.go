@@ -28,29 +28,41 @@ func nested(levels int) []byte {
 }
 
 func defectCases() []vector {
-	k1 := Key(1)
-	kid1 := kidOf(pubOf(k1))
-	var vs []vector
-	add := func(v vector) { vs = append(vs, v) }
+	return append(append(defectValueCases(), defectKeyCases()...), defectHeaderCases()...)
+}
 
-	// Payload values of the wrong type (SPEC.md §3.5 rules 7-8, §8 step 6.2).
+// signedClaims is a vector whose payload mk makes from the usual claims,
+// correctly signed by test key 1, refused while decoding with verdict.
+func signedClaims(name, desc, verdict string, mk func(c claims) []byte) vector {
+	v := build(name, desc)
+	v.code(Key(1), mk(base(name)))
+	return v.expect(decodeFails(verdict))
+}
+
+// topWith sets top-level claim k to val.
+func topWith(k, val []byte) func(c claims) []byte {
+	return func(c claims) []byte { return c.top(c.offcode().canonical()).with(k, val).canonical() }
+}
+
+// offcodeWith sets member k of the offcode claim to val.
+func offcodeWith(k, val []byte) func(c claims) []byte {
+	return func(c claims) []byte { return c.top(c.offcode().with(k, val).canonical()).canonical() }
+}
+
+// identityWith sets element i of the identity array to val.
+func identityWith(i int, val []byte) func(c claims) []byte {
+	return func(c claims) []byte {
+		el := [][]byte{u(c.version), bs(c.salt), bs(c.sum)}
+		el[i] = val
+		return c.top(c.offcode().with(keyIdentity, array(el...)).canonical()).canonical()
+	}
+}
+
+// defectValueCases are payload values of the wrong type (SPEC.md §3.5
+// rules 7-8, §8 step 6.2).
+func defectValueCases() (vs []vector) {
 	claimCase := func(name, desc, verdict string, mk func(c claims) []byte) {
-		v := build(name, desc)
-		v.code(k1, mk(base(name)))
-		add(v.expect(decodeFails(verdict)))
-	}
-	topWith := func(k, val []byte) func(c claims) []byte {
-		return func(c claims) []byte { return c.top(c.offcode().canonical()).with(k, val).canonical() }
-	}
-	offcodeWith := func(k, val []byte) func(c claims) []byte {
-		return func(c claims) []byte { return c.top(c.offcode().with(k, val).canonical()).canonical() }
-	}
-	identityWith := func(i int, val []byte) func(c claims) []byte {
-		return func(c claims) []byte {
-			el := [][]byte{u(c.version), bs(c.salt), bs(c.sum)}
-			el[i] = val
-			return c.top(c.offcode().with(keyIdentity, array(el...)).canonical()).canonical()
-		}
+		vs = append(vs, signedClaims(name, desc, verdict, mk))
 	}
 	const notConverted = " A decoder must not convert it to the integer or byte string the claim needs (SPEC.md §3.5 rule 7): bad claim."
 	claimCase("bad_claim_iat_null", "iat is null."+notConverted, "bad_claim", topWith(keyIat, null))
@@ -65,8 +77,17 @@ func defectCases() []vector {
 	claimCase("bad_claim_salt_empty_array", "The identity salt is the empty array [] instead of a byte string."+notConverted, "bad_claim", identityWith(1, emptyArray))
 	claimCase("bad_claim_sum_simple_0", "The identity hash's sum is simple(0) instead of a byte string."+notConverted, "bad_claim", identityWith(2, simple0))
 	claimCase("bad_claim_version_null", "The identity hash version is null instead of an unsigned integer."+notConverted, "bad_claim", identityWith(0, null))
+	return vs
+}
 
-	// Payload keys of other types (SPEC.md §3.5 rule 9, §8 step 6.3).
+// defectKeyCases are payload keys of other types (SPEC.md §3.5 rule 9, §8
+// step 6.3), keys equal by value (rule 3) and the limits of rule 5.
+func defectKeyCases() (vs []vector) {
+	k1 := Key(1)
+	add := func(v vector) { vs = append(vs, v) }
+	claimCase := func(name, desc, verdict string, mk func(c claims) []byte) {
+		vs = append(vs, signedClaims(name, desc, verdict, mk))
+	}
 	const unknownKey = " A key is known only if it is one of the integers of SPEC.md §4.1, compared by value; any other key, whatever its type, is an unknown claim (§3.5 rule 9)."
 	claimCase("unknown_claim_bstr_key", "The claims map also carries the byte-string key h'04' (not the integer 4) with value 0."+unknownKey,
 		"unknown_claim", topWith(bs([]byte{4}), u(0)))
@@ -118,8 +139,16 @@ func defectCases() []vector {
 		v.payloadNotCBOR = true
 		add(v.expect(decodeFails("malformed")))
 	}
+	return vs
+}
 
-	// Header values and labels (SPEC.md §8 steps 3.6, 4.2, 5.1).
+// defectHeaderCases are header values and labels (SPEC.md §8 steps 3.6,
+// 4.2, 5.1), envelope members of the wrong type, tag heads that are not
+// well-formed, and a text with a line feed.
+func defectHeaderCases() (vs []vector) {
+	k1 := Key(1)
+	kid1 := kidOf(pubOf(k1))
+	add := func(v vector) { vs = append(vs, v) }
 	headerCase := func(name, desc, verdict string, prot, unprot []byte) {
 		v := build(name, desc)
 		p := base(name).payload()
