@@ -8,6 +8,7 @@ import (
 	"filippo.io/edwards25519"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // ContentType is the COSE content type (label 3) of a bundle's protected
@@ -39,7 +40,7 @@ func Sign(b *Bundle, root *RootKey) ([]byte, error) {
 // the signed bundle. It exists for test-vector generation; use Sign.
 func SignPayload(p []byte, root *RootKey) []byte {
 	prot := protectedHeader(root.kid)
-	tbs := codec.AppendSigStructure(nil, prot, p)
+	tbs := format.AppendSigStructure(nil, prot, p)
 	return codec.MarshalMessage(&codec.Message{
 		Protected: prot, Payload: p, Signature: ed25519.Sign(root.priv, tbs),
 	})
@@ -154,7 +155,7 @@ func Open(data []byte, roots ...ed25519.PublicKey) (*Bundle, error) {
 	if !canonicalSignature(e.Signature) {
 		return nil, fmt.Errorf("%w: S is not canonical or R is of small order", ErrBadRootSignature)
 	}
-	tbs := codec.AppendSigStructure(make([]byte, 0, len(e.Payload)+len(e.Protected)+32), e.Protected, e.Payload)
+	tbs := format.AppendSigStructure(make([]byte, 0, len(e.Payload)+len(e.Protected)+32), e.Protected, e.Payload)
 	if !ed25519.Verify(root, tbs, e.Signature) {
 		return nil, ErrBadRootSignature
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // TestSpecAppendixA rebuilds the worked example of SPEC.md Appendix A and
@@ -36,7 +37,7 @@ func TestSpecAppendixA(t *testing.T) {
 		t.Fatal(err)
 	}
 	prot := codec.MarshalProtected(kid)
-	sig := ed25519.Sign(key, codec.AppendSigStructure(nil, prot, payload))
+	sig := ed25519.Sign(key, format.AppendSigStructure(nil, prot, payload))
 	cose := codec.MarshalMessage(&codec.Message{Protected: prot, Payload: payload, Signature: sig})
 	for _, tt := range []struct{ name, got, want string }{
 		{"kid", hex.EncodeToString(kid[:]), "21fe31dfa154a261"},

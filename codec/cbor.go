@@ -7,23 +7,6 @@ import "github.com/offcode/offcode/internal/detcbor"
 // item.go.
 var encMode = detcbor.EncMode()
 
-// appendHead appends a CBOR head of major type major with argument n in its
-// shortest form (RFC 8949 §3).
-func appendHead(dst []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(dst, m|byte(n))
-	case n <= 0xff:
-		return append(dst, m|24, byte(n))
-	case n <= 0xffff:
-		return append(dst, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(dst, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(dst, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-}
-
 // readHead reads the CBOR head at the start of b and returns its argument
 // and length in bytes. ok is false if b is too short or the head is not one
 // with a definite argument (additional information 28-31).

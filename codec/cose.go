@@ -6,18 +6,20 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+
+	"github.com/offcode/offcode/internal/format"
 )
 
 // COSE parameters (SPEC.md §3).
 const (
-	// AlgEdDSA is the COSE algorithm identifier for EdDSA (RFC 9053).
-	AlgEdDSA = -8
+	// algEdDSA is the COSE algorithm identifier for EdDSA (RFC 9053).
+	algEdDSA = -8
 	// KeyIDSize is the size of a key identifier.
 	KeyIDSize = 8
 	// SignatureSize is the size of an Ed25519 signature.
 	SignatureSize = ed25519.SignatureSize
-	// TagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052).
-	TagSign1 = 18
+	// tagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052).
+	tagSign1 = 18
 	// headerAlg and headerKid are COSE header labels.
 	headerAlg = 1
 	headerKid = 4
@@ -72,45 +74,13 @@ type Message struct {
 
 // MarshalProtected returns the protected header {1: -8, 4: kid} in
 // deterministic encoding.
-func MarshalProtected(kid KeyID) []byte {
-	return appendProtected(make([]byte, 0, 14), kid)
-}
-
-func appendProtected(dst []byte, kid KeyID) []byte {
-	dst = append(dst, 0xa2, 0x01, 0x27, 0x04) // map(2), 1: -8, 4:
-	dst = appendHead(dst, majorBytes, KeyIDSize)
-	return append(dst, kid[:]...)
-}
-
-// AppendSigStructure appends the COSE Sig_structure
-// ["Signature1", protected, h”, payload] (RFC 9052 §4.4) to dst; it is
-// the message that Ed25519 signs.
-func AppendSigStructure(dst, protected, payload []byte) []byte {
-	dst = append(dst, 0x84, 0x6a)
-	dst = append(dst, "Signature1"...)
-	dst = appendHead(dst, majorBytes, uint64(len(protected)))
-	dst = append(dst, protected...)
-	dst = append(dst, 0x40)
-	dst = appendHead(dst, majorBytes, uint64(len(payload)))
-	return append(dst, payload...)
-}
+func MarshalProtected(kid KeyID) []byte { return format.AppendProtected(make([]byte, 0, 14), kid) }
 
 // MarshalMessage returns the tagged COSE_Sign1 encoding of m:
 // 18([protected, {}, payload, signature]).
 func MarshalMessage(m *Message) []byte {
 	b := make([]byte, 0, 16+len(m.Protected)+len(m.Payload)+len(m.Signature))
-	return appendMessage(b, m.Protected, m.Payload, m.Signature)
-}
-
-func appendMessage(dst, protected, payload, signature []byte) []byte {
-	dst = append(dst, 0xd2, 0x84) // tag 18, array(4)
-	dst = appendHead(dst, majorBytes, uint64(len(protected)))
-	dst = append(dst, protected...)
-	dst = append(dst, 0xa0)
-	dst = appendHead(dst, majorBytes, uint64(len(payload)))
-	dst = append(dst, payload...)
-	dst = appendHead(dst, majorBytes, uint64(len(signature)))
-	return append(dst, signature...)
+	return format.AppendMessage(b, m.Protected, m.Payload, m.Signature)
 }
 
 // ParseMessage decodes a tagged COSE_Sign1 message strictly (SPEC.md §8
@@ -134,7 +104,7 @@ func parseMessage(b []byte, m *Message) error {
 	switch {
 	case !ok:
 		return wrap(ErrMalformed, "truncated or invalid tag")
-	case tag != TagSign1:
+	case tag != tagSign1:
 		return wrap(ErrTag, "message has tag %d, want 18", tag)
 	case n != 1:
 		return wrap(ErrNonCanonical, "tag 18 is not in its shortest form")
@@ -188,7 +158,7 @@ func parseMessage(b []byte, m *Message) error {
 	// (after the tag); compare with it rather than re-encode. A message
 	// from a text of MaxTextSize characters fits buf.
 	var buf [MaxTextSize * 2 / 3]byte
-	if !bytes.Equal(b, appendMessage(buf[:0], prot, payload, sig)[1:]) {
+	if !bytes.Equal(b, format.AppendMessage(buf[:0], prot, payload, sig)[1:]) {
 		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
 	}
 	m.Protected, m.Payload, m.Signature = prot, payload, sig
@@ -233,8 +203,8 @@ func parseProtected(b []byte, kid *KeyID) error {
 		return wrap(ErrMissingKeyID, "protected header has no kid (label 4)")
 	case alg < 0:
 		return wrap(ErrAlgorithm, "protected header has no alg (label 1)")
-	case !it.isInt(alg, AlgEdDSA):
-		return wrap(ErrAlgorithm, "alg is not %d (EdDSA)", AlgEdDSA)
+	case !it.isInt(alg, algEdDSA):
+		return wrap(ErrAlgorithm, "alg is not %d (EdDSA)", algEdDSA)
 	}
 	k := it.content(kidAt)
 	if len(k) != KeyIDSize {
@@ -244,7 +214,7 @@ func parseProtected(b []byte, kid *KeyID) error {
 	// Alg and kid are now known to be -8 and 8 bytes: the header has one
 	// encoding, the one MarshalProtected writes.
 	var buf [16]byte
-	if !bytes.Equal(b, appendProtected(buf[:0], *kid)) {
+	if !bytes.Equal(b, format.AppendProtected(buf[:0], *kid)) {
 		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
 	}
 	return nil

@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"github.com/offcode/offcode/internal/format"
+
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -38,20 +40,20 @@ func TestMarshalProtected(t *testing.T) {
 func TestAppendSigStructure(t *testing.T) {
 	payload := hx(hClaims)
 	want := cat(hx("84 6a 5369676e617475726531"), bstr(testProt), hx("40"), bstr(payload))
-	if got := AppendSigStructure(nil, testProt, payload); !bytes.Equal(got, want) {
+	if got := format.AppendSigStructure(nil, testProt, payload); !bytes.Equal(got, want) {
 		t.Fatalf("AppendSigStructure = %x, want %x", got, want)
 	}
 	// It appends.
-	got := AppendSigStructure([]byte{0xff}, testProt, payload)
+	got := format.AppendSigStructure([]byte{0xff}, testProt, payload)
 	if got[0] != 0xff || !bytes.Equal(got[1:], want) {
-		t.Fatalf("AppendSigStructure(prefix 0xff) = %x, want ff%x", got, want)
+		t.Fatalf("format.AppendSigStructure(prefix 0xff) = %x, want ff%x", got, want)
 	}
 	// Lengths that need a two-byte and a three-byte head.
 	for _, n := range []int{0, 23, 24, 255, 256, 1000} {
 		p := bytes.Repeat([]byte{7}, n)
 		want := cat(hx("84 6a 5369676e617475726531"), bstr(testProt), hx("40"), bstr(p))
-		if got := AppendSigStructure(nil, testProt, p); !bytes.Equal(got, want) {
-			t.Fatalf("AppendSigStructure(payload of %d bytes) = %x, want %x", n, got, want)
+		if got := format.AppendSigStructure(nil, testProt, p); !bytes.Equal(got, want) {
+			t.Fatalf("format.AppendSigStructure(payload of %d bytes) = %x, want %x", n, got, want)
 		}
 	}
 }
@@ -70,7 +72,7 @@ func TestMessageRoundTrip(t *testing.T) {
 	}
 	// The signature in the fixture is real: it verifies over the
 	// Sig_structure, which shows sign1 and AppendSigStructure agree.
-	tbs := AppendSigStructure(nil, m.Protected, m.Payload)
+	tbs := format.AppendSigStructure(nil, m.Protected, m.Payload)
 	if !ed25519.Verify(testKey.Public().(ed25519.PublicKey), tbs, m.Signature) {
 		t.Fatalf("ed25519.Verify(fixture) = false, want true")
 	}

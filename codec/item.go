@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"unicode/utf8"
+
+	"github.com/offcode/offcode/internal/format"
 )
 
 // The strict CBOR reader of SPEC.md §3.5. It reads one item into a flat,
@@ -294,10 +296,10 @@ func (it *items) canonical(dst []byte, i int) []byte {
 	case majorSimple:
 		return append(dst, it.raw(i)...)
 	case majorBytes, majorText:
-		dst = appendHead(dst, n.major, n.arg)
+		dst = format.AppendHead(dst, n.major, n.arg)
 		return append(dst, it.content(i)...)
 	case majorArray, majorTag:
-		dst = appendHead(dst, n.major, n.arg)
+		dst = format.AppendHead(dst, n.major, n.arg)
 		if n.major == majorTag {
 			return it.canonical(dst, it.child(i))
 		}
@@ -317,13 +319,13 @@ func (it *items) canonical(dst []byte, i int) []byte {
 				ps[b-1], ps[b] = ps[b], ps[b-1]
 			}
 		}
-		dst = appendHead(dst, n.major, n.arg)
+		dst = format.AppendHead(dst, n.major, n.arg)
 		for _, p := range ps {
 			dst = append(append(dst, p.k...), p.v...)
 		}
 		return dst
 	}
-	return appendHead(dst, n.major, n.arg)
+	return format.AppendHead(dst, n.major, n.arg)
 }
 
 // isCanonical reports whether the item is in deterministic encoding: every

@@ -1,6 +1,11 @@
 package codec
 
-import "strings"
+import (
+	"errors"
+	"strings"
+
+	"github.com/offcode/offcode/internal/format"
+)
 
 // Prefix starts the text form of a version 1 code (SPEC.md §6).
 const Prefix = "OC1:"
@@ -19,9 +24,9 @@ type Code struct {
 // Encode returns the text form of a COSE_Sign1 message: Prefix followed by
 // Base45 of its bytes.
 func Encode(cose []byte) string {
-	b := make([]byte, 0, len(Prefix)+Base45EncodedLen(len(cose)))
+	b := make([]byte, 0, len(Prefix)+format.Base45EncodedLen(len(cose)))
 	b = append(b, Prefix...)
-	return string(AppendBase45(b, cose))
+	return string(format.AppendBase45(b, cose))
 }
 
 // Decode parses the text form of a code strictly (SPEC.md §8 steps 1-6).
@@ -41,9 +46,13 @@ func decode(text string, c *Code) error {
 	if !strings.HasPrefix(text, Prefix) {
 		return wrap(ErrPrefix, "text does not start with %q", Prefix)
 	}
-	b, err := DecodeBase45(text[len(Prefix):])
+	b, err := format.DecodeBase45(text[len(Prefix):])
 	if err != nil {
-		return err
+		var be *format.Base45Error
+		if errors.As(err, &be) {
+			return wrap(ErrBase45, "%s", be.Detail)
+		}
+		return wrap(ErrBase45, "%v", err)
 	}
 	if err := parseMessage(b, &c.Message); err != nil {
 		return err

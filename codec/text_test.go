@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"github.com/offcode/offcode/internal/format"
+
 	"bytes"
 	"errors"
 	"strings"
@@ -18,8 +20,8 @@ var sentinels = []error{
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	b := testCOSE()
 	text := Encode(b)
-	if !strings.HasPrefix(text, Prefix) || len(text) != len(Prefix)+Base45EncodedLen(len(b)) {
-		t.Fatalf("Encode(%x) = %q, want %q and %d Base45 characters", b, text, Prefix, Base45EncodedLen(len(b)))
+	if !strings.HasPrefix(text, Prefix) || len(text) != len(Prefix)+format.Base45EncodedLen(len(b)) {
+		t.Fatalf("Encode(%x) = %q, want %q and %d Base45 characters", b, text, Prefix, format.Base45EncodedLen(len(b)))
 	}
 	c := mustDecode(t, text)
 	if c.Claims != testClaims() {

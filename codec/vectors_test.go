@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/testvectors"
 )
 
@@ -59,7 +60,7 @@ func checkDecode(t *testing.T, v testvectors.Vector) {
 
 	// Where the text's prefix and Base45 are sound, it carries cose_hex.
 	if body, ok := strings.CutPrefix(v.Text, codec.Prefix); ok && cose != nil {
-		if b, err := codec.DecodeBase45(body); err == nil && !bytes.Equal(b, cose) {
+		if b, err := format.DecodeBase45(body); err == nil && !bytes.Equal(b, cose) {
 			t.Errorf("%s: text carries %x, want cose_hex %x", v.Name, b, cose)
 		}
 	}

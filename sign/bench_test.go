@@ -6,6 +6,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/benchcpu"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // BenchmarkIssue measures issuing a code from claims whose identity hash is
@@ -38,7 +39,7 @@ func BenchmarkBaselineEd25519Sign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tbs := codec.AppendSigStructure(nil, k.protected, payload)
+	tbs := format.AppendSigStructure(nil, k.protected, payload)
 	b.ReportAllocs()
 	start := benchcpu.Now()
 	for b.Loop() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // Validity is how long a code issued by NewClaims is valid: the 7 days of
@@ -56,7 +57,7 @@ func (k *Key) IssueCOSE(c *codec.Claims) ([]byte, error) {
 // generation; issuers use Issue.
 func (k *Key) SignPayload(payload []byte) []byte {
 	var buf [512]byte
-	tbs := codec.AppendSigStructure(buf[:0], k.protected, payload)
+	tbs := format.AppendSigStructure(buf[:0], k.protected, payload)
 	return codec.MarshalMessage(&codec.Message{
 		Protected: k.protected,
 		KeyID:     k.kid,

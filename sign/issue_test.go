@@ -11,6 +11,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 func TestNewClaims(t *testing.T) {
@@ -98,7 +99,7 @@ func TestIssue(t *testing.T) {
 	if got.Claims != *c || got.KeyID != k.KeyID() {
 		t.Fatalf("codec.Decode(Issue()) = %+v, kid %x, want %+v, kid %x", got.Claims, got.KeyID, *c, k.KeyID())
 	}
-	tbs := codec.AppendSigStructure(nil, got.Protected, got.Payload)
+	tbs := format.AppendSigStructure(nil, got.Protected, got.Payload)
 	if !ed25519.Verify(k.Public(), tbs, got.Signature) {
 		t.Fatalf("ed25519.Verify(Issue()) = false, want true")
 	}
@@ -152,14 +153,14 @@ func TestSignPayload(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseMessage(SignPayload) = %v, want nil", err)
 	}
-	tbs := codec.AppendSigStructure(nil, m.Protected, m.Payload)
+	tbs := format.AppendSigStructure(nil, m.Protected, m.Payload)
 	if !bytes.Equal(m.Payload, payload) || m.KeyID != k.KeyID() || !ed25519.Verify(k.Public(), tbs, m.Signature) {
 		t.Fatalf("SignPayload(%x) = %+v, want payload %x signed by kid %x", payload, m, payload, k.KeyID())
 	}
 	// A payload larger than the stack buffer is signed correctly too.
 	big := bytes.Repeat([]byte{1}, 1000)
 	m, err = codec.ParseMessage(k.SignPayload(big))
-	if err != nil || !ed25519.Verify(k.Public(), codec.AppendSigStructure(nil, m.Protected, m.Payload), m.Signature) {
+	if err != nil || !ed25519.Verify(k.Public(), format.AppendSigStructure(nil, m.Protected, m.Payload), m.Signature) {
 		t.Fatalf("SignPayload(1000 bytes) = %v, want a verifying message", err)
 	}
 }

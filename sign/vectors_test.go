@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/testvectors"
 )
@@ -49,7 +50,7 @@ func TestVectors(t *testing.T) {
 			// A code whose kid is not SHA-256(key)[:8] cannot come from
 			// SignPayload; it must still be one of the test keys' plain
 			// Ed25519 signatures over the Sig_structure.
-			tbs := codec.AppendSigStructure(nil, m.Protected, m.Payload)
+			tbs := format.AppendSigStructure(nil, m.Protected, m.Payload)
 			for i, k := range keys {
 				if ed25519.Verify(k.Public(), tbs, m.Signature) {
 					seed := sha256.Sum256(fmt.Appendf(nil, "offcode test vector key %d", i+1))

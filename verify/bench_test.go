@@ -6,6 +6,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/benchcpu"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // benchFixture returns a valid code, a verifier that trusts its key, and the
@@ -22,7 +23,7 @@ func benchFixture(tb testing.TB) (text string, v *Verifier, pub ed25519.PublicKe
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tbs = codec.AppendSigStructure(nil, code.Protected, code.Payload)
+	tbs = format.AppendSigStructure(nil, code.Protected, code.Payload)
 	return text, New(storeOf(tb, seedKey(2), k)), k.Public(), tbs, code.Signature
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // DefaultSkew is the default tolerance for a code issued in the future,
@@ -79,7 +80,7 @@ func (v *Verifier) CheckSignature(c *codec.Code) (*TrustedKey, error) {
 		return nil, fmt.Errorf("%w: R is a point of small order", ErrBadSignature)
 	}
 	var buf [512]byte
-	tbs := codec.AppendSigStructure(buf[:0], c.Protected, c.Payload)
+	tbs := format.AppendSigStructure(buf[:0], c.Protected, c.Payload)
 	var outOfPeriod *TrustedKey
 	for _, k := range keys {
 		if !ed25519.Verify(k.Public, tbs, sig) {

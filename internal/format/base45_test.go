@@ -1,4 +1,4 @@
-package codec
+package format
 
 import (
 	"bytes"
@@ -72,8 +72,9 @@ func TestDecodeBase45Strict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := DecodeBase45(tt.in)
-		if !errors.Is(err, ErrBase45) {
-			t.Fatalf("DecodeBase45(%s: %q) = %x, %v, want %v", tt.name, tt.in, got, err, ErrBase45)
+		var be *Base45Error
+		if !errors.As(err, &be) {
+			t.Fatalf("DecodeBase45(%s: %q) = %x, %v, want a *Base45Error", tt.name, tt.in, got, err)
 		}
 	}
 }
