@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"crypto/sha256"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -57,16 +58,26 @@ func editKey(i int, f func(k fields)) func(m fields) {
 func raw(b ...byte) cbor.RawMessage { return cbor.RawMessage(b) }
 
 func mustCases() []*vector {
-	root := RootKey()
 	var vs []*vector
-	malformed := func(name, desc string, payload []byte) {
-		vs = append(vs, &vector{name: name, desc: desc, signed: bundle.SignPayload(payload, root), want: refused("malformed_bundle", 0)})
+	for _, part := range []func() []*vector{mustFieldCases, mustTypeCases, mustEnvelopeCases, mustDeltaCases} {
+		vs = append(vs, part()...)
 	}
+	return vs
+}
+
+// malformedSigned is a vector whose payload, signed by the provisioned root,
+// must be refused as malformed_bundle.
+func malformedSigned(name, desc string, payload []byte) *vector {
+	return &vector{name: name, desc: desc, signed: bundle.SignPayload(payload, RootKey()), want: refused("malformed_bundle", 0)}
+}
+
+// mustFieldCases are the field, range, order and key rules of SPEC.md §13.4.
+func mustFieldCases() (vs []*vector) {
+	malformed := func(name, desc string, payload []byte) { vs = append(vs, malformedSigned(name, desc, payload)) }
 	b10 := base(10)
 	two := base(10)
 	must(two.AddKey(bundle.Key{Public: IssuerKey(2).Public(), NotBefore: t0, NotAfter: t0.Add(day)}))
 
-	// §13.4 fields and ranges.
 	malformed("version_2", "Field 1 (version) is 2: a version 1 device refuses a format it cannot fully read.",
 		edit(b10, func(m fields) { m[1] = enc(2) }))
 	malformed("sequence_0", "Field 2 (sequence) is 0; sequences start at 1.", edit(b10, func(m fields) { m[2] = enc(0) }))
@@ -116,8 +127,15 @@ func mustCases() []*vector {
 		malformed("identities_duplicate_prefix", "Two revoked-identity entries share their first 8 bytes (the hash) with different before times.",
 			edit(b10, func(m fields) { m[7] = enc(append(e(1, 1), e(1, 2)...)) }))
 	}
+	return vs
+}
 
-	// §13.3, §3.5 rule 7: no value converted to the type expected.
+// mustTypeCases are values of the wrong type (SPEC.md §13.3, §3.5 rule 7):
+// none is converted to the type expected.
+func mustTypeCases() (vs []*vector) {
+	malformed := func(name, desc string, payload []byte) { vs = append(vs, malformedSigned(name, desc, payload)) }
+	root := RootKey()
+	b10 := base(10)
 	for _, f := range []struct {
 		name string
 		n    uint64
@@ -156,8 +174,13 @@ func mustCases() []*vector {
 	malformed("nesting_9_levels", "The first key's kinds list holds an array nested so that its innermost element is at level 9 "+
 		"(payload 1, keys 2, key 3, kinds 4, then 5 more arrays): beyond the limit of 8 (SPEC.md §13.3).",
 		edit(b10, editKey(0, func(k fields) { k[5] = raw(0x81, 0x81, 0x81, 0x81, 0x81, 0x80) })))
+	return vs
+}
 
-	// §13.3 envelope.
+// mustEnvelopeCases are the envelope rules of SPEC.md §13.3 and the
+// staleness rule of §13.9.
+func mustEnvelopeCases() (vs []*vector) {
+	b10 := base(10)
 	{
 		s := signed(b10)
 		// d2 84 <protected bstr> a0 …: put {4: kid} in the unprotected header.
@@ -176,7 +199,20 @@ func mustCases() []*vector {
 			signed: small, want: refused("bad_root_signature", 0)})
 	}
 
-	// §13.7 delta rules.
+	// §13.9: staleness is reported whatever the code's verdict.
+	{
+		staleNow := t0.Add(30*day + time.Hour)
+		vs = append(vs, &vector{name: "stale_bundle_code_not_decoding", desc: "The bundle expired an hour ago and the code is the prefix " +
+			"alone, which does not decode: the verdict is the code's (malformed), and the bundle is still reported stale by 3600 s " +
+			"(SPEC.md §13.9: staleness is a property of the bundle).",
+			signed: signed(b10), code: at("OC1:", staleNow), want: codeVerdict(10, "malformed", time.Hour)})
+	}
+	return vs
+}
+
+// mustDeltaCases are the delta rules of SPEC.md §13.7.
+func mustDeltaCases() (vs []*vector) {
+	malformed := func(name, desc string, payload []byte) { vs = append(vs, malformedSigned(name, desc, payload)) }
 	{
 		from, delta := deltaPair()
 		notHeld := editedDelta(delta, func(d *bundle.Delta) { d.RemovedSerials = bundle.NewHashList([]bundle.Entry{{0x77}}) })
