@@ -66,7 +66,9 @@ func readErr(sentinel error, format string, args ...any) error {
 // the first defect. It then checks that no map holds two keys equal by
 // value (rule 3). It does not check types or deterministic encoding.
 func readItem(b []byte) (*items, error) {
-	it := &items{src: b, nodes: make([]node, 0, min(len(b), 64))}
+	// A valid code's largest item, the payload, has 18 nodes; larger items
+	// grow the slice, up to one node per input byte.
+	it := &items{src: b, nodes: make([]node, 0, min(len(b), 20))}
 	end, err := it.read(0, 1)
 	if err != nil {
 		return nil, err
