@@ -259,189 +259,48 @@ func replaceOnce(b, old, new []byte) []byte {
 	return bytes.Replace(b, old, new, 1)
 }
 
+// fixture holds the keys, people, times and codes the vector sections share.
+type fixture struct {
+	k1, k2, k3, k4 *sign.Key
+	alice, bob     person
+	// now is when most codes are verified; T is Bob's revocation time and
+	// R the key rotation time.
+	now, T, R time.Time
+	aliceText string
+	aliceCode *codec.Code
+}
+
+func newFixture() *fixture {
+	f := &fixture{
+		k1: IssuerKey(1), k2: IssuerKey(2), k3: IssuerKey(3), k4: IssuerKey(4),
+		alice: newPerson("61010319800101123", "alice"),
+		bob:   newPerson("61011319751231002", "bob"),
+		now:   t0.Add(2 * day),
+		T:     t0.Add(day + 12*time.Hour),
+		R:     t0.Add(5 * day),
+	}
+	f.aliceText, f.aliceCode = issue(f.k1, f.alice, f.alice.hash(), "alice 1", t0.Add(day), codec.Green, codec.Personal)
+	return f
+}
+
 func cases() (out []*File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("gen: %v", r)
 		}
 	}()
+	f := newFixture()
 	var vs []*vector
-	add := func(v *vector) { vs = append(vs, v) }
-
-	k1, k2, k3, k4 := IssuerKey(1), IssuerKey(2), IssuerKey(3), IssuerKey(4)
-	alice := newPerson("61010319800101123", "alice")
-	bob := newPerson("61011319751231002", "bob")
-	now := t0.Add(2 * day)
-	aliceText, aliceCode := issue(k1, alice, alice.hash(), "alice 1", t0.Add(day), codec.Green, codec.Personal)
-
-	// Acceptance.
-	add(&vector{name: "valid_bundle", desc: "A bundle signed by the provisioned root; a code of its issuer key verifies.",
-		signed: signed(base(10)), code: at(aliceText, now), want: codeVerdict(10, "valid", 0)})
-	bad := signed(base(10))
-	bad[len(bad)-40] ^= 0x01
-	add(&vector{name: "bad_root_signature", desc: "One bit of the root signature flipped.",
-		signed: bad, want: refused("bad_root_signature", 0)})
-	add(&vector{name: "root_signature_s_not_canonical", desc: "The root signature's S replaced by S + L: the same signature to a lax verifier, refused because S >= L (SPEC.md §3.4).",
-		signed: withSPlusL(signed(base(10))), want: refused("bad_root_signature", 0)})
-	exp := t0.Add(30 * day).Unix()
-	edited := replaceOnce(signed(base(10)),
-		[]byte{0x04, 0x1a, byte(exp >> 24), byte(exp >> 16), byte(exp >> 8), byte(exp)},
-		[]byte{0x04, 0x1a, byte(exp >> 24), byte(exp >> 16), byte(exp >> 8), byte(exp) ^ 0x01})
-	add(&vector{name: "edited_payload_byte", desc: "One byte of the payload changed (expires_at one second later): still well-formed, but the root signature fails.",
-		signed: edited, want: refused("bad_root_signature", 0)})
-	other, err := bundle.Sign(base(10), otherRoot())
-	must(err)
-	add(&vector{name: "unknown_root", desc: "A well-formed bundle signed by a root key the device was not provisioned with.",
-		signed: other, want: refused("unknown_root", 0)})
-	add(&vector{name: "second_root", desc: "The device holds two root public keys; the bundle is signed by the second.",
-		roots: []*bundle.RootKey{otherRoot(), RootKey()}, signed: signed(base(10)), want: accepted(10)})
-	add(&vector{name: "newer_sequence", desc: "The device holds sequence 10 and is offered 11.",
-		held: base(10), signed: signed(base(11)), want: accepted(11)})
-	add(&vector{name: "rollback", desc: "The device holds sequence 10 and is offered a validly signed bundle with sequence 9.",
-		held: base(10), signed: signed(base(9)), want: refused("rollback", 10)})
-	add(&vector{name: "rollback_same_sequence", desc: "The device holds sequence 10 and is offered sequence 10 again.",
-		held: base(10), signed: signed(base(10)), want: refused("rollback", 10)})
-
-	// Malformed bundles, properly signed so that only the structure is wrong.
-	root := RootKey()
-	unsorted := base(10)
-	e1, e2 := bundle.Entry{1}, bundle.Entry{2}
-	unsorted.Serials = bundle.NewHashList([]bundle.Entry{e1, e2})
-	p := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e2[:], e1[:]...))
-	add(&vector{name: "unsorted_serials", desc: "Revoked serial entries out of order.",
-		signed: bundle.SignPayload(p, root), want: refused("malformed_bundle", 0)})
-	dup := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e1[:], e1[:]...))
-	add(&vector{name: "duplicate_serial", desc: "A revoked serial entry listed twice.",
-		signed: bundle.SignPayload(dup, root), want: refused("malformed_bundle", 0)})
-	kid := codec.KeyIDOf(k1.Public())
-	wrongKid := append([]byte{0x01, 0x48}, kid[:]...)
-	wrongKidTo := bytes.Clone(wrongKid)
-	wrongKidTo[2] ^= 0xff
-	add(&vector{name: "kid_not_key_hash", desc: "An issuer key's kid is not SHA-256 of its public key.",
-		signed: bundle.SignPayload(replaceOnce(payloadOf(base(10)), wrongKid, wrongKidTo), root), want: refused("malformed_bundle", 0)})
-	add(&vector{name: "unknown_field", desc: "The payload has a field 9, unknown to version 1.",
-		signed: bundle.SignPayload(withField(payloadOf(base(10)), 9), root), want: refused("malformed_bundle", 0)})
-	add(&vector{name: "truncated_bundle", desc: "The last byte of the file is missing.",
-		signed: signed(base(10))[:len(signed(base(10)))-1], want: refused("malformed_bundle", 0)})
-	add(&vector{name: "trailing_byte", desc: "A byte after the COSE_Sign1.",
-		signed: append(signed(base(10)), 0x00), want: refused("malformed_bundle", 0)})
-	codeCOSE, err := k1.IssueCOSE(&aliceCode.Claims)
-	must(err)
-	add(&vector{name: "code_as_bundle", desc: "An offline code's COSE_Sign1 offered as a bundle: its protected header has no bundle content type.",
-		signed: codeCOSE, want: refused("malformed_bundle", 0)})
-
-	// Staleness.
-	staleNow := t0.Add(30*day + time.Hour)
-	staleText, _ := issue(k1, alice, alice.hash(), "alice stale", staleNow.Add(-2*time.Hour), codec.Green, codec.Personal)
-	add(&vector{name: "stale_bundle_warn", desc: "The bundle expired an hour ago; under the default policy the code is valid and the bundle reported stale by 3600 s.",
-		signed: signed(base(10)), code: at(staleText, staleNow), want: codeVerdict(10, "valid", time.Hour)})
-	refuse := at(staleText, staleNow)
-	refuse.RefuseStale = true
-	add(&vector{name: "stale_bundle_refuse", desc: "The same, under the policy that refuses stale trust data.",
-		signed: signed(base(10)), code: refuse, want: codeVerdict(10, "stale_trust", time.Hour)})
-	expiredText, _ := issue(k1, alice, alice.hash(), "alice expired", staleNow.Add(-8*day), codec.Green, codec.Personal)
-	refuse2 := at(expiredText, staleNow)
-	refuse2.RefuseStale = true
-	add(&vector{name: "stale_bundle_refuse_expired_code", desc: "Under a stale bundle and the refuse policy, a code that is rejected anyway keeps its own verdict.",
-		signed: signed(base(10)), code: refuse2, want: codeVerdict(10, "expired", time.Hour)})
-
-	// Revocation.
-	rev := base(12)
-	rev.RevokeCode(aliceCode)
-	add(&vector{name: "revoked_serial", desc: "The code's serial entry is listed.",
-		signed: signed(rev), code: at(aliceText, now), want: codeVerdict(12, "revoked", 0)})
-	aliceOther, _ := issue(k1, alice, alice.hash(), "alice 2", t0.Add(day), codec.Green, codec.Personal)
-	add(&vector{name: "revoked_serial_other_code", desc: "Another code of the same person, not revoked, under the same bundle.",
-		signed: signed(rev), code: at(aliceOther, now), want: codeVerdict(12, "valid", 0)})
-	T := t0.Add(day + 12*time.Hour)
-	bobBefore, _ := issue(k1, bob, bob.hash(), "bob before", T.Add(-time.Second), codec.Green, codec.Personal)
-	bobAfter, _ := issue(k1, bob, bob.hash(), "bob after", T, codec.Red, codec.Personal)
-	bobOtherSalt := newPerson("61011319751231002", "bob per-code salt")
-	bobOther, _ := issue(k1, bobOtherSalt, bobOtherSalt.hash(), "bob other salt", T.Add(-time.Hour), codec.Green, codec.Personal)
-	pr := base(13)
-	must(pr.RevokePerson(bob.hash(), T))
-	add(&vector{name: "revoked_identity_before_t", desc: "Bob's codes issued before T are revoked; this one was issued one second before T.",
-		signed: signed(pr), code: at(bobBefore, now), want: codeVerdict(13, "identity_revoked", 0)})
-	add(&vector{name: "revoked_identity_at_t", desc: "Bob's red code issued at T (with the same per-person salt) is not revoked.",
-		signed: signed(pr), code: at(bobAfter, now), want: codeVerdict(13, "valid", 0)})
-	add(&vector{name: "revoked_identity_other_salt", desc: "A code for Bob issued before T with a different salt: its identity hash differs, so the identity entry does not stop it (SPEC.md §13.6, which salt).",
-		signed: signed(pr), code: at(bobOther, now), want: codeVerdict(13, "valid", 0)})
-
-	// Keys: rotation, validity, compromise, kinds.
-	R := t0.Add(5 * day)
-	rot := base(14)
-	must(rot.AddKey(bundle.Key{Public: k2.Public(), NotBefore: R, NotAfter: R.Add(365 * day), Issuer: "Xi'an test issuer 2"}))
-	must(rot.RetireKey(rot.FindKey(k1.Public()), R))
-	rotNow := R.Add(day)
-	oldCode, _ := issue(k1, alice, alice.hash(), "rot old", R.Add(-time.Hour), codec.Green, codec.Personal)
-	newCode, _ := issue(k2, alice, alice.hash(), "rot new", R.Add(time.Hour), codec.Green, codec.Personal)
-	lateOld, _ := issue(k1, alice, alice.hash(), "rot late old", R.Add(time.Second), codec.Green, codec.Personal)
-	add(&vector{name: "rotated_key_old_code", desc: "Key 1 retired at R, key 2 active from R: a code key 1 issued before R is still valid.",
-		signed: signed(rot), code: at(oldCode, rotNow), want: codeVerdict(14, "valid", 0)})
-	add(&vector{name: "rotated_key_new_code", desc: "The same bundle: a code key 2 issued after R is valid.",
-		signed: signed(rot), code: at(newCode, rotNow), want: codeVerdict(14, "valid", 0)})
-	add(&vector{name: "rotated_key_old_key_after_retirement", desc: "The same bundle: a code key 1 issued one second after its retirement is refused.",
-		signed: signed(rot), code: at(lateOld, rotNow), want: codeVerdict(14, "key_not_valid", 0)})
-
-	pv := base(15)
-	must(pv.AddKey(bundle.Key{Public: k3.Public(), NotBefore: t0, NotAfter: t0.Add(day)}))
-	lastSecond, _ := issue(k3, alice, alice.hash(), "k3 last", t0.Add(day), codec.Yellow, codec.Personal)
-	past, _ := issue(k3, alice, alice.hash(), "k3 past", t0.Add(day+time.Second), codec.Yellow, codec.Personal)
-	add(&vector{name: "key_last_second_of_validity", desc: "Key 3 is valid until t0+1d; a code issued exactly then verifies.",
-		signed: signed(pv), code: at(lastSecond, now), want: codeVerdict(15, "valid", 0)})
-	add(&vector{name: "key_past_validity", desc: "A code key 3 issued one second after its not_after.",
-		signed: signed(pv), code: at(past, now), want: codeVerdict(15, "key_not_valid", 0)})
-
-	cp := base(16)
-	must(cp.AddKey(bundle.Key{Public: k3.Public(), NotBefore: t0.Add(-365 * day), NotAfter: t0.Add(365 * day)}))
-	cp.CompromiseKey(cp.FindKey(k3.Public()))
-	early, _ := issue(k3, alice, alice.hash(), "k3 early", t0.Add(-day), codec.Green, codec.Personal)
-	add(&vector{name: "compromised_key", desc: "Key 3 is marked compromised: even a code it issued before anyone knew is refused.",
-		signed: signed(cp), code: at(early, now), want: codeVerdict(16, "key_revoked", 0)})
-
-	kn := base(17)
-	must(kn.AddKey(bundle.Key{Public: k3.Public(), NotBefore: t0.Add(-day), NotAfter: t0.Add(365 * day), Kinds: []codec.Kind{codec.Personal}}))
-	kinCode, _ := issue(k3, alice, alice.hash(), "k3 kin", t0.Add(day), codec.Green, codec.Kin)
-	add(&vector{name: "kind_not_allowed", desc: "Key 3 may sign personal codes only; this is a kinship code.",
-		signed: signed(kn), code: at(kinCode, now), want: codeVerdict(17, "kind_not_allowed", 0)})
-
-	unknown, _ := issue(k4, alice, alice.hash(), "k4", t0.Add(day), codec.Green, codec.Personal)
-	add(&vector{name: "unknown_issuer_key", desc: "A code signed by a key the bundle does not list.",
-		signed: signed(base(10)), code: at(unknown, now), want: codeVerdict(10, "unknown_kid", 0)})
-
-	// Deltas.
-	from := base(20)
-	must(from.RevokePerson(bob.hash(), T))
-	from.Serials = from.Serials.With(bundle.Entry{0x42})
-	to := base(21)
-	to.RevokeCode(aliceCode)
-	must(to.RevokePerson(bob.hash(), T.Add(time.Hour)))
-	must(to.AddKey(bundle.Key{Public: k2.Public(), NotBefore: R, NotAfter: R.Add(365 * day)}))
-	delta, err := bundle.NewDelta(from, to)
-	must(err)
-	add(&vector{name: "delta_applied", desc: "The device holds 20; a delta since 20 revokes Alice's code, drops one entry, moves Bob's time and adds key 2.",
-		held: from, signed: signed(delta), code: at(aliceText, now), want: codeVerdict(21, "revoked", 0)})
-	older := base(19)
-	add(&vector{name: "delta_wrong_base", desc: "A delta since 20 offered to a device holding 19.",
-		held: older, signed: signed(delta), want: refused("delta_mismatch", 19)})
-	add(&vector{name: "delta_without_base", desc: "A delta offered to a device holding no bundle.",
-		signed: signed(delta), want: refused("delta_mismatch", 0)})
-	badDelta := *delta
-	dd := *delta.Delta
-	dd.Result[0] ^= 0xff
-	badDelta.Delta = &dd
-	add(&vector{name: "delta_wrong_result", desc: "A delta whose signed result digest does not match what it produces.",
-		held: from, signed: signed(&badDelta), want: refused("delta_mismatch", 20)})
-	add(&vector{name: "delta_rollback", desc: "A delta to 21 offered to a device that already holds 21.",
-		held: to, signed: signed(delta), want: refused("rollback", 21)})
-
+	for _, part := range []func(*fixture) []*vector{acceptanceCases, malformedCases, staleCases, revocationCases, keyCases, deltaCases} {
+		vs = append(vs, part(f)...)
+	}
 	vs = append(vs, mustCases()...)
 	for _, v := range vs {
-		f, err := v.file()
+		file, err := v.file()
 		if err != nil {
 			return nil, fmt.Errorf("gen: %s: %w", v.name, err)
 		}
-		out = append(out, f)
+		out = append(out, file)
 	}
 	return out, nil
 }
@@ -477,4 +336,187 @@ func withSPlusL(signed []byte) []byte {
 		sc[i], carry = byte(v), v>>8
 	}
 	return out
+}
+
+// acceptanceCases returns the vectors of the acceptance steps of SPEC.md §13.8.
+func acceptanceCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	add(&vector{name: "valid_bundle", desc: "A bundle signed by the provisioned root; a code of its issuer key verifies.",
+		signed: signed(base(10)), code: at(f.aliceText, f.now), want: codeVerdict(10, "valid", 0)})
+	bad := signed(base(10))
+	bad[len(bad)-40] ^= 0x01
+	add(&vector{name: "bad_root_signature", desc: "One bit of the root signature flipped.",
+		signed: bad, want: refused("bad_root_signature", 0)})
+	add(&vector{name: "root_signature_s_not_canonical", desc: "The root signature's S replaced by S + L: the same signature to a lax verifier, refused because S >= L (SPEC.md §3.4).",
+		signed: withSPlusL(signed(base(10))), want: refused("bad_root_signature", 0)})
+	exp := t0.Add(30 * day).Unix()
+	edited := replaceOnce(signed(base(10)),
+		[]byte{0x04, 0x1a, byte(exp >> 24), byte(exp >> 16), byte(exp >> 8), byte(exp)},
+		[]byte{0x04, 0x1a, byte(exp >> 24), byte(exp >> 16), byte(exp >> 8), byte(exp) ^ 0x01})
+	add(&vector{name: "edited_payload_byte", desc: "One byte of the payload changed (expires_at one second later): still well-formed, but the root signature fails.",
+		signed: edited, want: refused("bad_root_signature", 0)})
+	other, err := bundle.Sign(base(10), otherRoot())
+	must(err)
+	add(&vector{name: "unknown_root", desc: "A well-formed bundle signed by a root key the device was not provisioned with.",
+		signed: other, want: refused("unknown_root", 0)})
+	add(&vector{name: "second_root", desc: "The device holds two root public keys; the bundle is signed by the second.",
+		roots: []*bundle.RootKey{otherRoot(), RootKey()}, signed: signed(base(10)), want: accepted(10)})
+	add(&vector{name: "newer_sequence", desc: "The device holds sequence 10 and is offered 11.",
+		held: base(10), signed: signed(base(11)), want: accepted(11)})
+	add(&vector{name: "rollback", desc: "The device holds sequence 10 and is offered a validly signed bundle with sequence 9.",
+		held: base(10), signed: signed(base(9)), want: refused("rollback", 10)})
+	add(&vector{name: "rollback_same_sequence", desc: "The device holds sequence 10 and is offered sequence 10 again.",
+		held: base(10), signed: signed(base(10)), want: refused("rollback", 10)})
+	return vs
+}
+
+// malformedCases returns the vectors of bundles refused as malformed (SPEC.md §13.3, §13.4), properly signed so that only the structure is wrong.
+func malformedCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	root := RootKey()
+	unsorted := base(10)
+	e1, e2 := bundle.Entry{1}, bundle.Entry{2}
+	unsorted.Serials = bundle.NewHashList([]bundle.Entry{e1, e2})
+	p := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e2[:], e1[:]...))
+	add(&vector{name: "unsorted_serials", desc: "Revoked serial entries out of order.",
+		signed: bundle.SignPayload(p, root), want: refused("malformed_bundle", 0)})
+	dup := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e1[:], e1[:]...))
+	add(&vector{name: "duplicate_serial", desc: "A revoked serial entry listed twice.",
+		signed: bundle.SignPayload(dup, root), want: refused("malformed_bundle", 0)})
+	kid := codec.KeyIDOf(f.k1.Public())
+	wrongKid := append([]byte{0x01, 0x48}, kid[:]...)
+	wrongKidTo := bytes.Clone(wrongKid)
+	wrongKidTo[2] ^= 0xff
+	add(&vector{name: "kid_not_key_hash", desc: "An issuer key's kid is not SHA-256 of its public key.",
+		signed: bundle.SignPayload(replaceOnce(payloadOf(base(10)), wrongKid, wrongKidTo), root), want: refused("malformed_bundle", 0)})
+	add(&vector{name: "unknown_field", desc: "The payload has a field 9, unknown to version 1.",
+		signed: bundle.SignPayload(withField(payloadOf(base(10)), 9), root), want: refused("malformed_bundle", 0)})
+	add(&vector{name: "truncated_bundle", desc: "The last byte of the file is missing.",
+		signed: signed(base(10))[:len(signed(base(10)))-1], want: refused("malformed_bundle", 0)})
+	add(&vector{name: "trailing_byte", desc: "A byte after the COSE_Sign1.",
+		signed: append(signed(base(10)), 0x00), want: refused("malformed_bundle", 0)})
+	codeCOSE, err := f.k1.IssueCOSE(&f.aliceCode.Claims)
+	must(err)
+	add(&vector{name: "code_as_bundle", desc: "An offline code's COSE_Sign1 offered as a bundle: its protected header has no bundle content type.",
+		signed: codeCOSE, want: refused("malformed_bundle", 0)})
+	return vs
+}
+
+// staleCases returns the vectors of staleness (SPEC.md §13.9).
+func staleCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	staleNow := t0.Add(30*day + time.Hour)
+	staleText, _ := issue(f.k1, f.alice, f.alice.hash(), "alice stale", staleNow.Add(-2*time.Hour), codec.Green, codec.Personal)
+	add(&vector{name: "stale_bundle_warn", desc: "The bundle expired an hour ago; under the default policy the code is valid and the bundle reported stale by 3600 s.",
+		signed: signed(base(10)), code: at(staleText, staleNow), want: codeVerdict(10, "valid", time.Hour)})
+	refuse := at(staleText, staleNow)
+	refuse.RefuseStale = true
+	add(&vector{name: "stale_bundle_refuse", desc: "The same, under the policy that refuses stale trust data.",
+		signed: signed(base(10)), code: refuse, want: codeVerdict(10, "stale_trust", time.Hour)})
+	expiredText, _ := issue(f.k1, f.alice, f.alice.hash(), "alice expired", staleNow.Add(-8*day), codec.Green, codec.Personal)
+	refuse2 := at(expiredText, staleNow)
+	refuse2.RefuseStale = true
+	add(&vector{name: "stale_bundle_refuse_expired_code", desc: "Under a stale bundle and the refuse policy, a code that is rejected anyway keeps its own verdict.",
+		signed: signed(base(10)), code: refuse2, want: codeVerdict(10, "expired", time.Hour)})
+	return vs
+}
+
+// revocationCases returns the vectors of revoked serials and identities (SPEC.md §13.6).
+func revocationCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	rev := base(12)
+	rev.RevokeCode(f.aliceCode)
+	add(&vector{name: "revoked_serial", desc: "The code's serial entry is listed.",
+		signed: signed(rev), code: at(f.aliceText, f.now), want: codeVerdict(12, "revoked", 0)})
+	aliceOther, _ := issue(f.k1, f.alice, f.alice.hash(), "alice 2", t0.Add(day), codec.Green, codec.Personal)
+	add(&vector{name: "revoked_serial_other_code", desc: "Another code of the same person, not revoked, under the same bundle.",
+		signed: signed(rev), code: at(aliceOther, f.now), want: codeVerdict(12, "valid", 0)})
+	bobBefore, _ := issue(f.k1, f.bob, f.bob.hash(), "bob before", f.T.Add(-time.Second), codec.Green, codec.Personal)
+	bobAfter, _ := issue(f.k1, f.bob, f.bob.hash(), "bob after", f.T, codec.Red, codec.Personal)
+	bobOtherSalt := newPerson("61011319751231002", "bob per-code salt")
+	bobOther, _ := issue(f.k1, bobOtherSalt, bobOtherSalt.hash(), "bob other salt", f.T.Add(-time.Hour), codec.Green, codec.Personal)
+	pr := base(13)
+	must(pr.RevokePerson(f.bob.hash(), f.T))
+	add(&vector{name: "revoked_identity_before_t", desc: "Bob's codes issued before T are revoked; this one was issued one second before T.",
+		signed: signed(pr), code: at(bobBefore, f.now), want: codeVerdict(13, "identity_revoked", 0)})
+	add(&vector{name: "revoked_identity_at_t", desc: "Bob's red code issued at T (with the same per-person salt) is not revoked.",
+		signed: signed(pr), code: at(bobAfter, f.now), want: codeVerdict(13, "valid", 0)})
+	add(&vector{name: "revoked_identity_other_salt", desc: "A code for Bob issued before T with a different salt: its identity hash differs, so the identity entry does not stop it (SPEC.md §13.6, which salt).",
+		signed: signed(pr), code: at(bobOther, f.now), want: codeVerdict(13, "valid", 0)})
+	return vs
+}
+
+// keyCases returns the vectors of key rotation, validity, compromise and kinds (SPEC.md §13.5).
+func keyCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	rot := base(14)
+	must(rot.AddKey(bundle.Key{Public: f.k2.Public(), NotBefore: f.R, NotAfter: f.R.Add(365 * day), Issuer: "Xi'an test issuer 2"}))
+	must(rot.RetireKey(rot.FindKey(f.k1.Public()), f.R))
+	rotNow := f.R.Add(day)
+	oldCode, _ := issue(f.k1, f.alice, f.alice.hash(), "rot old", f.R.Add(-time.Hour), codec.Green, codec.Personal)
+	newCode, _ := issue(f.k2, f.alice, f.alice.hash(), "rot new", f.R.Add(time.Hour), codec.Green, codec.Personal)
+	lateOld, _ := issue(f.k1, f.alice, f.alice.hash(), "rot late old", f.R.Add(time.Second), codec.Green, codec.Personal)
+	add(&vector{name: "rotated_key_old_code", desc: "Key 1 retired at R, key 2 active from R: a code key 1 issued before R is still valid.",
+		signed: signed(rot), code: at(oldCode, rotNow), want: codeVerdict(14, "valid", 0)})
+	add(&vector{name: "rotated_key_new_code", desc: "The same bundle: a code key 2 issued after R is valid.",
+		signed: signed(rot), code: at(newCode, rotNow), want: codeVerdict(14, "valid", 0)})
+	add(&vector{name: "rotated_key_old_key_after_retirement", desc: "The same bundle: a code key 1 issued one second after its retirement is refused.",
+		signed: signed(rot), code: at(lateOld, rotNow), want: codeVerdict(14, "key_not_valid", 0)})
+
+	pv := base(15)
+	must(pv.AddKey(bundle.Key{Public: f.k3.Public(), NotBefore: t0, NotAfter: t0.Add(day)}))
+	lastSecond, _ := issue(f.k3, f.alice, f.alice.hash(), "k3 last", t0.Add(day), codec.Yellow, codec.Personal)
+	past, _ := issue(f.k3, f.alice, f.alice.hash(), "k3 past", t0.Add(day+time.Second), codec.Yellow, codec.Personal)
+	add(&vector{name: "key_last_second_of_validity", desc: "Key 3 is valid until t0+1d; a code issued exactly then verifies.",
+		signed: signed(pv), code: at(lastSecond, f.now), want: codeVerdict(15, "valid", 0)})
+	add(&vector{name: "key_past_validity", desc: "A code key 3 issued one second after its not_after.",
+		signed: signed(pv), code: at(past, f.now), want: codeVerdict(15, "key_not_valid", 0)})
+
+	cp := base(16)
+	must(cp.AddKey(bundle.Key{Public: f.k3.Public(), NotBefore: t0.Add(-365 * day), NotAfter: t0.Add(365 * day)}))
+	cp.CompromiseKey(cp.FindKey(f.k3.Public()))
+	early, _ := issue(f.k3, f.alice, f.alice.hash(), "k3 early", t0.Add(-day), codec.Green, codec.Personal)
+	add(&vector{name: "compromised_key", desc: "Key 3 is marked compromised: even a code it issued before anyone knew is refused.",
+		signed: signed(cp), code: at(early, f.now), want: codeVerdict(16, "key_revoked", 0)})
+
+	kn := base(17)
+	must(kn.AddKey(bundle.Key{Public: f.k3.Public(), NotBefore: t0.Add(-day), NotAfter: t0.Add(365 * day), Kinds: []codec.Kind{codec.Personal}}))
+	kinCode, _ := issue(f.k3, f.alice, f.alice.hash(), "k3 kin", t0.Add(day), codec.Green, codec.Kin)
+	add(&vector{name: "kind_not_allowed", desc: "Key 3 may sign personal codes only; this is a kinship code.",
+		signed: signed(kn), code: at(kinCode, f.now), want: codeVerdict(17, "kind_not_allowed", 0)})
+
+	unknown, _ := issue(f.k4, f.alice, f.alice.hash(), "k4", t0.Add(day), codec.Green, codec.Personal)
+	add(&vector{name: "unknown_issuer_key", desc: "A code signed by a key the bundle does not list.",
+		signed: signed(base(10)), code: at(unknown, f.now), want: codeVerdict(10, "unknown_kid", 0)})
+	return vs
+}
+
+// deltaCases returns the vectors of delta bundles (SPEC.md §13.7).
+func deltaCases(f *fixture) (vs []*vector) {
+	add := func(v *vector) { vs = append(vs, v) }
+	from := base(20)
+	must(from.RevokePerson(f.bob.hash(), f.T))
+	from.Serials = from.Serials.With(bundle.Entry{0x42})
+	to := base(21)
+	to.RevokeCode(f.aliceCode)
+	must(to.RevokePerson(f.bob.hash(), f.T.Add(time.Hour)))
+	must(to.AddKey(bundle.Key{Public: f.k2.Public(), NotBefore: f.R, NotAfter: f.R.Add(365 * day)}))
+	delta, err := bundle.NewDelta(from, to)
+	must(err)
+	add(&vector{name: "delta_applied", desc: "The device holds 20; a delta since 20 revokes Alice's code, drops one entry, moves Bob's time and adds key 2.",
+		held: from, signed: signed(delta), code: at(f.aliceText, f.now), want: codeVerdict(21, "revoked", 0)})
+	older := base(19)
+	add(&vector{name: "delta_wrong_base", desc: "A delta since 20 offered to a device holding 19.",
+		held: older, signed: signed(delta), want: refused("delta_mismatch", 19)})
+	add(&vector{name: "delta_without_base", desc: "A delta offered to a device holding no bundle.",
+		signed: signed(delta), want: refused("delta_mismatch", 0)})
+	badDelta := *delta
+	dd := *delta.Delta
+	dd.Result[0] ^= 0xff
+	badDelta.Delta = &dd
+	add(&vector{name: "delta_wrong_result", desc: "A delta whose signed result digest does not match what it produces.",
+		held: from, signed: signed(&badDelta), want: refused("delta_mismatch", 20)})
+	add(&vector{name: "delta_rollback", desc: "A delta to 21 offered to a device that already holds 21.",
+		held: to, signed: signed(delta), want: refused("rollback", 21)})
+	return vs
 }
