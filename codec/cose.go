@@ -111,6 +111,9 @@ func parseMessage(b []byte, m *Message) error {
 	}
 	b = b[n:]
 	if len(b) > 0 && b[0]>>5 == majorTag {
+		if b[0]&0x1f >= 28 {
+			return wrap(ErrMalformed, "head %#02x after tag 18 is not well-formed", b[0])
+		}
 		return wrap(ErrTag, "message has a second tag inside tag 18")
 	}
 	// Step 3.4-3.6: one strict item, an array of a byte string, a map and
