@@ -215,6 +215,16 @@ func defectHeaderCases() (vs []vector) {
 		add(v.expect(decodeFails("malformed")))
 	}
 
+	{
+		v := build("malformed_inner_tag_reserved_dd", "Tag 18 is followed by the byte dd (major type 6 with the reserved additional "+
+			"information 29) and then a valid COSE_Sign1 array. A head that is not well-formed is not a second tag (SPEC.md §8 step 3.3): malformed.")
+		p := base(v.name).payload()
+		cose := signed(k1, p)
+		v.payload = p
+		v.envelope(append([]byte{0xd2, 0xdd}, cose[1:]...))
+		add(v.expect(decodeFails("malformed")))
+	}
+
 	// SPEC.md §6: the verification algorithm takes the text as given.
 	{
 		v := build("bad_base45_trailing_newline", "A valid code's text followed by a line feed, as a keyboard-wedge scanner types it. "+
