@@ -183,5 +183,6 @@ func cases() ([]vector, error) {
 	vs = append(vs, headerCases()...)
 	vs = append(vs, claimCases()...)
 	vs = append(vs, defectCases()...)
+	vs = append(vs, smallOrderCases()...)
 	return vs, nil
 }
