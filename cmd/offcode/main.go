@@ -46,6 +46,7 @@ var commands = []command{
 	{"demo", "make a key, issue a code and verify it, with no set-up", demoUsage, runDemo},
 	{"root", "make the offline root key that signs trust bundles", rootUsage, runRoot},
 	{"bundle", "build, sign, show and diff signed trust bundles", bundleUsage, runBundle},
+	{"verifier", "write the browser verifier (camera, offline) as static files", verifierUsage, runVerifier},
 }
 
 // env is everything a command takes from outside the process.

@@ -70,6 +70,8 @@ Endpoints (a bearer token with the right scope is needed for /v1):
     GET    /v1/bundle[?since=N]              the latest trust bundle, or the delta
                                              from N (with --bundles; no token)
     GET    /healthz, /readyz, /metrics
+    GET    /verifier/                        the browser verifier (no token; see
+                                             "offcode help verifier")
 
 Examples:
     $ offcode serve
@@ -237,7 +239,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		e.errorf("serve: %v", err)
 		return exitUsage
 	}
-	srv := service.NewHTTPServer(addr, svc.Handler(), log)
+	srv := service.NewHTTPServer(addr, e.withVerifier(svc.Handler(), rootPath), log) // browser verifier at /verifier/
 	// Signals are caught before the service says it is up, so a SIGHUP
 	// sent as soon as it is cannot kill it.
 	sigs := make(chan os.Signal, 1)
