@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -148,17 +149,30 @@ func WriteDir(dir string, cfg Config) error {
 	return nil
 }
 
-// asset is a file as served: its bytes, gzipped bytes when that is
-// smaller, and an ETag.
+// asset is a file as served: its bytes, and gzipped bytes made on the
+// first request that takes them (when that is smaller), with ETags.
 type asset struct {
-	data, gz []byte
-	ctype    string
-	etag     string
+	data  []byte
+	ctype string
+	etag  string
+
+	gzOnce sync.Once
+	gz     []byte // nil when gzip does not pay
+}
+
+func (a *asset) gzipped() []byte {
+	a.gzOnce.Do(func() {
+		if gz := gzipBytes(a.data); len(gz) < len(a.data)*9/10 {
+			a.gz = gz
+		}
+	})
+	return a.gz
 }
 
 // Handler returns an http.Handler serving the app's files for cfg at the
 // root of its URL space (mount it with http.StripPrefix). "/" is
-// index.html. A client that accepts gzip gets the compressed bytes; every
+// index.html. A client that accepts gzip gets the compressed bytes (made
+// once, on the first such request); every
 // response has an ETag and "Cache-Control: no-cache", since the service
 // worker keeps the app for offline use.
 func Handler(cfg Config) (http.Handler, error) {
@@ -171,9 +185,6 @@ func Handler(cfg Config) (http.Handler, error) {
 		a := &asset{data: f.Data, ctype: contentType(f.Name)}
 		sum := sha256.Sum256(f.Data)
 		a.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
-		if gz := gzipBytes(f.Data); len(gz) < len(f.Data)*9/10 {
-			a.gz = gz
-		}
 		assets[f.Name] = a
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -199,10 +210,10 @@ func Handler(cfg Config) (http.Handler, error) {
 			h.Set("Service-Worker-Allowed", "./")
 		}
 		body, etag := a.data, a.etag
-		if a.gz != nil {
-			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r) {
-				body, etag = a.gz, strings.TrimSuffix(a.etag, `"`)+`-gz"`
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			if gz := a.gzipped(); gz != nil {
+				body, etag = gz, strings.TrimSuffix(a.etag, `"`)+`-gz"`
 				h.Set("Content-Encoding", "gzip")
 			}
 		}
