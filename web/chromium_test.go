@@ -21,14 +21,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/image/draw"
+
+	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/scan"
 )
 
 var shots = flag.String("shots", "", "write screenshots of the verdict screens into this directory")
@@ -44,7 +49,7 @@ type fixture struct {
 	greenPNG string // green personal code
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{dir: t.TempDir()}
 	f.bin = filepath.Join(f.dir, "offcode")
@@ -70,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) run(t *testing.T, args ...string) string {
+func (f *fixture) run(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(f.bin, args...)
 	cmd.Dir = f.dir
@@ -85,7 +90,7 @@ func (f *fixture) run(t *testing.T, args ...string) string {
 
 // frame returns the code picture at path centred on a white 1280×720
 // frame, scaled to 600 pixels high, as a camera would see it held up.
-func frame(t *testing.T, path string) *image.RGBA {
+func frame(t testing.TB, path string) *image.RGBA {
 	t.Helper()
 	fh, err := os.Open(path)
 	if err != nil {
@@ -106,7 +111,7 @@ func frame(t *testing.T, path string) *image.RGBA {
 
 // writeY4M writes img as a YUV4MPEG2 clip (4:2:0, BT.601, full range) of
 // a few identical frames, which Chromium's fake camera plays in a loop.
-func writeY4M(t *testing.T, path string, img *image.RGBA) {
+func writeY4M(t testing.TB, path string, img *image.RGBA) {
 	t.Helper()
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	y := make([]byte, w*h)
@@ -136,7 +141,7 @@ func writeY4M(t *testing.T, path string, img *image.RGBA) {
 }
 
 // newBrowser starts headless Chromium whose camera plays clip.
-func newBrowser(t *testing.T, clip string) context.Context {
+func newBrowser(t testing.TB, clip string) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("Chromium is needed at %s (apt-get install chromium): %v", chromiumPath, err)
@@ -382,4 +387,119 @@ func TestChromiumStatic(t *testing.T) {
 		}
 		t.Logf("ID check %s: %s", c.want, got)
 	}
+}
+
+// BenchmarkFrameToVerdict measures, in one run, the time from a 1280×720
+// RGBA frame holding a code to its verdict inside the page (posted to the
+// worker, scanned and verified by offcode.wasm, the verdict back) and the
+// same frame through the native scanner and verifier (scan.Image and
+// bundle.Verifier.Verify, what "offcode scan" and "offcode verify --bundle"
+// run). Each iteration is one interleaved round of 10 frames each way; the
+// metrics are the medians over all rounds and their ratio. It also reports
+// the Argon2id ID-number check in the page.
+//
+//	go test -tags chromium -run '^$' -bench FrameToVerdict -benchtime 5x ./web
+func BenchmarkFrameToVerdict(b *testing.B) {
+	f := newFixture(b)
+	img := frame(b, f.kinPNG)
+	site := filepath.Join(f.dir, "site")
+	f.run(b, "verifier", "--out", "site/verifier", "--root", "root.pub")
+	os.MkdirAll(filepath.Join(site, "v1"), 0o755)
+	b1, err := os.ReadFile(filepath.Join(f.dir, "bundles", "1.cbor"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(site, "v1", "bundle"), b1, 0o644)
+	os.WriteFile(filepath.Join(site, "frame.rgba"), img.Pix, 0o644)
+	hs := httptest.NewServer(http.FileServer(http.Dir(site)))
+	defer hs.Close()
+
+	// Native: the same bundle and frame.
+	rootPEM, err := os.ReadFile(filepath.Join(f.dir, "root.pub"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	root, err := bundle.ParseRootPublicPEM(rootPEM)
+	if err != nil {
+		b.Fatal(err)
+	}
+	held, err := bundle.Open(b1, root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := bundle.NewVerifier(held)
+	if err != nil {
+		b.Fatal(err)
+	}
+	native := func() time.Duration {
+		start := time.Now()
+		text, err := scan.Image(img)
+		if err != nil {
+			b.Fatalf("native scan: %v", err)
+		}
+		if _, err := v.Verify(text, time.Now()); err != nil {
+			b.Fatalf("native verify: %v", err)
+		}
+		return time.Since(start)
+	}
+
+	ctx := newBrowser(b, "")
+	if err := chromedp.Run(ctx, chromedp.Navigate(hs.URL+"/verifier/"),
+		chromedp.WaitVisible(`html[data-ready="1"]`, chromedp.ByQuery)); err != nil {
+		b.Fatal(err)
+	}
+	inPage := func(n int) []float64 {
+		var r struct {
+			Times, InWasm []float64
+			Verdict       string
+		}
+		js := fmt.Sprintf(`fetch('/frame.rgba').then(r => r.arrayBuffer()).then(buf => offcodeBench(new Uint8Array(buf), 1280, 720, %d))`, n)
+		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &r, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		})); err != nil {
+			b.Fatalf("in the page: %v", err)
+		}
+		if r.Verdict != "valid" {
+			b.Fatalf("in the page: verdict %q, want valid", r.Verdict)
+		}
+		b.Logf("in the page: %v ms, of which in offcode.wasm %v ms", r.Times, r.InWasm)
+		return r.Times
+	}
+	inPage(5) // warm up the page's compiler
+	native()
+
+	const perRound = 10
+	var wasmMS, nativeMS []float64
+	b.ResetTimer()
+	for range b.N {
+		wasmMS = append(wasmMS, inPage(perRound)...)
+		for range perRound {
+			nativeMS = append(nativeMS, float64(native().Microseconds())/1000)
+		}
+	}
+	b.StopTimer()
+	var idMS []float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`offcodeBenchID('11010519491231002X', 10)`, &idMS, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	})); err != nil {
+		b.Fatalf("ID check in the page: %v", err)
+	}
+	w, n := median(wasmMS), median(nativeMS)
+	b.ReportMetric(w, "page-ms/frame")
+	b.ReportMetric(n, "native-ms/frame")
+	b.ReportMetric(w/n, "page/native")
+	b.ReportMetric(median(idMS), "page-argon2id-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -29,7 +29,7 @@ type world struct {
 	b2WithOtherKey []byte
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	root, issuer := gen.RootKey(), gen.IssuerKey(1)
 	b := &bundle.Bundle{Sequence: 1, IssuedAt: t0, ExpiresAt: t0.Add(7 * 24 * time.Hour)}
@@ -190,14 +190,7 @@ func TestCheckID(t *testing.T) {
 
 func TestScanRGBA(t *testing.T) {
 	w := newWorld(t)
-	q, err := render.NewQR(w.text, render.LevelQ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sym := q.Image(6)
-	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
-	draw.Draw(frame, frame.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.Draw(frame, sym.Bounds().Add(image.Pt(100, 40)), sym, sym.Bounds().Min, draw.Src)
+	frame := codeFrame(t, w.text)
 	var s scanner
 	got, err := s.scanRGBA(frame.Pix, 1280, 720)
 	if err != nil || got != w.text {
@@ -213,4 +206,49 @@ func TestScanRGBA(t *testing.T) {
 			t.Errorf("scanRGBA(%d bytes, %d×%d) = %v, want ErrPlane", c.n, c.w, c.h, err)
 		}
 	}
+}
+
+// codeFrame returns a white 1280×720 RGBA frame with the code's QR symbol
+// at 6 pixels a module.
+func codeFrame(t testing.TB, text string) *image.RGBA {
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym := q.Image(6)
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	draw.Draw(frame, frame.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(frame, sym.Bounds().Add(image.Pt(100, 40)), sym, sym.Bounds().Min, draw.Src)
+	return frame
+}
+
+// BenchmarkScanVerify scans a 1280×720 RGBA frame holding a code and
+// verifies it, as the page's worker does for each camera frame. Run it
+// natively and, for the WebAssembly figure, under Node:
+//
+//	go test -run '^$' -bench ScanVerify ./web/wasm
+//	GOOS=js GOARCH=wasm go test -run '^$' -bench ScanVerify ./web/wasm   # needs node
+func BenchmarkScanVerify(b *testing.B) {
+	w := newWorld(b)
+	d := newDevice([]ed25519.PublicKey{w.root})
+	if r := d.accept(w.b1); !r.Accepted {
+		b.Fatal(r.Message)
+	}
+	frame := codeFrame(b, w.text)
+	now := t0.Add(2 * time.Hour)
+	var s scanner
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.scanRGBA(frame.Pix, 1280, 720); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			if r := d.verifyText(w.text, now); r.Verdict != "valid" {
+				b.Fatal(r.Verdict)
+			}
+		}
+	})
 }
