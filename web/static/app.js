@@ -191,6 +191,7 @@ async function sync() {
 
 let current = null; // the verdict shown
 let lastText = '', lastSeen = 0; // the same code in a row is shown once
+let shown = 0; // verdicts shown, for tests
 const FORMAT_VERDICTS = new Set(['too_large', 'bad_prefix', 'bad_base45', 'malformed', 'trailing_bytes',
   'indefinite_length', 'duplicate_key', 'noncanonical_cbor', 'bad_tag', 'unsupported_alg', 'missing_kid',
   'bad_header', 'missing_claim', 'unknown_claim', 'bad_claim']);
@@ -204,6 +205,7 @@ function onResult(r) {
   if (repeat) return;
   current = r;
   renderVerdict(r);
+  document.body.dataset.shown = String(++shown);
   tone(r.verdict === 'valid');
 }
 
@@ -225,7 +227,7 @@ function renderVerdict(r) {
   }
   $('v-detail').title = r.message || '';
   $('v-stale').textContent = r.staleSeconds > 0 ? t('stale')(duration(r.staleSeconds)) : '';
-  $('idform').hidden = !r.decoded;
+  $('idform').hidden = !valid;
   $('id-result').textContent = '';
   $('id-result').dataset.idVerdict = '';
 }
