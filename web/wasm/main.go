@@ -27,10 +27,12 @@ func main() {
 	select {}
 }
 
-// app is the program's state: the device trust state and the frame buffer.
+// app is the program's state: the device trust state, the scanner and the
+// buffer frames are copied into (reused: a 1280×720 frame is 3.7 MB).
 type app struct {
-	dev *device
-	sc  scanner
+	dev   *device
+	sc    scanner
+	frame []byte
 }
 
 // install sets globalThis.offcode. Every function returns an object; a
@@ -158,10 +160,14 @@ func (a *app) scanFrame(args []js.Value) (map[string]any, error) {
 		return nil, fmt.Errorf("web: frame of %d×%d pixels is too large", w, h)
 	}
 	start := time.Now()
-	rgba, err := bytesArg(args, 0, 4*w*h)
-	if err != nil {
-		return nil, err
+	if args[0].Type() != js.TypeObject || args[0].Get("byteLength").Type() != js.TypeNumber || args[0].Get("byteLength").Int() != 4*w*h {
+		return nil, fmt.Errorf("web: scanFrame wants a Uint8Array of %d bytes for %d×%d pixels", 4*w*h, w, h)
 	}
+	if cap(a.frame) < 4*w*h {
+		a.frame = make([]byte, 4*w*h)
+	}
+	rgba := a.frame[:4*w*h]
+	js.CopyBytesToGo(rgba, args[0])
 	text, err := a.sc.scanRGBA(rgba, w, h)
 	switch {
 	case errors.Is(err, scan.ErrNotFound):
