@@ -355,10 +355,11 @@ async function main() {
   if (perm && perm.state === 'granted') startCamera();
 }
 
-// For benchmarks and tests: scan one ImageData-sized RGBA frame n times and
-// return the milliseconds each took from posting it to the verdict.
+// For benchmarks: scan one RGBA frame n times; for each, the milliseconds
+// from posting it to the worker to its verdict (times), inside offcode.wasm
+// (inWasm), and from posting to the worker receiving it (queue).
 window.offcodeBench = async (rgba, w, h, n) => {
-  const times = [], inWasm = [];
+  const times = [], inWasm = [], queue = [];
   let last = null;
   for (let i = 0; i < n; i++) {
     const data = rgba.slice();
@@ -366,8 +367,9 @@ window.offcodeBench = async (rgba, w, h, n) => {
     last = await call('scanFrame', [data, w, h, Date.now()], [data.buffer]);
     times.push(performance.now() - t0);
     inWasm.push(last.ms);
+    queue.push(last.recvAt - (performance.timeOrigin + t0));
   }
-  return { times, inWasm, verdict: last && last.verdict };
+  return { times, inWasm, queue, verdict: last && last.verdict };
 };
 
 // For benchmarks: check the last code against an ID number n times and

@@ -23,6 +23,7 @@ async function load() {
 load().catch((e) => postMessage({ fatal: String(e) }));
 
 self.onmessage = async (ev) => {
+  const recvAt = performance.timeOrigin + performance.now();
   await ready;
   const { id, fn, args } = ev.data;
   let out;
@@ -31,5 +32,6 @@ self.onmessage = async (ev) => {
   } catch (e) {
     out = { error: String(e) };
   }
+  out.recvAt = recvAt; // for benchmarks: when the message reached the worker
   postMessage({ id, out });
 };
