@@ -277,6 +277,7 @@ async function scanSource(source, w, h) {
 }
 
 async function startCamera() {
+  if (!config || !config.roots.length) { status(t('notProvisioned')); return; }
   const video = $('video');
   try {
     video.srcObject = await navigator.mediaDevices.getUserMedia({
@@ -300,6 +301,7 @@ async function startCamera() {
 }
 
 async function openPicture(file) {
+  if (!config || !config.roots.length) { status(t('notProvisioned')); return; }
   let bmp;
   try { bmp = await createImageBitmap(file); } catch (e) { status(t('notFound')); return; }
   const scale = Math.min(1, 2048 / Math.max(bmp.width, bmp.height));
