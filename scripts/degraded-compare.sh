@@ -1,34 +1,93 @@
 #!/usr/bin/env bash
-# degraded-compare.sh compares "offcode scan" with zbarimg (Debian zbar-tools)
-# on the deterministic degraded test set of package scan (internal/degrade).
+# degraded-compare.sh compares "offcode scan" with zbarimg (Debian
+# zbar-tools) and ZXingReader (Debian zxing-cpp-tools) on every scan set, in
+# one run:
 #
-#   scripts/degraded-compare.sh [VARIANTS]     (default 10 images per condition)
+#   tuning   the set the scanner is tuned on: internal/degrade, written by
+#            package scan's TestDegradedSet (VARIANTS images per condition)
+#   photos   held-out camera-like photos (scan/testdata/photos)
+#   print    held-out photos and scans of printed sheets and batch pages
+#            (scan/testdata/print)
 #
-# It writes the set to a temporary directory as PNG and JPEG files, runs
-# both readers on every file, and counts a file as read only when the text
-# read is exactly the code's text (expected.tsv).
+#   scripts/degraded-compare.sh [VARIANTS] [ROUNDS]   (defaults 10 and 3)
+#
+# A code counts as read by a tool when the tool prints exactly its text for
+# that file (expected.tsv has one line per code in a file: a batch page has
+# eight). Each tool reads every file of a set in one loop; the loops run
+# ROUNDS times, the three tools interleaved within each round, and the user
+# plus system CPU time of each loop is taken (bash's time); the median over
+# the rounds, divided by the number of files, is the CPU per picture.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 variants=${1:-10}
-command -v zbarimg >/dev/null || { echo "needs zbarimg: apt-get install zbar-tools" >&2; exit 2; }
+rounds=${2:-3}
+for c in zbarimg ZXingReader; do
+	command -v $c >/dev/null || { echo "needs $c: apt-get install zbar-tools zxing-cpp-tools" >&2; exit 2; }
+done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/offcode" ./cmd/offcode
-mkdir "$dir/set"
-go test -count=1 -run TestDegradedSet ./scan -args -degraded.variants="$variants" -degraded.out="$dir/set" >/dev/null
-declare -A ok_off ok_zbar total
-n=0 off=0 zb=0
-while IFS=$'\t' read -r file cond text; do
-	n=$((n + 1))
-	total[$cond]=$((${total[$cond]:-0} + 1))
-	got=$("$dir/offcode" scan "$dir/set/$file" 2>/dev/null || true)
-	if [ "$got" = "$text" ]; then off=$((off + 1)); ok_off[$cond]=$((${ok_off[$cond]:-0} + 1)); fi
-	got=$(zbarimg -q --raw "$dir/set/$file" 2>/dev/null | head -n 1 || true)
-	if [ "$got" = "$text" ]; then zb=$((zb + 1)); ok_zbar[$cond]=$((${ok_zbar[$cond]:-0} + 1)); fi
-done < "$dir/set/expected.tsv"
-printf '%-16s %8s %8s\n' condition offcode zbarimg
-for cond in $(cut -f2 "$dir/set/expected.tsv" | uniq); do
-	printf '%-16s %5d/%-2d %5d/%-2d\n' "$cond" "${ok_off[$cond]:-0}" "${total[$cond]}" "${ok_zbar[$cond]:-0}" "${total[$cond]}"
+mkdir "$dir/tuning"
+go test -count=1 -run TestDegradedSet ./scan -args -degraded.variants="$variants" -degraded.out="$dir/tuning" >/dev/null
+sets=(tuning photos print)
+declare -A setdir=([tuning]="$dir/tuning" [photos]=scan/testdata/photos [print]=scan/testdata/print)
+
+# read_all TOOL DIR OUT runs TOOL on every file of the set in DIR, writing
+# "file<TAB>text" for every code it prints to OUT.
+read_all() {
+	local tool=$1 d=$2 out=$3 f
+	: > "$out"
+	for f in $(cut -f1 "$d/expected.tsv" | uniq); do
+		case $tool in
+		offcode) "$dir/offcode" scan "$d/$f" 2>/dev/null || true ;;
+		zbar) zbarimg -q --raw "$d/$f" 2>/dev/null || true ;;
+		# -1 prints: FILE FORMAT "TEXT" (or an error) per symbol.
+		zxing) ZXingReader -format QRCode -1 "$d/$f" 2>/dev/null | sed -n 's/^[^"]*"\(.*\)"$/\1/p' || true ;;
+		esac | awk -v f="$f" 'NF { print f "\t" $0 }' >> "$out"
+	done
+}
+
+tools=(offcode zbar zxing)
+declare -A cpu
+for r in $(seq 1 "$rounds"); do
+	for s in "${sets[@]}"; do
+		for t in "${tools[@]}"; do
+			TIMEFORMAT='%U %S'
+			tm=$( { time read_all "$t" "${setdir[$s]}" "$dir/$s.$t.out" >/dev/null 2>&1; } 2>&1 )
+			cpu[$s.$t]+="$(awk -v u="${tm% *}" -v y="${tm#* }" 'BEGIN { print u + y }') "
+		done
+	done
 done
-printf '%-16s %5d/%-3d %4d/%-3d\n' total "$off" "$n" "$zb" "$n"
-awk -v o="$off" -v z="$zb" -v n="$n" 'BEGIN { printf "offcode scan %.1f%%, zbarimg %.1f%%\n", 100*o/n, 100*z/n }'
+
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+for s in "${sets[@]}"; do
+	d=${setdir[$s]}
+	files=$(cut -f1 "$d/expected.tsv" | uniq | wc -l)
+	codes=$(wc -l < "$d/expected.tsv")
+	echo "== $s: $files pictures, $codes codes"
+	printf '%-18s %9s %9s %9s\n' condition offcode zbar zxing-cpp
+	for c in $(cut -f2 "$d/expected.tsv" | awk '!seen[$0]++'); do
+		line=$(printf '%-18s' "$c")
+		for t in "${tools[@]}"; do
+			n=$(awk -F'\t' -v c="$c" 'NR == FNR { if ($2 == c) want[$1 "\t" $3] = 1; next } ($0 in want) && !seen[$0]++ { n++ } END { print n + 0 }' "$d/expected.tsv" "$dir/$s.$t.out")
+			tot=$(awk -F'\t' -v c="$c" '$2 == c' "$d/expected.tsv" | wc -l)
+			line+=$(printf ' %5d/%-3d' "$n" "$tot")
+		done
+		echo "$line"
+	done
+	line=$(printf '%-18s' total)
+	for t in "${tools[@]}"; do
+		n=$(awk -F'\t' 'NR == FNR { want[$1 "\t" $3] = 1; next } ($0 in want) && !seen[$0]++ { n++ } END { print n + 0 }' "$d/expected.tsv" "$dir/$s.$t.out")
+		line+=$(printf ' %5d/%-3d' "$n" "$codes")
+	done
+	echo "$line"
+	line=$(printf '%-18s' "CPU ms/picture")
+	for t in "${tools[@]}"; do
+		m=$(echo "${cpu[$s.$t]}" | median)
+		line+=$(awk -v m="$m" -v n="$files" 'BEGIN { printf " %9.1f", 1000 * m / n }')
+	done
+	echo "$line"
+	awk -v o="$(echo "${cpu[$s.offcode]}" | median)" -v z="$(echo "${cpu[$s.zxing]}" | median)" \
+		'BEGIN { printf "CPU offcode / zxing-cpp: %.2f (median of '"$rounds"' interleaved rounds)\n", o / z }'
+done
