@@ -4,21 +4,56 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 
 	"github.com/offcode/offcode/codec"
 )
 
-// Image returns the text of the offline code in img. The error wraps
-// ErrNotFound if no QR symbol could be read, or is a *NotOffcodeError if
-// the symbol read is not an offline code.
+// Code is an offline code found in a picture.
+type Code struct {
+	// Text is the code's text, starting with codec.Prefix.
+	Text string
+	// Points locate the symbol in the picture, in pixels from its top left
+	// corner: the centres of its bottom-left, top-left and top-right
+	// finder patterns, as the symbol is drawn (a mirrored symbol is found
+	// as it is).
+	Points [3]image.Point
+}
+
+// Center returns the middle of the symbol: the midpoint of its
+// bottom-left and top-right finder patterns.
+func (c Code) Center() image.Point {
+	return image.Pt((c.Points[0].X+c.Points[2].X)/2, (c.Points[0].Y+c.Points[2].Y)/2)
+}
+
+// Image returns the text of the offline code in img; if there are several,
+// the first of All. The error wraps ErrNotFound if no QR symbol could be
+// read, or is a *NotOffcodeError if the symbol read is not an offline
+// code.
 //
 // *image.Gray and *image.YCbCr (what image/jpeg returns) are read in
 // place; other image types are converted to luminance once.
 func Image(img image.Image) (string, error) {
+	cs, err := All(img)
+	if err != nil {
+		return "", err
+	}
+	return cs[0].Text, nil
+}
+
+// All returns every offline code in img, such as the eight cards of a
+// batch page, in reading order: top to bottom, then left to right. QR
+// symbols that are not offline codes are left out; if every symbol read is
+// one, the error is a *NotOffcodeError for the first. If no symbol could be
+// read, the error wraps ErrNotFound.
+func All(img image.Image) ([]Code, error) {
 	pix, w, h, stride := luminance(img)
 	return scan(pix, w, h, stride)
 }
@@ -28,10 +63,63 @@ func Image(img image.Image) (string, error) {
 // bytes apart, such as a camera frame's Y plane. pix is read, never
 // written, and not retained. Errors are those of Image, or wrap ErrPlane.
 func Plane(pix []byte, width, height, stride int) (string, error) {
+	cs, err := PlaneAll(pix, width, height, stride)
+	if err != nil {
+		return "", err
+	}
+	return cs[0].Text, nil
+}
+
+// PlaneAll is All for a luminance plane (see Plane).
+func PlaneAll(pix []byte, width, height, stride int) ([]Code, error) {
 	if width <= 0 || height <= 0 || stride < width || len(pix) < (height-1)*stride+width {
-		return "", fmt.Errorf("%w: %d×%d pixels with stride %d in %d bytes", ErrPlane, width, height, stride, len(pix))
+		return nil, fmt.Errorf("%w: %d×%d pixels with stride %d in %d bytes", ErrPlane, width, height, stride, len(pix))
 	}
 	return scan(pix, width, height, stride)
+}
+
+func scan(pix []byte, w, h, stride int) ([]Code, error) {
+	fs, _, err := scanAll(pix, w, h, stride)
+	if err != nil {
+		return nil, err
+	}
+	return offcodes(fs)
+}
+
+// offcodes keeps the offline codes among fs, in reading order.
+func offcodes(fs []found) ([]Code, error) {
+	var out []Code
+	side := 0.0
+	for _, f := range fs {
+		if !strings.HasPrefix(f.text, codec.Prefix) {
+			continue
+		}
+		var c Code
+		for i, p := range f.points[:3] {
+			c.Points[i] = image.Pt(int(math.Round(p.x)), int(math.Round(p.y)))
+		}
+		side += math.Hypot(f.points[2].x-f.points[1].x, f.points[2].y-f.points[1].y)
+		out = append(out, c)
+		out[len(out)-1].Text = f.text
+	}
+	if len(out) == 0 {
+		text := fs[0].text
+		if len(text) > 64 {
+			text = text[:64]
+		}
+		return nil, &NotOffcodeError{Text: text}
+	}
+	// Rows as tall as a symbol: symbols whose centres share a row are
+	// ordered left to right.
+	row := max(side/float64(len(out)), 1)
+	slices.SortStableFunc(out, func(a, b Code) int {
+		ra, rb := int(float64(a.Center().Y)/row), int(float64(b.Center().Y)/row)
+		if ra != rb {
+			return ra - rb
+		}
+		return a.Center().X - b.Center().X
+	})
+	return out, nil
 }
 
 // luminance returns an 8-bit luminance plane of img, in place when img
@@ -94,51 +182,57 @@ var ladder = []attempt{
 	{name: "inverted+global", global: true, tryHarder: true, invert: true},
 }
 
+// maxTriples bounds the finder pattern triples tried in one attempt.
+const maxTriples = 40
+
 // errUnreadable is a symbol that was located but did not decode.
 var errUnreadable = errors.New("a QR symbol was located but could not be decoded")
 
-func scan(pix []byte, w, h, stride int) (string, error) {
-	text, _, err := scanSteps(pix, w, h, stride)
-	return text, err
+// found is a symbol read from a plane.
+type found struct {
+	text   string
+	points []pt // finder pattern centres in the picture: bottom left, top left, top right
 }
 
-// scanSteps is scan, also returning the name of the step that read the
-// symbol.
-func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
-	r := qrcode.NewQRCodeReader()
-	located := false
-	attempt1 := func(src gozxing.LuminanceSource, a attempt) (string, bool) {
-		text, err := read(r, src, a)
-		if err != nil {
-			if errors.Is(err, errUnreadable) {
-				located = true
-			}
-			return "", false
+// plane is a luminance plane to read, with the factor from picture pixels
+// to its pixels.
+type plane struct {
+	grey
+	scale float64
+}
+
+// scanner holds the readers of one scan.
+type scanner struct {
+	dec     *decoder.Decoder
+	located bool // a symbol was located but not decoded
+}
+
+// scanAll returns the text of every QR symbol in the plane, and the name
+// of the step that read the last of them.
+//
+// Steps run cheapest first. A picture of one symbol stops at the first
+// step that reads it; when a step reads some symbols but leaves finder
+// patterns it could not read (a batch page), later steps run too, until
+// one adds nothing.
+func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
+	s := &scanner{dec: decoder.NewDecoder()}
+	raw := plane{grey{pix, w, h, stride}, 1}
+	var smoothed *plane
+	getSmoothed := func() plane {
+		if smoothed == nil {
+			smoothed = &plane{grey{smooth(pix, w, h, stride), w, h, w}, 1}
 		}
-		return text, true
+		return *smoothed
 	}
-	finish := func(text, step string) (string, string, error) {
-		if !strings.HasPrefix(text, codec.Prefix) {
-			if len(text) > 64 {
-				text = text[:64]
-			}
-			return "", step, &NotOffcodeError{Text: text}
-		}
-		return text, step, nil
+	type step struct {
+		name  string
+		plane func() plane
+		a     attempt
 	}
+	var steps []step
 	// The frame as it is, and smoothed: a 3×3 box filter removes sensor
 	// noise and JPEG ringing that break the binarisers. Noise is the
 	// commonest trouble, so the smoothed frame is tried early.
-	raw := newPlaneSource(pix, w, h, stride)
-	var smoothed gozxing.LuminanceSource
-	var sm []byte
-	getSmoothed := func() gozxing.LuminanceSource {
-		if smoothed == nil {
-			sm = smooth(pix, w, h, stride)
-			smoothed = newPlaneSource(sm, w, h, w)
-		}
-		return smoothed
-	}
 	for _, st := range []struct {
 		smooth bool
 		a      attempt
@@ -147,49 +241,76 @@ func scanSteps(pix []byte, w, h, stride int) (string, string, error) {
 		{false, ladder[2]}, {false, ladder[3]}, {false, ladder[4]},
 		{true, ladder[2]}, {true, ladder[3]}, {true, ladder[4]},
 	} {
-		src, prefix := gozxing.LuminanceSource(raw), ""
 		if st.smooth {
-			src, prefix = getSmoothed(), "smoothed/"
-		}
-		if text, ok := attempt1(src, st.a); ok {
-			return finish(text, prefix+st.a.name)
+			steps = append(steps, step{"smoothed/" + st.a.name, getSmoothed, st.a})
+		} else {
+			steps = append(steps, step{st.a.name, func() plane { return raw }, st.a})
 		}
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
 	// at twice the size; a large noisy one at half. Other scales move the
 	// sampling grid, which rescues symbols whose alignment pattern the
 	// detector misplaces.
-	getSmoothed()
 	for _, f := range []float64{2, 0.5, 0.7, 1.4} {
 		rw, rh := int(float64(w)*f), int(float64(h)*f)
 		if rw < 21 || rh < 21 || rw*rh > 4000*3000 {
 			continue
 		}
-		src, sstride := pix, stride
-		if f < 1 {
-			src, sstride = sm, w
+		var scaled *plane
+		get := func() plane {
+			if scaled == nil {
+				src := raw.grey
+				if f < 1 {
+					src = getSmoothed().grey
+				}
+				scaled = &plane{grey{resize(src.pix, w, h, src.str, rw, rh), rw, rh, rw}, f}
+			}
+			return *scaled
 		}
-		scaled := newPlaneSource(resize(src, w, h, sstride, rw, rh), rw, rh, rw)
 		for _, a := range ladder {
-			if text, ok := attempt1(scaled, a); ok {
-				return finish(text, fmt.Sprintf("scaled×%g/%s", f, a.name))
+			steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, a.name), get, a})
+		}
+	}
+	var all []found
+	seen := map[string]bool{}
+	last := ""
+	for _, st := range steps {
+		fs, pending := s.read(st.plane(), st.a)
+		added := 0
+		for _, f := range fs {
+			if !seen[f.text] {
+				seen[f.text] = true
+				all = append(all, f)
+				added++
+				last = st.name
 			}
 		}
+		if len(all) > 0 && (pending == 0 || added == 0) {
+			break
+		}
 	}
-	if located {
-		return "", "", fmt.Errorf("%w: %v", ErrNotFound, errUnreadable)
+	if len(all) > 0 {
+		return all, last, nil
 	}
-	return "", "", fmt.Errorf("%w in %d×%d image", ErrNotFound, w, h)
+	if s.located {
+		return nil, "", fmt.Errorf("%w: %v", ErrNotFound, errUnreadable)
+	}
+	return nil, "", fmt.Errorf("%w in %d×%d image", ErrNotFound, w, h)
 }
 
-// read makes one attempt. gozxing is not known to panic, but an image is
-// input, and input must never crash the caller: a panic is a failed attempt.
-func read(r gozxing.Reader, src gozxing.LuminanceSource, a attempt) (text string, err error) {
+// read makes one attempt on p: binarise, find every triple of finder
+// patterns, and read each, by gozxing's sampling of the binarised image or,
+// failing that, by sampling the grey plane (gridDecode). gozxing is not
+// known to panic, but an image is input, and input must never crash the
+// caller: a panic is a failed attempt. pending counts the triples of
+// finder patterns left unread that share no pattern with a symbol read.
+func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
 	defer func() {
-		if p := recover(); p != nil {
-			text, err = "", fmt.Errorf("decoder panic: %v", p)
+		if r := recover(); r != nil {
+			out, pending = nil, 0
 		}
 	}()
+	var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
 	if a.invert {
 		src = src.Invert()
 	}
@@ -199,25 +320,67 @@ func read(r gozxing.Reader, src gozxing.LuminanceSource, a attempt) (text string
 	} else {
 		bin = gozxing.NewHybridBinarizer(src)
 	}
-	bmp, err := gozxing.NewBinaryBitmap(bin)
+	matrix, err := bin.GetBlackMatrix()
 	if err != nil {
-		return "", err
+		return nil, 0
 	}
-	hints := map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{gozxing.BarcodeFormat_QR_CODE},
-	}
+	var hints map[gozxing.DecodeHintType]interface{}
 	if a.tryHarder {
-		hints[gozxing.DecodeHintType_TRY_HARDER] = true
+		hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	}
-	res, err := r.Decode(bmp, hints)
-	if err != nil {
-		var nf gozxing.NotFoundException
-		if !errors.As(err, &nf) {
-			return "", fmt.Errorf("%w: %v", errUnreadable, err)
+	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
+	finder.FindMulti(hints) // for its centres: it pairs them poorly
+	infos := triples(finder.GetPossibleCenters())
+	det := detector.NewDetector(matrix)
+	used := map[*detector.FinderPattern]bool{}
+	seen := map[string]bool{}
+	var failed []*detector.FinderPatternInfo
+	for i, info := range infos {
+		if i >= maxTriples {
+			break
 		}
-		return "", err
+		if used[info.GetTopLeft()] || used[info.GetTopRight()] || used[info.GetBottomLeft()] {
+			continue
+		}
+		text, points, ok := s.decode(det, p, info, a.invert)
+		if !ok {
+			s.located = true
+			failed = append(failed, info)
+			continue
+		}
+		used[info.GetTopLeft()] = true
+		used[info.GetTopRight()] = true
+		used[info.GetBottomLeft()] = true
+		if seen[text] {
+			continue
+		}
+		seen[text] = true
+		for i := range points {
+			points[i] = pt{points[i].x / p.scale, points[i].y / p.scale}
+		}
+		out = append(out, found{text, points})
 	}
-	return res.GetText(), nil
+	for _, info := range failed {
+		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] {
+			pending++
+		}
+	}
+	return out, pending
+}
+
+// decode reads the symbol whose finder patterns are info.
+func (s *scanner) decode(det *detector.Detector, p plane, info *detector.FinderPatternInfo, inverted bool) (string, []pt, bool) {
+	if dr, err := det.ProcessFinderPatternInfo(info); err == nil {
+		if r, err := s.dec.Decode(dr.GetBits(), nil); err == nil {
+			ps := info.GetBottomLeft()
+			points := []pt{{ps.GetX(), ps.GetY()}, {info.GetTopLeft().GetX(), info.GetTopLeft().GetY()}, {info.GetTopRight().GetX(), info.GetTopRight().GetY()}}
+			return r.GetText(), points, true
+		}
+	}
+	if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
+		return r.GetText(), points, true
+	}
+	return "", nil, false
 }
 
 // smooth returns a 3×3 box-filtered copy of the plane, w wide (edges

@@ -1,0 +1,426 @@
+package scan
+
+import (
+	"math"
+	"slices"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// This file reads a symbol from the grey plane once its three finder
+// patterns are found, where gozxing's own sampling fails: gozxing maps the
+// module grid through one projective transform fixed by the finders and a
+// single alignment pattern, and samples a binarised image. Here the
+// transform is refined by least squares over every alignment pattern the
+// version has (a version 11 symbol has six), each found by matching its
+// 5×5-module template in the grey image near where the current transform
+// puts it, and modules are read from the grey image at their centres
+// against a threshold local to the module grid, which survives blur and
+// uneven light that defeat a binarised image.
+
+// pt is a point: pixels in the plane, or modules in the symbol.
+type pt struct{ x, y float64 }
+
+// homography maps module coordinates to plane pixels.
+type homography [9]float64
+
+func (h *homography) apply(p pt) pt {
+	d := h[6]*p.x + h[7]*p.y + h[8]
+	return pt{(h[0]*p.x + h[1]*p.y + h[2]) / d, (h[3]*p.x + h[4]*p.y + h[5]) / d}
+}
+
+// normaliser moves points to their centroid and scales them to a mean
+// distance of √2, for a well-conditioned fit.
+type normaliser struct{ cx, cy, s float64 }
+
+func newNormaliser(ps []pt) normaliser {
+	var n normaliser
+	for _, p := range ps {
+		n.cx += p.x
+		n.cy += p.y
+	}
+	n.cx /= float64(len(ps))
+	n.cy /= float64(len(ps))
+	d := 0.0
+	for _, p := range ps {
+		d += math.Hypot(p.x-n.cx, p.y-n.cy)
+	}
+	d /= float64(len(ps))
+	n.s = 1
+	if d > 0 {
+		n.s = math.Sqrt2 / d
+	}
+	return n
+}
+
+func (n normaliser) do(p pt) pt { return pt{(p.x - n.cx) * n.s, (p.y - n.cy) * n.s} }
+
+// fit returns the transform taking mod[i] to pix[i] in the least-squares
+// sense: affine for three pairs, projective for four or more.
+func fit(mod, pix []pt) (homography, bool) {
+	nm, np := newNormaliser(mod), newNormaliser(pix)
+	unknowns := 8
+	if len(mod) < 4 {
+		unknowns = 6
+	}
+	// Normal equations AᵀA x = Aᵀb.
+	var ata [8][9]float64
+	add := func(row [8]float64, b float64) {
+		for i := 0; i < unknowns; i++ {
+			for j := 0; j < unknowns; j++ {
+				ata[i][j] += row[i] * row[j]
+			}
+			ata[i][8] += row[i] * b
+		}
+	}
+	for i := range mod {
+		m, p := nm.do(mod[i]), np.do(pix[i])
+		if unknowns == 6 {
+			add([8]float64{m.x, m.y, 1, 0, 0, 0}, p.x)
+			add([8]float64{0, 0, 0, m.x, m.y, 1}, p.y)
+			continue
+		}
+		add([8]float64{m.x, m.y, 1, 0, 0, 0, -p.x * m.x, -p.x * m.y}, p.x)
+		add([8]float64{0, 0, 0, m.x, m.y, 1, -p.y * m.x, -p.y * m.y}, p.y)
+	}
+	for c := 0; c < unknowns; c++ {
+		piv := c
+		for r := c + 1; r < unknowns; r++ {
+			if math.Abs(ata[r][c]) > math.Abs(ata[piv][c]) {
+				piv = r
+			}
+		}
+		if math.Abs(ata[piv][c]) < 1e-12 {
+			return homography{}, false
+		}
+		ata[c], ata[piv] = ata[piv], ata[c]
+		for r := 0; r < unknowns; r++ {
+			if r == c {
+				continue
+			}
+			k := ata[r][c] / ata[c][c]
+			for j := c; j < unknowns; j++ {
+				ata[r][j] -= k * ata[c][j]
+			}
+			ata[r][8] -= k * ata[c][8]
+		}
+	}
+	var x [8]float64
+	for i := 0; i < unknowns; i++ {
+		x[i] = ata[i][8] / ata[i][i]
+	}
+	// h maps normalised module space to normalised pixel space; undo the
+	// normalisations: H = Np⁻¹ · h · Nm.
+	h := homography{x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], 1}
+	nmM := homography{nm.s, 0, -nm.s * nm.cx, 0, nm.s, -nm.s * nm.cy, 0, 0, 1}
+	npInv := homography{1 / np.s, 0, np.cx, 0, 1 / np.s, np.cy, 0, 0, 1}
+	return mul(npInv, mul(h, nmM)), true
+}
+
+func mul(a, b homography) homography {
+	var c homography
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			for k := 0; k < 3; k++ {
+				c[3*i+j] += a[3*i+k] * b[3*k+j]
+			}
+		}
+	}
+	return c
+}
+
+// grey is a luminance plane read with bilinear interpolation.
+type grey struct {
+	pix       []byte
+	w, h, str int
+}
+
+func (g *grey) at(p pt) float64 {
+	x, y := p.x-0.5, p.y-0.5
+	if x < 0 {
+		x = 0
+	}
+	if y < 0 {
+		y = 0
+	}
+	x0, y0 := int(x), int(y)
+	if x0 >= g.w-1 {
+		x0, x = g.w-2, float64(g.w-1)
+	}
+	if y0 >= g.h-1 {
+		y0, y = g.h-2, float64(g.h-1)
+	}
+	if x0 < 0 || y0 < 0 {
+		return float64(g.pix[0])
+	}
+	tx, ty := x-float64(x0), y-float64(y0)
+	r0, r1 := g.pix[y0*g.str+x0:], g.pix[(y0+1)*g.str+x0:]
+	a := float64(r0[0])*(1-tx) + float64(r0[1])*tx
+	b := float64(r1[0])*(1-tx) + float64(r1[1])*tx
+	return a*(1-ty) + b*ty
+}
+
+// inside reports whether p lies in the plane.
+func (g *grey) inside(p pt) bool {
+	return p.x >= 0 && p.y >= 0 && p.x < float64(g.w) && p.y < float64(g.h)
+}
+
+// gridDecode tries to read the symbol whose finder patterns are info from
+// the grey plane g (inverted: light modules on dark).
+func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if ms < 0.8 {
+		return nil, nil, false
+	}
+	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
+	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
+	est := (d1+d2)/2 + 7
+	// The nearest valid dimensions (4v+17), nearest first: blur makes
+	// the finder patterns look bigger than they are, and the estimate
+	// short.
+	v := int(math.Round((est - 17) / 4))
+	dims := []int{4*v + 17, 4*v + 21, 4*v + 13}
+	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	for _, dim := range dims {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, dec); ok {
+			return r, pts, true
+		}
+	}
+	return nil, nil, false
+}
+
+func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+	if err != nil {
+		return nil, nil, false
+	}
+	n := float64(dim)
+	mod := []pt{{3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}}
+	pix := slices.Clone(finders)
+	h, ok := fit(mod, pix)
+	if !ok {
+		return nil, nil, false
+	}
+	// Contrast of the symbol, from the finder patterns: dark centre, light
+	// ring.
+	var dark, light float64
+	for _, m := range mod {
+		dark += g.at(h.apply(m))
+		for _, o := range []pt{{-2, 0}, {2, 0}, {0, -2}, {0, 2}} {
+			light += g.at(h.apply(pt{m.x + o.x, m.y + o.y})) / 4
+		}
+	}
+	dark, light = dark/3, light/3
+	if inverted {
+		dark, light = light, dark
+	}
+	contrast := light - dark
+	if contrast < 8 {
+		return nil, nil, false
+	}
+	sign := 1.0
+	if inverted {
+		sign = -1
+	}
+	// Alignment pattern centres, nearest the top left first; a pattern
+	// that would overlap a finder is not there.
+	var aligns []pt
+	cs := ver.GetAlignmentPatternCenters()
+	for _, cy := range cs {
+		for _, cx := range cs {
+			if (cx < 10 && cy < 10) || (cx > dim-10 && cy < 10) || (cx < 10 && cy > dim-10) {
+				continue
+			}
+			aligns = append(aligns, pt{float64(cx) + 0.5, float64(cy) + 0.5})
+		}
+	}
+	slices.SortFunc(aligns, func(a, b pt) int {
+		return int(math.Copysign(1, (a.x+a.y)-(b.x+b.y)))
+	})
+	for _, a := range aligns {
+		best, bestScore := pt{}, 0.0
+		const r, step = 2.0, 0.25
+		for dv := -r; dv <= r; dv += step {
+			for du := -r; du <= r; du += step {
+				c := pt{a.x + du, a.y + dv}
+				s := sign * alignScore(g, &h, c)
+				if s > bestScore {
+					best, bestScore = c, s
+				}
+			}
+		}
+		if bestScore < 0.35*contrast {
+			continue
+		}
+		p := h.apply(best)
+		if !g.inside(p) {
+			continue
+		}
+		mod = append(mod, a)
+		pix = append(pix, p)
+		if nh, ok := fit(mod, pix); ok {
+			h = nh
+		}
+	}
+	if len(mod) == 3 {
+		return nil, nil, false // gozxing's own sampling has done as well
+	}
+	// Sample every module centre.
+	vals := make([]float64, dim*dim)
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			p := h.apply(pt{float64(x) + 0.5, float64(y) + 0.5})
+			if !g.inside(p) {
+				return nil, nil, false
+			}
+			vals[y*dim+x] = sign * g.at(p)
+		}
+	}
+	for _, t := range thresholds(vals, dim) {
+		bits, _ := gozxing.NewSquareBitMatrix(dim)
+		for i, v := range vals {
+			if v < t[i] {
+				bits.Set(i%dim, i/dim)
+			}
+		}
+		r, err := dec.Decode(bits, nil)
+		if err == nil {
+			return r, []pt{pix[2], pix[0], pix[1]}, true
+		}
+	}
+	return nil, nil, false
+}
+
+// alignScore is how much an alignment pattern centred on module point c
+// looks like one: the mean of its light ring less the mean of its dark
+// ring and centre.
+func alignScore(g *grey, h *homography, c pt) float64 {
+	var ring1, ring2 float64
+	for dy := -2.0; dy <= 2; dy++ {
+		for dx := -2.0; dx <= 2; dx++ {
+			v := g.at(h.apply(pt{c.x + dx, c.y + dy}))
+			if math.Max(math.Abs(dx), math.Abs(dy)) == 1 {
+				ring1 += v
+			} else {
+				ring2 += v
+			}
+		}
+	}
+	return ring1/8 - ring2/17
+}
+
+// thresholds returns per-module thresholds to try: the mean of the
+// modules in a window around each, at two window sizes.
+func thresholds(vals []float64, dim int) [][]float64 {
+	// Summed-area table.
+	sat := make([]float64, (dim+1)*(dim+1))
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			sat[(y+1)*(dim+1)+x+1] = vals[y*dim+x] + sat[y*(dim+1)+x+1] + sat[(y+1)*(dim+1)+x] - sat[y*(dim+1)+x]
+		}
+	}
+	var out [][]float64
+	for _, r := range []int{4, 9} {
+		t := make([]float64, len(vals))
+		for y := 0; y < dim; y++ {
+			y0, y1 := max(y-r, 0), min(y+r+1, dim)
+			for x := 0; x < dim; x++ {
+				x0, x1 := max(x-r, 0), min(x+r+1, dim)
+				s := sat[y1*(dim+1)+x1] - sat[y0*(dim+1)+x1] - sat[y1*(dim+1)+x0] + sat[y0*(dim+1)+x0]
+				t[y*dim+x] = s / float64((y1-y0)*(x1-x0))
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// triples returns the likely finder pattern triples among centres, best
+// first: two patterns at about the same distance from a third, at about a
+// right angle, all of about the same module size, and between 14 and 170
+// modules apart (versions 1 to 40). gozxing's multi-symbol finder pairs
+// patterns of neighbouring symbols on a batch page; this does not, because
+// triples are tried best first and a pattern serves one symbol only.
+func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
+	type cand struct {
+		info  *detector.FinderPatternInfo
+		score float64
+	}
+	var cs []cand
+	n := len(centres)
+	if n > 60 {
+		// Noise: keep the best confirmed.
+		centres = slices.Clone(centres)
+		slices.SortStableFunc(centres, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
+		centres, n = centres[:60], 60
+	}
+	for i := 0; i < n; i++ {
+		tl := centres[i]
+		for j := 0; j < n; j++ {
+			for k := j + 1; k < n; k++ {
+				if j == i || k == i {
+					continue
+				}
+				a, b := centres[j], centres[k]
+				ms := tl.GetEstimatedModuleSize()
+				if r := a.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
+					continue
+				}
+				if r := b.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
+					continue
+				}
+				ax, ay := a.GetX()-tl.GetX(), a.GetY()-tl.GetY()
+				bx, by := b.GetX()-tl.GetX(), b.GetY()-tl.GetY()
+				da, db := math.Hypot(ax, ay), math.Hypot(bx, by)
+				if da == 0 || db == 0 {
+					continue
+				}
+				ratio := da / db
+				if ratio < 1/1.4 || ratio > 1.4 {
+					continue
+				}
+				cos := (ax*bx + ay*by) / (da * db)
+				if math.Abs(cos) > 0.45 {
+					continue
+				}
+				mods := (da + db) / 2 / ms
+				if mods < 14 || mods > 170 {
+					continue
+				}
+				tr, bl := a, b
+				if ax*by-ay*bx < 0 {
+					tr, bl = b, a
+				}
+				score := math.Abs(math.Log(ratio)) + math.Abs(cos)
+				// A symbol holds no other finder pattern: a triple around
+				// one spans several symbols (a batch page).
+				det := ax*by - ay*bx
+				for l := 0; l < n; l++ {
+					if l == i || l == j || l == k {
+						continue
+					}
+					px, py := centres[l].GetX()-tl.GetX(), centres[l].GetY()-tl.GetY()
+					u, v := (px*by-py*bx)/det, (ax*py-ay*px)/det
+					if u > 0.1 && v > 0.1 && u < 0.9 && v < 0.9 {
+						score++
+					}
+				}
+				cs = append(cs, cand{detector.NewFinderPatternInfo(bl, tl, tr), score})
+			}
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return int(math.Copysign(1, a.score-b.score)) })
+	out := make([]*detector.FinderPatternInfo, len(cs))
+	for i, c := range cs {
+		out[i] = c.info
+	}
+	return out
+}
+
