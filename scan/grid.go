@@ -423,4 +423,3 @@ func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
 	}
 	return out
 }
-
