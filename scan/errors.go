@@ -11,6 +11,10 @@ import (
 var (
 	// ErrNotFound means no QR symbol could be read from the image.
 	ErrNotFound = errors.New("scan: no QR code found")
+	// ErrUnreadable means a QR symbol was located but could not be read:
+	// too blurred, damaged or cut off. Such an error also matches
+	// ErrNotFound.
+	ErrUnreadable = errors.New("scan: a QR symbol was found but could not be read")
 	// ErrNotOffcode means a QR symbol was read but its text is not an
 	// offline code: it does not start with codec.Prefix. The error is a
 	// *NotOffcodeError.
@@ -31,3 +35,22 @@ func (e *NotOffcodeError) Error() string {
 
 // Unwrap returns ErrNotOffcode.
 func (e *NotOffcodeError) Unwrap() error { return ErrNotOffcode }
+
+// notReadError is the error of a picture from which no QR symbol was read.
+type notReadError struct {
+	w, h    int
+	located bool // a symbol was located but not read
+}
+
+func (e *notReadError) Error() string {
+	if e.located {
+		return fmt.Sprintf("scan: a QR symbol was found in the %d×%d image but could not be read", e.w, e.h)
+	}
+	return fmt.Sprintf("scan: no QR code found in the %d×%d image", e.w, e.h)
+}
+
+// Is reports whether target is ErrNotFound, or ErrUnreadable for a symbol
+// that was located.
+func (e *notReadError) Is(target error) bool {
+	return target == ErrNotFound || (e.located && target == ErrUnreadable)
+}

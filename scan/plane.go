@@ -67,3 +67,38 @@ func (p *planeSource) Crop(left, top, width, height int) (gozxing.LuminanceSourc
 func (p *planeSource) Invert() gozxing.LuminanceSource { return gozxing.NewInvertedLuminanceSource(p) }
 
 func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) }
+
+// localMatrix binarises the plane against the mean of the (2r+1)² window
+// around each pixel, less bias grey levels: a dark pixel is darker than its
+// neighbourhood. Unlike gozxing's hybrid binariser (a threshold per 8×8
+// block), the window slides, and its size can follow the module size.
+func localMatrix(g *grey, r int, bias int, invert bool) *gozxing.BitMatrix {
+	w, h := g.w, g.h
+	// Integral image of the plane, one row at a time over a ring of
+	// column sums.
+	sat := make([]uint32, (w+1)*(h+1))
+	for y := 0; y < h; y++ {
+		row := g.pix[y*g.str : y*g.str+w]
+		var acc uint32
+		up, cur := sat[y*(w+1):], sat[(y+1)*(w+1):]
+		for x, v := range row {
+			acc += uint32(v)
+			cur[x+1] = up[x+1] + acc
+		}
+	}
+	m, _ := gozxing.NewBitMatrix(w, h)
+	for y := 0; y < h; y++ {
+		y0, y1 := max(y-r, 0), min(y+r+1, h)
+		row := g.pix[y*g.str : y*g.str+w]
+		for x, v := range row {
+			x0, x1 := max(x-r, 0), min(x+r+1, w)
+			sum := sat[y1*(w+1)+x1] - sat[y0*(w+1)+x1] - sat[y1*(w+1)+x0] + sat[y0*(w+1)+x0]
+			n := uint32((y1 - y0) * (x1 - x0))
+			mean := int(sum / n)
+			if (!invert && int(v) <= mean-bias) || (invert && int(v) >= mean+bias) {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m
+}

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -169,6 +168,7 @@ func luminance(img image.Image) (pix []byte, w, h, stride int) {
 type attempt struct {
 	name      string
 	global    bool // global histogram binariser instead of hybrid
+	local     int  // if not 0, the sliding-window binariser of this radius
 	tryHarder bool
 	invert    bool
 }
@@ -180,13 +180,12 @@ var ladder = []attempt{
 	{name: "global+harder", global: true, tryHarder: true},
 	{name: "inverted", tryHarder: true, invert: true},
 	{name: "inverted+global", global: true, tryHarder: true, invert: true},
+	{name: "local5", local: 5, tryHarder: true},
+	{name: "local10", local: 10, tryHarder: true},
 }
 
 // maxTriples bounds the finder pattern triples tried in one attempt.
 const maxTriples = 40
-
-// errUnreadable is a symbol that was located but did not decode.
-var errUnreadable = errors.New("a QR symbol was located but could not be decoded")
 
 // found is a symbol read from a plane.
 type found struct {
@@ -237,7 +236,8 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 		smooth bool
 		a      attempt
 	}{
-		{false, ladder[0]}, {true, ladder[0]}, {false, ladder[1]}, {true, ladder[1]},
+		{false, ladder[0]}, {false, ladder[5]}, {true, ladder[0]}, {false, ladder[1]},
+		{true, ladder[5]}, {true, ladder[1]}, {false, ladder[6]},
 		{false, ladder[2]}, {false, ladder[3]}, {false, ladder[4]},
 		{true, ladder[2]}, {true, ladder[3]}, {true, ladder[4]},
 	} {
@@ -267,7 +267,7 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 			}
 			return *scaled
 		}
-		for _, a := range ladder {
+		for _, a := range ladder[:5] {
 			steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, a.name), get, a})
 		}
 	}
@@ -292,10 +292,7 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	if len(all) > 0 {
 		return all, last, nil
 	}
-	if s.located {
-		return nil, "", fmt.Errorf("%w: %v", ErrNotFound, errUnreadable)
-	}
-	return nil, "", fmt.Errorf("%w in %d×%d image", ErrNotFound, w, h)
+	return nil, "", &notReadError{w, h, s.located}
 }
 
 // read makes one attempt on p: binarise, find every triple of finder
@@ -310,19 +307,24 @@ func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
 			out, pending = nil, 0
 		}
 	}()
-	var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
-	if a.invert {
-		src = src.Invert()
-	}
-	var bin gozxing.Binarizer
-	if a.global {
-		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	var matrix *gozxing.BitMatrix
+	if a.local > 0 {
+		matrix = localMatrix(&p.grey, a.local, 2, a.invert)
 	} else {
-		bin = gozxing.NewHybridBinarizer(src)
-	}
-	matrix, err := bin.GetBlackMatrix()
-	if err != nil {
-		return nil, 0
+		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
+		if a.invert {
+			src = src.Invert()
+		}
+		var bin gozxing.Binarizer
+		if a.global {
+			bin = gozxing.NewGlobalHistgramBinarizer(src)
+		} else {
+			bin = gozxing.NewHybridBinarizer(src)
+		}
+		var err error
+		if matrix, err = bin.GetBlackMatrix(); err != nil {
+			return nil, 0
+		}
 	}
 	var hints map[gozxing.DecodeHintType]interface{}
 	if a.tryHarder {

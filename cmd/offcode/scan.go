@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/offcode/offcode/scan"
@@ -15,13 +18,17 @@ const scanUsage = `Read offline codes from pictures (PNG or JPEG) and print thei
 Usage:
     offcode scan [--json] FILE...
 
-For each file, in order, prints the text of the offline code in it, one line.
-A file with no readable QR code, or with a QR code that is not an offline
-code, is reported on stderr. Scanning reads text only: pass the text to
+For each file, in order, prints the text of every offline code in it, one
+line per code: top to bottom, then left to right, so a photo of a batch page
+prints its eight codes. A file with no readable QR code, or with only QR
+codes that are not offline codes, is reported on stderr. Scanning reads text only: pass the text to
 "offcode verify" to check it (verify also takes the picture directly).
 
 Options:
-    --json      one JSON object per file: {"file": …, "text": …} or
+    --json      one JSON object per code: {"file": …, "text": …, "x": …, "y": …,
+                "points": [[x, y], …]}, where x, y is the symbol's centre and
+                points its bottom-left, top-left and top-right finder patterns,
+                in pixels from the top left; or one per file that yields none:
                 {"file": …, "error": …, "reason": "not_found" | "not_offcode" | "unreadable"}
 
 Exit status: 0 if every file yielded a code, 1 if any did not, 2 on usage error.
@@ -34,10 +41,13 @@ Examples:
 `
 
 type scanResult struct {
-	File   string `json:"file"`
-	Text   string `json:"text,omitempty"`
-	Error  string `json:"error,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	File   string   `json:"file"`
+	Text   string   `json:"text,omitempty"`
+	X      *int     `json:"x,omitempty"`
+	Y      *int     `json:"y,omitempty"`
+	Points [][2]int `json:"points,omitempty"`
+	Error  string   `json:"error,omitempty"`
+	Reason string   `json:"reason,omitempty"`
 }
 
 func runScan(ctx context.Context, e *env, args []string) int {
@@ -58,32 +68,68 @@ func runScan(ctx context.Context, e *env, args []string) int {
 		if ctx.Err() != nil {
 			return exitRejected
 		}
-		r := scanResult{File: f}
-		text, err := scanFile(f)
-		switch {
-		case err == nil:
-			r.Text = text
-		case errors.Is(err, scan.ErrNotOffcode):
-			r.Reason = "not_offcode"
-		case errors.Is(err, scan.ErrNotFound):
-			r.Reason = "not_found"
-		default: // a missing file or one that is not an image
-			r.Reason = "unreadable"
-		}
+		codes, err := scanFileAll(f)
 		if err != nil {
-			r.Error = strings.TrimPrefix(err.Error(), "scan: ")
+			r := scanResult{File: f, Error: strings.TrimPrefix(err.Error(), "scan: ")}
+			switch {
+			case errors.Is(err, scan.ErrNotOffcode):
+				r.Reason = "not_offcode"
+			case errors.Is(err, scan.ErrNotFound):
+				r.Reason = "not_found"
+			default: // a missing file or one that is not an image
+				r.Reason = "unreadable"
+			}
 			exit = exitRejected
+			if asJSON {
+				b, _ := json.Marshal(r)
+				fmt.Fprintf(e.stdout, "%s\n", b)
+			} else {
+				e.errorf("scan: %s", r.Error)
+			}
+			continue
 		}
-		if asJSON {
+		for _, c := range codes {
+			if !asJSON {
+				fmt.Fprintln(e.stdout, c.Text)
+				continue
+			}
+			mid := c.Center()
+			r := scanResult{File: f, Text: c.Text, X: &mid.X, Y: &mid.Y}
+			for _, p := range c.Points {
+				r.Points = append(r.Points, [2]int{p.X, p.Y})
+			}
 			b, _ := json.Marshal(r)
 			fmt.Fprintf(e.stdout, "%s\n", b)
-			continue
 		}
-		if err != nil {
-			e.errorf("scan: %s", r.Error)
-			continue
-		}
-		fmt.Fprintln(e.stdout, text)
 	}
 	return exit
 }
+
+// scanFileAll reads every offline code in a PNG or JPEG file. Its errors
+// name the file once: "photo.jpg: no QR code found in 640×480 image".
+func scanFileAll(path string) ([]scan.Code, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, _, err := image.Decode(io.LimitReader(f, 256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a PNG or JPEG image: %w", path, err)
+	}
+	codes, err := scan.All(img)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, &trimmedError{err, "scan: "})
+	}
+	return codes, nil
+}
+
+// trimmedError is err with a prefix cut from its message, so that a
+// package's "scan: " does not repeat the command's.
+type trimmedError struct {
+	err    error
+	prefix string
+}
+
+func (t *trimmedError) Error() string { return strings.TrimPrefix(t.err.Error(), t.prefix) }
+func (t *trimmedError) Unwrap() error { return t.err }
