@@ -231,27 +231,28 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	var steps []step
 	// The frame as it is, and smoothed: a 3×3 box filter removes sensor
 	// noise and JPEG ringing that break the binarisers. Noise is the
-	// commonest trouble, so the smoothed frame is tried early.
+	// commonest trouble, so the smoothed frame is tried early. The order
+	// and the choice of steps follow which steps read the tuning set
+	// (internal/degrade): a step that read nothing there is not tried.
+	rawPlane := func() plane { return raw }
 	for _, st := range []struct {
 		smooth bool
 		a      attempt
 	}{
-		{false, ladder[0]}, {false, ladder[5]}, {true, ladder[0]}, {false, ladder[1]},
-		{true, ladder[5]}, {true, ladder[1]}, {false, ladder[6]},
-		{false, ladder[2]}, {false, ladder[3]}, {false, ladder[4]},
-		{true, ladder[2]}, {true, ladder[3]}, {true, ladder[4]},
+		{false, ladder[0]}, {false, ladder[5]}, {true, ladder[0]}, {true, ladder[5]},
+		{false, ladder[6]}, {false, ladder[3]}, {false, ladder[1]},
 	} {
 		if st.smooth {
 			steps = append(steps, step{"smoothed/" + st.a.name, getSmoothed, st.a})
 		} else {
-			steps = append(steps, step{st.a.name, func() plane { return raw }, st.a})
+			steps = append(steps, step{st.a.name, rawPlane, st.a})
 		}
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
 	// at twice the size; a large noisy one at half. Other scales move the
 	// sampling grid, which rescues symbols whose alignment pattern the
 	// detector misplaces.
-	for _, f := range []float64{2, 0.5, 0.7, 1.4} {
+	for _, f := range []float64{2, 1.4, 0.5} {
 		rw, rh := int(float64(w)*f), int(float64(h)*f)
 		if rw < 21 || rh < 21 || rw*rh > 4000*3000 {
 			continue
@@ -267,9 +268,7 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 			}
 			return *scaled
 		}
-		for _, a := range ladder[:5] {
-			steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, a.name), get, a})
-		}
+		steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, ladder[0].name), get, ladder[0]})
 	}
 	var all []found
 	seen := map[string]bool{}
