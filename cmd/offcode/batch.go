@@ -43,8 +43,9 @@ valid-until time in Beijing time, the holder line, key ID and serial.
 
 Every row is checked first. Bad rows are reported with their line numbers,
 and no PDF is written unless --skip-bad is given, in which case the bad rows
-are listed and the rest printed. The PDF is written as it goes, so memory
-stays flat however many rows there are; progress goes to stderr.
+are listed ("offcode: batch: skipped row FILE:LINE: …") and the rest
+printed. The PDF is written as it goes, so memory stays flat however many
+rows there are; progress goes to stderr.
 
 Options:
     --key FILE      issuer private key (mode 0600)
@@ -224,7 +225,12 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	err = eachRow(inPath, when, func(line int, _ batchRow, err error) error {
 		if err != nil {
 			bad++
-			e.errorf("batch: %s:%d: %v", inPath, line, err)
+			if skipBad {
+				// Not an error: the run goes on without the row.
+				e.infof("batch: skipped row %s:%d: %v", inPath, line, err)
+			} else {
+				e.errorf("batch: %s:%d: %v", inPath, line, err)
+			}
 		} else {
 			good++
 		}
@@ -243,7 +249,7 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 		e.errorf("batch: %s has no good rows; no PDF written", inPath)
 		return exitUsage
 	case bad > 0:
-		e.infof("batch: skipping %d bad row(s) listed above", bad)
+		e.infof("batch: skipped %d bad row(s) of %d", bad, good+bad)
 	}
 
 	// Pass 2: issue and print, streaming.
