@@ -30,7 +30,8 @@ type BatchOptions struct {
 // Batch writes many codes into one multi-page A4 PDF for cutting up, eight
 // cards to a page (two columns, four rows; see README.md). It streams: each
 // page goes to the writer as soon as it is full, so memory does not grow
-// with the number of codes. The font is embedded once, whole.
+// with the number of codes. The font is embedded once, at the end,
+// subset to the glyphs the pages use.
 //
 // A Batch is not safe for concurrent use.
 type Batch struct {
@@ -42,6 +43,7 @@ type Batch struct {
 	onPage  int
 	count   int
 	fi      *fontInfo
+	used    []bool // by glyph index: shown on some page
 	level   Level
 	err     error
 	closed  bool
@@ -62,7 +64,7 @@ const (
 	objFirstPage
 )
 
-// NewBatch starts a batch document on w, writing its header and the font.
+// NewBatch starts a batch document on w, writing its header.
 func NewBatch(w io.Writer, o *BatchOptions) (*Batch, error) {
 	if o == nil {
 		o = new(BatchOptions)
@@ -75,9 +77,9 @@ func NewBatch(w io.Writer, o *BatchOptions) (*Batch, error) {
 		return nil, err
 	}
 	b := &Batch{w: bufio.NewWriterSize(w, 64<<10), fi: fi, level: o.Level, offsets: make([]int64, objFirstPage)}
+	b.used = make([]bool, len(fi.widths))
 	b.zw, _ = zlib.NewWriterLevel(&b.zbuf, zlib.BestSpeed)
 	b.printf("%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n")
-	b.writeFont()
 	b.object(objInfo, "<< /Producer (offcode) /Title <%s> >>", utf16hex(labelTitle))
 	return b, b.err
 }
@@ -134,34 +136,69 @@ func utf16hex(s string) string {
 	return sb.String()
 }
 
-// writeFont embeds the whole font as a CIDFontType2 shown through
-// Identity-H: text is written as glyph indices.
+// writeFont embeds the font, subset to the glyphs used, as a
+// CIDFontType2 shown through Identity-H: text is written as glyph indices.
 func (b *Batch) writeFont() {
 	fi := b.fi
+	sub, err := subsetFont(fontTTF, b.used)
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		return
+	}
 	b.object(objFont, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
-		fontName, objCIDFont, objToUnicode)
+		subsetName(b.used), objCIDFont, objToUnicode)
+	// Widths of the glyphs used, as runs of consecutive indices.
 	var w bytes.Buffer
-	w.WriteString("[0 [")
-	for i, v := range fi.widths {
-		if i > 0 {
+	w.WriteByte('[')
+	for g := 0; g < len(b.used); g++ {
+		if !b.used[g] {
+			continue
+		}
+		w.WriteString(strconv.Itoa(g))
+		w.WriteString(" [")
+		for ; g < len(b.used) && b.used[g]; g++ {
+			w.WriteString(strconv.Itoa(int(fi.widths[g])))
 			w.WriteByte(' ')
 		}
-		w.WriteString(strconv.Itoa(int(v)))
+		w.WriteString("] ")
 	}
-	w.WriteString("]]")
+	w.WriteByte(']')
 	b.object(objCIDFont, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 1000 /W %s /CIDToGIDMap /Identity >>",
-		fontName, objDescriptor, w.Bytes())
+		subsetName(b.used), objDescriptor, w.Bytes())
 	b.object(objDescriptor, "<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
-		fontName, fi.bbox[0], fi.bbox[1], fi.bbox[2], fi.bbox[3], fi.ascent, fi.descent, fi.capHeight, objFontFile)
-	b.stream(objFontFile, fmt.Sprintf("/Length1 %d ", len(fontTTF)), fontTTF)
-	b.stream(objToUnicode, "", toUnicode(fi))
+		subsetName(b.used), fi.bbox[0], fi.bbox[1], fi.bbox[2], fi.bbox[3], fi.ascent, fi.descent, fi.capHeight, objFontFile)
+	b.stream(objFontFile, fmt.Sprintf("/Length1 %d ", len(sub)), sub)
+	b.stream(objToUnicode, "", toUnicode(fi, b.used))
 }
 
-// toUnicode returns a CMap from glyph index to character, for text
-// extraction; where several characters share a glyph the lowest wins.
-func toUnicode(fi *fontInfo) []byte {
+// subsetName is the font's name with the six-letter tag PDF gives a
+// subset (ISO 32000-1 §9.6.4), derived from the glyphs it holds.
+func subsetName(used []bool) string {
+	h := uint32(2166136261)
+	for g, u := range used {
+		if u {
+			h = (h ^ uint32(g)) * 16777619
+		}
+	}
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + byte(h%26)
+		h /= 26
+	}
+	return string(tag) + "+" + fontName
+}
+
+// toUnicode returns a CMap from glyph index to character for the glyphs
+// used, for text extraction; where several characters share a glyph the
+// lowest wins.
+func toUnicode(fi *fontInfo, used []bool) []byte {
 	byGlyph := map[uint16]rune{}
 	for r, g := range fi.glyphs {
+		if int(g.id) >= len(used) || !used[g.id] {
+			continue
+		}
 		if old, ok := byGlyph[g.id]; !ok || r < old {
 			byGlyph[g.id] = r
 		}
@@ -279,7 +316,7 @@ func (b *Batch) Add(text, holder string) error {
 
 func (b *Batch) place(cd *card) {
 	col, row := b.onPage%BatchColumns, b.onPage/BatchColumns
-	drawCard(streamCanvas{buf: &b.page, font: b.fi}, b.fi, cd, float64(col)*cardW, float64(row)*cardH)
+	drawCard(streamCanvas{buf: &b.page, font: b.fi, used: b.used}, b.fi, cd, float64(col)*cardW, float64(row)*cardH)
 	b.onPage++
 	b.count++
 	if b.onPage == BatchColumns*BatchRows {
@@ -292,7 +329,7 @@ func (b *Batch) Count() int { return b.count }
 
 // flushPage draws the cut lines and writes the page.
 func (b *Batch) flushPage() {
-	c := streamCanvas{buf: &b.page, font: b.fi}
+	c := streamCanvas{buf: &b.page, font: b.fi, used: b.used}
 	c.setStroke(grey, 0.2, 2)
 	for i := 1; i < BatchColumns; i++ {
 		c.line(float64(i)*cardW, 0, float64(i)*cardW, pageH)
@@ -324,6 +361,7 @@ func (b *Batch) Close() error {
 	if b.onPage > 0 {
 		b.flushPage()
 	}
+	b.writeFont()
 	var kids bytes.Buffer
 	for i, k := range b.kids {
 		if i > 0 {

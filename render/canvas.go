@@ -71,10 +71,12 @@ func (c fpdfCanvas) text(x, y, size float64, s string) {
 }
 
 // streamCanvas writes PDF content-stream operators for one page into buf,
-// showing text as glyph indices of the embedded font (Identity-H).
+// showing text as glyph indices of the embedded font (Identity-H), and
+// marks the glyphs it shows in used (by glyph index).
 type streamCanvas struct {
 	buf  *bytes.Buffer
 	font *fontInfo
+	used []bool
 }
 
 func num(b *bytes.Buffer, v float64) {
@@ -136,8 +138,13 @@ func (c streamCanvas) text(x, y, size float64, s string) {
 	c.buf.WriteString("Tf ")
 	c.xy(x, y)
 	c.buf.WriteString("Td <")
+	const hex = "0123456789abcdef"
 	for _, r := range s {
-		fmt.Fprintf(c.buf, "%04x", c.font.glyphs[r].id)
+		id := c.font.glyphs[r].id
+		if int(id) < len(c.used) {
+			c.used[id] = true
+		}
+		c.buf.Write([]byte{hex[id>>12], hex[id>>8&15], hex[id>>4&15], hex[id&15]})
 	}
 	c.buf.WriteString("> Tj ET\n")
 }
