@@ -68,6 +68,7 @@ type QR struct {
 	size    int
 	version int
 	level   Level
+	mask    int
 	dark    []bool // size*size, row major
 }
 
@@ -100,7 +101,10 @@ func NewQR(text string, l Level) (*QR, error) {
 	if err != nil {
 		return nil, err
 	}
-	code, zerr := encoder.Encoder_encode(text, ec, map[gozxing.EncodeHintType]interface{}{})
+	// Encode under mask 0 only; chooseMask derives the other seven and
+	// picks the one gozxing's own search would pick, at a fraction of the
+	// cost.
+	code, zerr := encoder.Encoder_encode(text, ec, map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_QR_MASK_PATTERN: 0})
 	if zerr != nil {
 		return nil, fmt.Errorf("%w: %d characters: %v", ErrTooLong, len(text), zerr)
 	}
@@ -109,10 +113,20 @@ func NewQR(text string, l Level) (*QR, error) {
 	}
 	m := code.GetMatrix()
 	q := &QR{size: m.GetWidth(), version: code.GetVersion().GetVersionNumber(), level: l}
-	q.dark = make([]bool, q.size*q.size)
+	m0 := newBitRows(q.size)
 	for y, row := range m.GetArray() {
 		for x, v := range row {
-			q.dark[y*q.size+x] = v == 1
+			if v == 1 {
+				m0.set(x, y)
+			}
+		}
+	}
+	mask, best := chooseMask(m0, code.GetVersion(), ec.GetBits())
+	q.mask = mask
+	q.dark = make([]bool, q.size*q.size)
+	for y := 0; y < q.size; y++ {
+		for x := 0; x < q.size; x++ {
+			q.dark[y*q.size+x] = best.get(x, y)
 		}
 	}
 	return q, nil

@@ -1,0 +1,305 @@
+package render
+
+import (
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+)
+
+// This file chooses the QR mask pattern as gozxing's encoder does (the
+// lowest penalty of ISO/IEC 18004 §7.8.3 as gozxing computes it, the
+// first on a tie), but on bit-packed rows: the symbol is encoded once with
+// mask 0, the other seven are derived from it by flipping the data
+// modules, and each penalty is a few word operations per row instead of a
+// walk over a byte matrix.
+
+// bitRows is a square module matrix, one bitset per row: module x of row
+// y is bit x%64 of word x/64.
+type bitRows struct {
+	n, words int
+	w        []uint64 // n rows of words
+}
+
+func newBitRows(n int) *bitRows {
+	words := (n + 63) / 64
+	return &bitRows{n: n, words: words, w: make([]uint64, n*words)}
+}
+
+func (b *bitRows) row(y int) []uint64 { return b.w[y*b.words : (y+1)*b.words] }
+
+func (b *bitRows) set(x, y int) { b.w[y*b.words+x/64] |= 1 << (x % 64) }
+
+func (b *bitRows) get(x, y int) bool { return b.w[y*b.words+x/64]>>(x%64)&1 == 1 }
+
+// transpose returns the matrix with rows and columns swapped.
+func (b *bitRows) transpose() *bitRows {
+	t := newBitRows(b.n)
+	for y := 0; y < b.n; y++ {
+		r := b.row(y)
+		for wi, word := range r {
+			for word != 0 {
+				x := wi*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				t.set(y, x)
+			}
+		}
+	}
+	return t
+}
+
+// shifted returns row r shifted so that bit x of the result is bit x+k of
+// r (k may be negative); bits from outside the row are 0.
+func shifted(dst, r []uint64, k int) {
+	words := len(r)
+	for i := range dst {
+		dst[i] = 0
+	}
+	for i := 0; i < words; i++ {
+		// Bit x of dst[i] is bit 64i+x+k of r.
+		src := 64*i + k
+		wi, off := floorDiv(src, 64), ((src%64)+64)%64
+		if wi >= 0 && wi < words {
+			dst[i] |= r[wi] >> off
+		}
+		if off != 0 && wi+1 >= 0 && wi+1 < words {
+			dst[i] |= r[wi+1] << (64 - off)
+		}
+	}
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// penalty returns gozxing's mask penalty of m (t is m transposed).
+func penalty(m, t *bitRows) int {
+	n, words := m.n, m.words
+	valid := make([]uint64, words) // the n bits of a row
+	for x := 0; x < n; x++ {
+		valid[x/64] |= 1 << (x % 64)
+	}
+	tmp := make([][]uint64, 2)
+	for i := range tmp {
+		tmp[i] = make([]uint64, words)
+	}
+	at := make([][]uint64, 15)
+	for i := range at {
+		at[i] = make([]uint64, words)
+	}
+	p := 0
+	// Rule 1: runs of five or more modules of one colour, in rows and in
+	// columns: 3 + (length - 5) each.
+	for _, mat := range []*bitRows{m, t} {
+		for y := 0; y < n; y++ {
+			r := mat.row(y)
+			next := tmp[0]
+			shifted(next, r, 1)
+			start := 0
+			for x := 0; x < n; {
+				// Find the first change after x: bit x' differs from x'+1.
+				end := n
+				for wi := x / 64; wi < words; wi++ {
+					c := (r[wi] ^ next[wi]) & valid[wi]
+					if wi == x/64 {
+						c &= ^uint64(0) << (x % 64)
+					}
+					if wi == (n-1)/64 {
+						c &^= 1 << ((n - 1) % 64) // the last module has no successor
+					}
+					if c != 0 {
+						end = wi*64 + bits.TrailingZeros64(c) + 1
+						break
+					}
+				}
+				if l := end - start; l >= 5 {
+					p += 3 + l - 5
+				}
+				start, x = end, end
+			}
+		}
+	}
+	// Rule 2: 2×2 blocks of one colour: 3 each.
+	blocks := 0
+	for y := 0; y+1 < n; y++ {
+		r0, r1 := m.row(y), m.row(y+1)
+		s0, s1 := tmp[0], tmp[1]
+		shifted(s0, r0, 1)
+		shifted(s1, r1, 1)
+		for wi := 0; wi < words; wi++ {
+			same := ^(r0[wi] ^ r1[wi]) & ^(s0[wi] ^ s1[wi]) & ^(r0[wi] ^ s0[wi])
+			// x from 0 to n-2.
+			lim := valid[wi]
+			if wi == (n-1)/64 {
+				lim &^= 1 << ((n - 1) % 64)
+			}
+			blocks += bits.OnesCount64(same & lim)
+		}
+	}
+	p += 3 * blocks
+	// Rule 3: 1011101 with four light modules on one side (modules outside
+	// the symbol count as light), in rows and in columns: 40 each.
+	finders := 0
+	// lim3 holds the x from which a 7-module pattern fits: 0 to n-7.
+	lim3 := make([]uint64, words)
+	for x := 0; x+6 < n; x++ {
+		lim3[x/64] |= 1 << (x % 64)
+	}
+	for _, mat := range []*bitRows{m, t} {
+		for y := 0; y < n; y++ {
+			r := mat.row(y)
+			// at[k] holds bit x+k, for k from -4 to 10.
+			for k := -4; k <= 10; k++ {
+				shifted(at[k+4], r, k)
+			}
+			for wi := 0; wi < words; wi++ {
+				a := func(k int) uint64 { return at[k+4][wi] }
+				pat := a(0) & ^a(1) & a(2) & a(3) & a(4) & ^a(5) & a(6)
+				before := ^(a(-1) | a(-2) | a(-3) | a(-4))
+				after := ^(a(7) | a(8) | a(9) | a(10))
+				finders += bits.OnesCount64(pat & (before | after) & lim3[wi])
+			}
+		}
+	}
+	p += 40 * finders
+	// Rule 4: 10 for every 5% the dark share strays from half.
+	dark := 0
+	for _, word := range m.w {
+		dark += bits.OnesCount64(word)
+	}
+	total := n * n
+	d := dark*2 - total
+	if d < 0 {
+		d = -d
+	}
+	p += d * 10 / total * 10
+	return p
+}
+
+// functionModules returns the modules of a symbol of the given version
+// that hold no data: finder patterns with separators and format
+// information, timing patterns, alignment patterns, version information.
+func functionModules(v *decoder.Version) *bitRows {
+	n := v.GetDimensionForVersion()
+	f := newBitRows(n)
+	rect := func(x0, y0, w, h int) {
+		for y := max(y0, 0); y < min(y0+h, n); y++ {
+			for x := max(x0, 0); x < min(x0+w, n); x++ {
+				f.set(x, y)
+			}
+		}
+	}
+	rect(0, 0, 9, 9)
+	rect(n-8, 0, 8, 9)
+	rect(0, n-8, 9, 8)
+	rect(6, 0, 1, n)
+	rect(0, 6, n, 1)
+	cs := v.GetAlignmentPatternCenters()
+	for _, cy := range cs {
+		for _, cx := range cs {
+			if (cx < 9 && cy < 9) || (cx > n-9 && cy < 9) || (cx < 9 && cy > n-9) {
+				continue
+			}
+			rect(cx-2, cy-2, 5, 5)
+		}
+	}
+	if v.GetVersionNumber() >= 7 {
+		rect(n-11, 0, 3, 6)
+		rect(0, n-11, 6, 3)
+	}
+	return f
+}
+
+// formatModules returns the 15 format information bits for the level
+// and mask, placed as gozxing places them: both copies.
+func formatModules(n int, ecBits, mask int) (on, all *bitRows) {
+	info := ecBits<<3 | mask
+	v := info << 10
+	for bitsLen(v) >= 11 {
+		v ^= 0x537 << (bitsLen(v) - 11)
+	}
+	word := (info<<10 | v) ^ 0x5412
+	coords := [15][2]int{{8, 0}, {8, 1}, {8, 2}, {8, 3}, {8, 4}, {8, 5}, {8, 7}, {8, 8}, {7, 8}, {5, 8}, {4, 8}, {3, 8}, {2, 8}, {1, 8}, {0, 8}}
+	on, all = newBitRows(n), newBitRows(n)
+	for i := 0; i < 15; i++ {
+		bit := word>>i&1 == 1
+		x1, y1 := coords[i][0], coords[i][1]
+		x2, y2 := n-i-1, 8
+		if i >= 8 {
+			x2, y2 = 8, n-7+(i-8)
+		}
+		all.set(x1, y1)
+		all.set(x2, y2)
+		if bit {
+			on.set(x1, y1)
+			on.set(x2, y2)
+		}
+	}
+	return on, all
+}
+
+func bitsLen(v int) int { return bits.Len32(uint32(v)) }
+
+// maskBit reports whether mask pattern m flips module x, y (ISO/IEC
+// 18004 Table 10).
+func maskBit(m, x, y int) bool {
+	switch m {
+	case 0:
+		return (x+y)%2 == 0
+	case 1:
+		return y%2 == 0
+	case 2:
+		return x%3 == 0
+	case 3:
+		return (x+y)%3 == 0
+	case 4:
+		return (y/2+x/3)%2 == 0
+	case 5:
+		return (x*y)%2+(x*y)%3 == 0
+	case 6:
+		return ((x*y)%2+(x*y)%3)%2 == 0
+	}
+	return ((x*y)%3+(x+y)%2)%2 == 0
+}
+
+// chooseMask returns the mask gozxing's encoder chooses and the symbol
+// under it, given the symbol m0 encoded under mask 0.
+func chooseMask(m0 *bitRows, v *decoder.Version, ecBits int) (int, *bitRows) {
+	n := m0.n
+	fn := functionModules(v)
+	_, fmtAll := formatModules(n, ecBits, 0)
+	// The row patterns of each mask repeat every 12 rows.
+	var best *bitRows
+	bestMask, bestPenalty := -1, 0
+	pat := make([]uint64, 12*m0.words)
+	for mask := 0; mask < 8; mask++ {
+		for i := range pat {
+			pat[i] = 0
+		}
+		for y := 0; y < min(12, n); y++ {
+			for x := 0; x < n; x++ {
+				if maskBit(mask, x, y) != maskBit(0, x, y) {
+					pat[y*m0.words+x/64] |= 1 << (x % 64)
+				}
+			}
+		}
+		fmtOn, _ := formatModules(n, ecBits, mask)
+		m := newBitRows(n)
+		for y := 0; y < n; y++ {
+			r0, fr, fa, fo := m0.row(y), fn.row(y), fmtAll.row(y), fmtOn.row(y)
+			pr := pat[(y%12)*m0.words:]
+			out := m.row(y)
+			for wi := range out {
+				data := r0[wi] ^ pr[wi]
+				out[wi] = data&^fr[wi] | r0[wi]&fr[wi]&^fa[wi] | fo[wi]
+			}
+		}
+		if p := penalty(m, m.transpose()); bestMask < 0 || p < bestPenalty {
+			best, bestMask, bestPenalty = m, mask, p
+		}
+	}
+	return bestMask, best
+}
