@@ -148,3 +148,32 @@ func (c streamCanvas) text(x, y, size float64, s string) {
 	}
 	c.buf.WriteString("> Tj ET\n")
 }
+
+// modules draws the modules of q, without its quiet zone, as one 1-bit
+// image mask filling the square x, y, side s in the fill colour: a few
+// hundred bytes of hex per symbol instead of a rectangle, four formatted
+// numbers, per run of modules.
+func (c streamCanvas) modules(q *QR, x, y, s float64) {
+	c.buf.WriteString("q ")
+	num(c.buf, s*ptPerMM)
+	c.buf.WriteString("0 0 ")
+	num(c.buf, s*ptPerMM)
+	c.xy(x, y+s)
+	fmt.Fprintf(c.buf, "cm\nBI /W %d /H %d /BPC 1 /IM true /D [1 0] /F /AHx ID\n", q.size, q.size)
+	const hex = "0123456789abcdef"
+	for y := 0; y < q.size; y++ {
+		row := q.dark[y*q.size : (y+1)*q.size]
+		for x := 0; x < q.size; x += 8 {
+			var b byte
+			for i := 0; i < 8 && x+i < q.size; i++ {
+				if row[x+i] {
+					b |= 0x80 >> i
+				}
+			}
+			c.buf.WriteByte(hex[b>>4])
+			c.buf.WriteByte(hex[b&15])
+		}
+		c.buf.WriteByte('\n')
+	}
+	c.buf.WriteString(">\nEI Q\n")
+}

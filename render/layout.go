@@ -164,6 +164,11 @@ func drawQR(c canvas, q *QR, x, y, s float64) {
 	c.rect(x, y, s, s)
 	m := s / float64(q.size+2*QuietZone)
 	c.setFill(black)
+	if sc, ok := c.(streamCanvas); ok {
+		// A batch page: one 1-bit image per symbol.
+		sc.modules(q, x+QuietZone*m, y+QuietZone*m, float64(q.size)*m)
+		return
+	}
 	q.runs(func(mx, my, n int) {
 		c.rect(x+float64(mx+QuietZone)*m, y+float64(my+QuietZone)*m, float64(n)*m, m)
 	})
