@@ -254,7 +254,8 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	// detector misplaces.
 	for _, f := range []float64{2, 1.4, 0.5} {
 		rw, rh := int(float64(w)*f), int(float64(h)*f)
-		if rw < 21 || rh < 21 || rw*rh > 4000*3000 {
+		// Doubling costs four times the pixels: up to a 1280×720 frame.
+		if rw < 21 || rh < 21 || (f > 1 && rw*rh > 4<<20) {
 			continue
 		}
 		var scaled *plane
@@ -408,24 +409,38 @@ func smooth(pix []byte, w, h, stride int) []byte {
 	return out
 }
 
-// resize returns the plane resampled to rw × rh, bilinear.
+// resize returns the plane resampled to rw × rh, bilinear, in 16.16
+// fixed point.
 func resize(pix []byte, w, h, stride, rw, rh int) []byte {
 	out := make([]byte, rw*rh)
-	fx, fy := float64(w)/float64(rw), float64(h)/float64(rh)
+	fx, fy := (w<<16)/rw, (h<<16)/rh
+	// Source column and weight of every output column.
+	xs := make([]int32, rw)
+	ws := make([]int32, rw)
+	for x := 0; x < rw; x++ {
+		sx := max((2*x+1)*fx/2-1<<15, 0)
+		x0 := min(sx>>16, w-1)
+		xs[x], ws[x] = int32(x0), int32(sx&0xffff)>>8
+		if x0 == w-1 {
+			ws[x] = 0
+		}
+	}
 	for y := 0; y < rh; y++ {
-		sy := max((float64(y)+0.5)*fy-0.5, 0)
-		y0 := min(int(sy), h-1)
+		sy := max((2*y+1)*fy/2-1<<15, 0)
+		y0 := min(sy>>16, h-1)
 		y1 := min(y0+1, h-1)
-		ty := sy - float64(y0)
+		ty := int32(sy&0xffff) >> 8
 		r0, r1 := pix[y0*stride:], pix[y1*stride:]
-		for x := 0; x < rw; x++ {
-			sx := max((float64(x)+0.5)*fx-0.5, 0)
-			x0 := min(int(sx), w-1)
-			x1 := min(x0+1, w-1)
-			tx := sx - float64(x0)
-			a := float64(r0[x0])*(1-tx) + float64(r0[x1])*tx
-			b := float64(r1[x0])*(1-tx) + float64(r1[x1])*tx
-			out[y*rw+x] = byte(a*(1-ty) + b*ty + 0.5)
+		o := out[y*rw : (y+1)*rw]
+		for x := range o {
+			x0, tx := xs[x], ws[x]
+			x1 := x0
+			if tx > 0 {
+				x1++
+			}
+			a := int32(r0[x0])*(256-tx) + int32(r0[x1])*tx
+			b := int32(r1[x0])*(256-tx) + int32(r1[x1])*tx
+			o[x] = byte((a*(256-ty) + b*ty + 1<<15) >> 16)
 		}
 	}
 	return out
