@@ -1,11 +1,18 @@
-// Package scan reads the text of an offline code (SPEC.md §6) from a camera
+// Package scan reads the text of offline codes (SPEC.md §6) from a camera
 // image: an image.Image, or the raw 8-bit luminance plane (the Y plane) that
-// phone cameras and handheld scanners deliver.
+// phone cameras and handheld scanners deliver. All returns every code in
+// the picture, such as the eight cards of a batch page; Image and Plane
+// return one.
 //
 // Scanning tries the cheap path first and escalates only when it fails:
-// the local (hybrid) binariser, then a harder search, a global-histogram
-// binariser, the inverted image, a smoothed image, and images rescaled by 2, 0.5, 0.7 and 1.4.
-// Mirrored symbols are read as they are. A clean frame costs one attempt.
+// gozxing's hybrid binariser, a sliding-window binariser, both on a
+// smoothed image, a wider window, the inverted image, a harder search,
+// and images rescaled by 2, 1.4 and 0.5. On each, finder patterns are
+// grouped into symbols (never across symbols, so a page of codes reads),
+// and a symbol gozxing's sampler cannot read is sampled again from the
+// grey image through a homography fitted to every alignment pattern it
+// has. Mirrored symbols are read as they are. A clean frame costs one
+// attempt.
 //
 // Scanning reads text only; it says nothing of authenticity. Pass the text
 // to package verify.

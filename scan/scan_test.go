@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,4 +222,28 @@ func BenchmarkScanClean1280x720(b *testing.B) {
 // unevenly lit symbol from a 1280×720 Y plane.
 func BenchmarkScanDegraded1280x720(b *testing.B) {
 	benchFrame(b, degrade.Params{Width: 1280, Height: 720, PPM: 5, Angle: 37, Tilt: 0.05, Blur: 1, Noise: 8, Uneven: 0.4, Seed: 2})
+}
+
+// TestUnreadable: a symbol whose finder patterns are whole but whose data
+// is wiped is located and not read; the error says so once, without
+// claiming that no code was found.
+func TestUnreadable(t *testing.T) {
+	g := qrImage(t, texts(1)[0], 4)
+	n := g.Rect.Dx()
+	for y := n / 4; y < n*3/4; y++ {
+		for x := n / 20; x < n*19/20; x++ {
+			g.Pix[y*g.Stride+x] = 0xff
+		}
+	}
+	_, err := scan.Image(g)
+	if !errors.Is(err, scan.ErrNotFound) || !errors.Is(err, scan.ErrUnreadable) {
+		t.Fatalf("Image(wiped symbol) = %v, want ErrNotFound and ErrUnreadable", err)
+	}
+	if msg := err.Error(); strings.Count(msg, "scan:") != 1 || strings.Contains(msg, "no QR code found") {
+		t.Errorf("Image(wiped symbol) error %q repeats itself or contradicts itself", msg)
+	}
+	_, err = scan.Image(image.NewGray(image.Rect(0, 0, 64, 64)))
+	if errors.Is(err, scan.ErrUnreadable) {
+		t.Errorf("Image(blank) = %v, want no ErrUnreadable", err)
+	}
 }
