@@ -130,6 +130,17 @@ func TestBatchPoppler(t *testing.T) {
 			t.Errorf("scan(card %d of page 1) = %v, want code %d", i, err, i)
 		}
 	}
+	// The whole page at 200 dpi, read in one call: all eight codes, in
+	// the order of the cards.
+	all, err := scan.All(rasterise(t, path, "200"))
+	if err != nil || len(all) != render.BatchColumns*render.BatchRows {
+		t.Fatalf("scan.All(page 1 at 200 dpi) = %d codes, %v, want 8", len(all), err)
+	}
+	for i, c := range all {
+		if c.Text != texts[i] {
+			t.Errorf("scan.All(page 1 at 200 dpi)[%d] is not code %d", i, i)
+		}
+	}
 	info := run(t, "pdftotext", path, "-")
 	if strings.Count(info, "离线码") != 9 || !strings.Contains(info, "亲属码") {
 		t.Errorf("pdftotext batch: want 9 cards, got\n%.300s", info)

@@ -348,7 +348,11 @@ func thresholds(vals []float64, dim int) [][]float64 {
 // modules apart (versions 1 to 40). gozxing's multi-symbol finder pairs
 // patterns of neighbouring symbols on a batch page; this does not, because
 // triples are tried best first and a pattern serves one symbol only.
-func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
+//
+// A triple whose timing patterns (g, in the binarised image m) alternate
+// as a symbol's do is tried before one whose do not: the three finder
+// patterns of neighbouring symbols can make a square too.
+func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detector.FinderPatternInfo {
 	type cand struct {
 		info  *detector.FinderPatternInfo
 		score float64
@@ -412,6 +416,9 @@ func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
 						score++
 					}
 				}
+				if !timingAlternates(m, tl, tr, bl, (da+db)/2/ms+7) {
+					score += 2
+				}
 				cs = append(cs, cand{detector.NewFinderPatternInfo(bl, tl, tr), score})
 			}
 		}
@@ -422,4 +429,37 @@ func triples(centres []*detector.FinderPattern) []*detector.FinderPatternInfo {
 		out[i] = c.info
 	}
 	return out
+}
+
+// timingAlternates reports whether the two timing patterns of the symbol
+// with finder patterns tl, tr, bl, about dim modules wide, mostly
+// alternate dark and light in the binarised image m.
+func timingAlternates(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, dim float64) bool {
+	d := math.Round((dim-17)/4)*4 + 17
+	if d < 21 {
+		return false
+	}
+	span := d - 7
+	at := func(u, v float64) bool {
+		fu, fv := (u-3.5)/span, (v-3.5)/span
+		x := tl.GetX() + fu*(tr.GetX()-tl.GetX()) + fv*(bl.GetX()-tl.GetX())
+		y := tl.GetY() + fu*(tr.GetY()-tl.GetY()) + fv*(bl.GetY()-tl.GetY())
+		xi, yi := int(x), int(y)
+		if xi < 0 || yi < 0 || xi >= m.GetWidth() || yi >= m.GetHeight() {
+			return false
+		}
+		return m.Get(xi, yi)
+	}
+	good, n := 0, 0
+	for i := 8; i < int(d)-8; i++ {
+		dark := i%2 == 0
+		if at(float64(i)+0.5, 6.5) == dark {
+			good++
+		}
+		if at(6.5, float64(i)+0.5) == dark {
+			good++
+		}
+		n += 2
+	}
+	return n > 0 && float64(good) >= 0.7*float64(n)
 }

@@ -235,11 +235,17 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	// and the choice of steps follow which steps read the tuning set
 	// (internal/degrade): a step that read nothing there is not tried.
 	rawPlane := func() plane { return raw }
+	first := ladder[0]
+	if w*h >= 2<<20 {
+		// A page scan: the cheap search skips rows enough to miss the
+		// finder patterns of a symbol among several.
+		first = ladder[1]
+	}
 	for _, st := range []struct {
 		smooth bool
 		a      attempt
 	}{
-		{false, ladder[0]}, {false, ladder[5]}, {true, ladder[0]}, {true, ladder[5]},
+		{false, first}, {false, ladder[5]}, {true, ladder[0]}, {true, ladder[5]},
 		{false, ladder[6]}, {false, ladder[3]}, {false, ladder[1]},
 	} {
 		if st.smooth {
@@ -332,7 +338,7 @@ func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
 	}
 	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
 	finder.FindMulti(hints) // for its centres: it pairs them poorly
-	infos := triples(finder.GetPossibleCenters())
+	infos := triples(finder.GetPossibleCenters(), matrix)
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
