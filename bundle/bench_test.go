@@ -10,6 +10,7 @@ import (
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/verify"
 )
 
 // benchEntries is the size of the revocation list of the benchmarks
@@ -135,10 +136,11 @@ func BenchmarkVerify1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := bundle.NewVerifier(bd)
+	trust, err := verify.FromBundle(bd)
 	if err != nil {
 		b.Fatal(err)
 	}
+	v := verify.New(trust)
 	t0 := bd.IssuedAt
 	c := &codec.Claims{IssuedAt: t0.Add(time.Minute), ExpiresAt: t0.Add(time.Hour), Serial: [12]byte{1}}
 	c.Identity.Version = identity.HashVersion

@@ -9,7 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
-	"github.com/offcode/offcode/verify"
+	"github.com/offcode/offcode/internal/edcheck"
 )
 
 // The methods in this file are the root holder's: they change a bundle
@@ -19,7 +19,7 @@ import (
 // AddKey adds an issuer key, computing its kid and keeping the keys sorted.
 // Kinds are sorted; an empty Kinds means every kind.
 func (b *Bundle) AddKey(k Key) error {
-	if err := verify.CheckPublicKey(k.Public); err != nil {
+	if err := edcheck.PublicKey(k.Public); err != nil {
 		return fmt.Errorf("bundle: %w", err)
 	}
 	if k.NotAfter.Before(k.NotBefore) {
@@ -38,7 +38,7 @@ func (b *Bundle) AddKey(k Key) error {
 	k.Kinds = slices.Compact(slices.Sorted(slices.Values(k.Kinds)))
 	i, found := slices.BinarySearchFunc(b.Keys, &k, func(a Key, t *Key) int { return compareKeys(&a, t) })
 	if found {
-		return fmt.Errorf("bundle: key %s is already in the bundle", verify.KeyIDString(k.KeyID))
+		return fmt.Errorf("bundle: key %s is already in the bundle", kidString(k.KeyID))
 	}
 	b.Keys = slices.Insert(b.Keys, i, k)
 	return nil
@@ -55,7 +55,7 @@ func (b *Bundle) RetireKey(i int, at time.Time) error {
 	k := &b.Keys[i]
 	at = at.Truncate(time.Second).UTC()
 	if at.Before(k.NotBefore) {
-		return fmt.Errorf("bundle: retiring key %s at %s, before its not_before %s", verify.KeyIDString(k.KeyID), stamp(at), stamp(k.NotBefore))
+		return fmt.Errorf("bundle: retiring key %s at %s, before its not_before %s", kidString(k.KeyID), stamp(at), stamp(k.NotBefore))
 	}
 	if at.Before(k.NotAfter) {
 		k.NotAfter = at

@@ -1,11 +1,12 @@
 package bundle
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/offcode/offcode/verify"
+	"github.com/offcode/offcode/codec"
 )
 
 // Errors of bundle acceptance (SPEC.md §13.8). Each is wrapped with detail;
@@ -18,100 +19,29 @@ var (
 	ErrDeltaMismatch    = errors.New("bundle: delta does not apply to the bundle held")
 )
 
-// Errors of verifying a code under a bundle (SPEC.md §13.9), in addition to
-// those of packages codec and verify. VerdictOf maps all of them.
-var (
-	ErrKeyRevoked      = errors.New("bundle: the code's issuer key is revoked as compromised")
-	ErrKindNotAllowed  = errors.New("bundle: the issuer key may not sign this kind of code")
-	ErrRevoked         = errors.New("bundle: code is revoked")
-	ErrIdentityRevoked = errors.New("bundle: every code of this person issued before a time is revoked")
-	ErrStaleTrust      = errors.New("bundle: trust bundle is stale")
-)
-
 // RollbackError reports a bundle whose sequence is not above the one held.
+// Same is set when the bundle offered is the one held, a replay that would
+// change nothing.
 type RollbackError struct {
 	Held, Got uint64
+	Same      bool
 }
 
 func (e *RollbackError) Error() string {
+	if e.Same {
+		return fmt.Sprintf("bundle: bundle with sequence %d is the one held", e.Got)
+	}
 	return fmt.Sprintf("bundle: bundle has sequence %d, not newer than the %d held", e.Got, e.Held)
 }
 
 // Unwrap returns ErrRollback.
 func (e *RollbackError) Unwrap() error { return ErrRollback }
 
-// StaleError reports a code that would be valid, refused because the bundle
-// expired and the policy refuses stale trust data.
-type StaleError struct {
-	ExpiresAt time.Time
-	By        time.Duration
-}
-
-func (e *StaleError) Error() string {
-	return fmt.Sprintf("bundle: trust bundle expired at %s, %s ago", stamp(e.ExpiresAt), e.By)
-}
-
-// Unwrap returns ErrStaleTrust.
-func (e *StaleError) Unwrap() error { return ErrStaleTrust }
-
-// IdentityRevokedError reports a code of a person revoked before a time.
-type IdentityRevokedError struct {
-	IssuedAt, Before time.Time
-}
-
-func (e *IdentityRevokedError) Error() string {
-	return fmt.Sprintf("bundle: code issued at %s, and this person's codes issued before %s are revoked",
-		stamp(e.IssuedAt), stamp(e.Before))
-}
-
-// Unwrap returns ErrIdentityRevoked.
-func (e *IdentityRevokedError) Unwrap() error { return ErrIdentityRevoked }
-
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// The code verdicts this package adds to those of SPEC.md §8 (SPEC.md §13.9).
-// They are of type verify.Verdict so that a caller handles one kind of value,
-// but they are not in verify.Verdicts: they form their own closed set,
-// Verdicts.
-const (
-	KeyRevoked      verify.Verdict = "key_revoked"
-	KindNotAllowed  verify.Verdict = "kind_not_allowed"
-	Revoked         verify.Verdict = "revoked"
-	IdentityRevoked verify.Verdict = "identity_revoked"
-	StaleTrust      verify.Verdict = "stale_trust"
-)
-
-var codeVerdicts = []struct {
-	err error
-	v   verify.Verdict
-}{
-	{ErrKeyRevoked, KeyRevoked},
-	{ErrKindNotAllowed, KindNotAllowed},
-	{ErrRevoked, Revoked},
-	{ErrIdentityRevoked, IdentityRevoked},
-	{ErrStaleTrust, StaleTrust},
-}
-
-// Verdicts returns the code verdicts this package adds to verify.Verdicts,
-// in the order of the steps that produce them.
-func Verdicts() []verify.Verdict {
-	out := make([]verify.Verdict, len(codeVerdicts))
-	for i, e := range codeVerdicts {
-		out[i] = e.v
-	}
-	return out
-}
-
-// VerdictOf returns the verdict for an error of Verifier.Verify: one of
-// Verdicts, or else verify.VerdictOf(err).
-func VerdictOf(err error) verify.Verdict {
-	for _, e := range codeVerdicts {
-		if errors.Is(err, e.err) {
-			return e.v
-		}
-	}
-	return verify.VerdictOf(err)
-}
+// kidString returns the unpadded base64url form of kid, as JWK Sets and
+// "offcode bundle show" write it.
+func kidString(kid codec.KeyID) string { return base64.RawURLEncoding.EncodeToString(kid[:]) }
 
 // Acceptance is the outcome of offering a bundle to a device (SPEC.md
 // §13.8): Accepted, or the one reason it was refused. The set is closed and

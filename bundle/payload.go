@@ -9,7 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/detcbor"
-	"github.com/offcode/offcode/verify"
+	"github.com/offcode/offcode/internal/edcheck"
 )
 
 // Limits of the format (SPEC.md §13.3, §13.4).
@@ -263,7 +263,7 @@ func parseKey(w *wireKey) (Key, error) {
 	if len(w.Public) != ed25519.PublicKeySize {
 		return Key{}, malformed("public key is %d bytes, want %d", len(w.Public), ed25519.PublicKeySize)
 	}
-	if err := verify.CheckPublicKey(w.Public); err != nil {
+	if err := edcheck.PublicKey(w.Public); err != nil {
 		return Key{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	k := Key{Public: ed25519.PublicKey(w.Public), KeyID: codec.KeyIDOf(w.Public), Issuer: w.Issuer}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/atomicfile"
-	"github.com/offcode/offcode/verify"
+	"github.com/offcode/offcode/internal/edcheck"
 )
 
 // RootKey is the offline Ed25519 key that signs bundles (SPEC.md §13.2).
@@ -98,7 +98,7 @@ func ParseRootPublicPEM(b []byte) (ed25519.PublicKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("bundle: root public key is %T, want Ed25519", key)
 	}
-	if err := verify.CheckPublicKey(pub); err != nil {
+	if err := edcheck.PublicKey(pub); err != nil {
 		return nil, fmt.Errorf("bundle: root public key: %w", err)
 	}
 	return pub, nil

@@ -7,14 +7,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"filippo.io/edwards25519"
-
+	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/edcheck"
 )
 
 // TrustedKey is one issuer public key in a trust store (SPEC.md §9).
@@ -29,6 +30,11 @@ type TrustedKey struct {
 	// NotBefore and NotAfter bound the issue times (iat) of the codes the
 	// key may sign. The zero time means no bound.
 	NotBefore, NotAfter time.Time
+
+	// From a bundle (FromBundle): the kinds the key may sign (nil: any)
+	// and whether it is compromised (SPEC.md §13.5).
+	kinds       []codec.Kind
+	compromised bool
 }
 
 // validAt reports whether a code issued at iat falls in the key's period.
@@ -37,12 +43,60 @@ func (k *TrustedKey) validAt(iat time.Time) bool {
 		(k.NotAfter.IsZero() || !iat.After(k.NotAfter))
 }
 
-// TrustStore is the set of issuer keys a verifier trusts, read from a JWK
-// Set (RFC 7517, keys as OKP per RFC 8037). Several keys may share one kid;
+// allows checks that k may have signed c: its status, its period, and the
+// kinds it may sign, in that order (SPEC.md §8 step 9, §13.5).
+func (k *TrustedKey) allows(c *codec.Code) error {
+	switch iat := c.Claims.IssuedAt; {
+	case k.compromised:
+		return fmt.Errorf("%w: key %s", ErrKeyRevoked, KeyIDString(k.KeyID))
+	case !k.validAt(iat):
+		return fmt.Errorf("%w: iat %s, key valid %s", ErrKeyNotValid, stamp(iat), period(k))
+	case k.kinds != nil && !slices.Contains(k.kinds, c.Claims.Kind):
+		return fmt.Errorf("%w: key %s signs %v codes, this one is %s", ErrKindNotAllowed, KeyIDString(k.KeyID), k.kinds, c.Claims.Kind)
+	}
+	return nil
+}
+
+func period(k *TrustedKey) string {
+	from, to := "-", "-"
+	if !k.NotBefore.IsZero() {
+		from = stamp(k.NotBefore)
+	}
+	if !k.NotAfter.IsZero() {
+		to = stamp(k.NotAfter)
+	}
+	return from + " to " + to
+}
+
+// TrustStore is what a Verifier trusts: the issuer keys of a JWK Set (RFC
+// 7517, keys as OKP per RFC 8037; ParseJWKSet), or the keys, revocations and
+// expiry of a trust bundle (FromBundle). Several keys may share one kid;
 // the verifier tries each. A TrustStore is safe for concurrent reads.
 type TrustStore struct {
-	keys  []*TrustedKey
-	byKid map[codec.KeyID][]*TrustedKey
+	keys   []*TrustedKey
+	byKid  map[codec.KeyID][]*TrustedKey
+	bundle *bundle.Bundle // nil for a JWK Set
+}
+
+// FromBundle returns the trust of a device holding the full bundle b
+// (SPEC.md §13.9): its issuer keys, each with its period, kinds and status,
+// its revoked codes and people, and its expiry, by which a Verifier tells
+// how stale it is. b must not change while the store is in use. It fails
+// for a delta bundle, which only updates a full one (bundle.State.Accept).
+func FromBundle(b *bundle.Bundle) (*TrustStore, error) {
+	if b.Delta != nil {
+		return nil, fmt.Errorf("%w: a delta bundle cannot verify codes; apply it to the full bundle held", ErrTrustStore)
+	}
+	ts := NewTrustStore()
+	for _, k := range b.Keys {
+		tk := TrustedKey{KeyID: k.KeyID, Public: k.Public, Issuer: k.Issuer, NotBefore: k.NotBefore, NotAfter: k.NotAfter,
+			kinds: k.Kinds, compromised: k.Status == bundle.Compromised}
+		if err := ts.Add(tk); err != nil {
+			return nil, err
+		}
+	}
+	ts.bundle = b
+	return ts, nil
 }
 
 // NewTrustStore returns an empty trust store.
@@ -84,18 +138,8 @@ func (ts *TrustStore) lookup(kid codec.KeyID) []*TrustedKey { return ts.byKid[ki
 // on Ed25519 that is not of small order (SPEC.md §9.3). Errors wrap
 // ErrTrustStore.
 func CheckPublicKey(pub ed25519.PublicKey) error {
-	if len(pub) != ed25519.PublicKeySize {
-		return fmt.Errorf("%w: public key is %d bytes, want %d", ErrTrustStore, len(pub), ed25519.PublicKeySize)
-	}
-	p, err := new(edwards25519.Point).SetBytes(pub)
-	if err != nil {
-		return fmt.Errorf("%w: public key is not a point on Ed25519", ErrTrustStore)
-	}
-	if !bytes.Equal(p.Bytes(), pub) {
-		return fmt.Errorf("%w: public key is not canonically encoded", ErrTrustStore)
-	}
-	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
-		return fmt.Errorf("%w: public key is of small order", ErrTrustStore)
+	if err := edcheck.PublicKey(pub); err != nil {
+		return fmt.Errorf("%w: %v", ErrTrustStore, err)
 	}
 	return nil
 }
@@ -325,7 +369,8 @@ func parseJWK(raw json.RawMessage) (TrustedKey, error) {
 }
 
 // MarshalJWKSet returns the store as an indented JWK Set, keys in the order
-// they were added.
+// they were added. A JWK Set holds keys and periods only: the kinds, status
+// and revocations of a store made by FromBundle are not in it.
 func (ts *TrustStore) MarshalJWKSet() ([]byte, error) {
 	keys := make([]jwk, len(ts.keys))
 	for i, k := range ts.keys {

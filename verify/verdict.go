@@ -8,8 +8,8 @@ import (
 )
 
 // Verdict is the outcome of verifying a code: Valid, or the one reason it was
-// rejected. The set is closed and each value is the "verdict" of a test
-// vector (SPEC.md §8.2).
+// rejected. The set is closed: the verdicts of SPEC.md §8.2 and those a
+// trust bundle adds (§13.9). Each value is the verdict of a test vector.
 type Verdict string
 
 // The verdicts, in the order of the steps that produce them.
@@ -33,13 +33,21 @@ const (
 	UnknownKid            Verdict = "unknown_kid"
 	NonCanonicalSignature Verdict = "noncanonical_signature"
 	BadSignature          Verdict = "bad_signature"
+	KeyRevoked            Verdict = "key_revoked"
 	KeyNotValid           Verdict = "key_not_valid"
+	KindNotAllowed        Verdict = "kind_not_allowed"
 	WindowTooLong         Verdict = "window_too_long"
 	NotYetValid           Verdict = "not_yet_valid"
 	Expired               Verdict = "expired"
+	Revoked               Verdict = "revoked"
+	IdentityRevoked       Verdict = "identity_revoked"
+	StaleTrust            Verdict = "stale_trust"
 	IDMismatch            Verdict = "id_mismatch"
 )
 
+// verdicts maps errors onto verdicts, in step order. VerdictOf takes the
+// first entry whose error the error wraps, so a sentinel that wraps another
+// must come first. To add a verdict, add its constant and one row here.
 var verdicts = []struct {
 	err error
 	v   Verdict
@@ -62,28 +70,36 @@ var verdicts = []struct {
 	{ErrUnknownKey, UnknownKid},
 	{ErrNonCanonicalSignature, NonCanonicalSignature},
 	{ErrBadSignature, BadSignature},
+	{ErrKeyRevoked, KeyRevoked},
 	{ErrKeyNotValid, KeyNotValid},
+	{ErrKindNotAllowed, KindNotAllowed},
 	{ErrWindowTooLong, WindowTooLong},
 	{ErrNotYetValid, NotYetValid},
 	{ErrExpired, Expired},
+	{ErrRevoked, Revoked},
+	{ErrIdentityRevoked, IdentityRevoked},
+	{ErrStaleTrust, StaleTrust},
 	{ErrIDMismatch, IDMismatch},
 	{identity.ErrHashVersion, BadClaim},
 }
 
-// Verdicts returns every verdict, Valid first.
+// Verdicts returns every verdict, Valid first, in step order.
 func Verdicts() []Verdict {
 	out := []Verdict{Valid}
+	seen := map[Verdict]bool{Valid: true}
 	for _, e := range verdicts {
-		if e.v != out[len(out)-1] && e.err != identity.ErrHashVersion {
+		if !seen[e.v] {
+			seen[e.v] = true
 			out = append(out, e.v)
 		}
 	}
 	return out
 }
 
-// VerdictOf returns the verdict for an error returned by Verify or by
-// codec.Decode: Valid for nil, and "" for an error that is not a verdict
-// (a programming error such as a nil trust store).
+// VerdictOf returns the verdict for an error returned by Verify, MatchID or
+// codec.Decode, and Valid for nil. It is total: an error that is none of
+// those (which Verify never returns) is Malformed, the verdict of a code
+// that could not be read, and never Valid.
 func VerdictOf(err error) Verdict {
 	if err == nil {
 		return Valid
@@ -93,5 +109,5 @@ func VerdictOf(err error) Verdict {
 			return e.v
 		}
 	}
-	return ""
+	return Malformed
 }

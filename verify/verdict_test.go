@@ -36,16 +36,22 @@ func TestVerdictOf(t *testing.T) {
 		{&UnknownKeyError{KeyID: codec.KeyID{1}}, UnknownKid},
 		{ErrNonCanonicalSignature, NonCanonicalSignature},
 		{ErrBadSignature, BadSignature},
+		{ErrKeyRevoked, KeyRevoked},
 		{ErrKeyNotValid, KeyNotValid},
+		{ErrKindNotAllowed, KindNotAllowed},
 		{ErrWindowTooLong, WindowTooLong},
 		{&WindowError{Err: ErrWindowTooLong}, WindowTooLong},
 		{ErrNotYetValid, NotYetValid},
 		{&WindowError{Err: ErrNotYetValid}, NotYetValid},
 		{ErrExpired, Expired},
 		{&WindowError{Err: ErrExpired}, Expired},
+		{ErrRevoked, Revoked},
+		{&IdentityRevokedError{}, IdentityRevoked},
+		{&StaleError{}, StaleTrust},
 		{ErrIDMismatch, IDMismatch},
-		{ErrTrustStore, ""},
-		{errors.New("something else"), ""},
+		// Total: an error that is no verdict's is Malformed, never Valid.
+		{ErrTrustStore, Malformed},
+		{errors.New("something else"), Malformed},
 	}
 	for _, tt := range tests {
 		if got := VerdictOf(tt.err); got != tt.want {
@@ -67,7 +73,8 @@ func TestVerdicts(t *testing.T) {
 		Valid, TooLarge, BadPrefix, BadBase45, Malformed, TrailingBytes, IndefiniteLength,
 		DuplicateKey, NonCanonicalCBOR, BadTag, UnsupportedAlg, MissingKid, BadHeader,
 		MissingClaim, UnknownClaim, BadClaim, UnknownKid, NonCanonicalSignature,
-		BadSignature, KeyNotValid, WindowTooLong, NotYetValid, Expired, IDMismatch,
+		BadSignature, KeyRevoked, KeyNotValid, KindNotAllowed, WindowTooLong, NotYetValid,
+		Expired, Revoked, IdentityRevoked, StaleTrust, IDMismatch,
 	}
 	if len(all) != len(want) {
 		t.Fatalf("Verdicts() = %d verdicts %v, want %d", len(all), all, len(want))

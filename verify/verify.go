@@ -1,11 +1,16 @@
 // Package verify is the offline verifier of offcode: it checks a code's
-// text against a trust store and a clock and gives a verdict, as specified
-// in SPEC.md §8 and §9.
+// text against a trust source and a clock and gives a verdict, as specified
+// in SPEC.md §8, §9 and §13.9.
 //
-// A scanning device builds one Verifier from its trust store and calls
-// Verify for every code it reads. Verify needs no network and keeps no
-// state between calls; the current time is passed in, so a device with a
-// wrong clock can be told so and a test can fix the time.
+// A trust source is a TrustStore. It comes either from a JWK Set of issuer
+// keys (ParseJWKSet, SPEC.md §9) or from the signed trust bundle a device
+// holds (FromBundle, SPEC.md §13): issuer keys with their periods, kinds and
+// status, the revoked codes and people, and the bundle's expiry. Whatever
+// the source, a scanning device needs three calls: get the TrustStore, make
+// a Verifier with New, and call Verify for every code it reads. Verify needs
+// no network and keeps no state between calls; the current time is passed
+// in, so a device with a wrong clock can be told so and a test can fix the
+// time.
 package verify
 
 import (
@@ -13,6 +18,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/internal/format"
@@ -22,52 +28,103 @@ import (
 // for devices whose clock runs behind the issuer's (SPEC.md §7).
 const DefaultSkew = 5 * time.Minute
 
-// Verifier verifies codes against a trust store. It is safe for concurrent
+// DefaultStaleGrace is how long after its trust bundle expired a device
+// still accepts codes by default (SPEC.md §13.14). Bundles are signed for 30
+// days and devices sync daily, so a bundle three days past its expiry means
+// a device that has not synced for over a month.
+const DefaultStaleGrace = 72 * time.Hour
+
+// Verifier verifies codes against a trust source. It is safe for concurrent
 // use as long as its fields are not changed.
 type Verifier struct {
-	// Trust holds the issuer keys. It must not be nil.
+	// Trust holds the issuer keys and, from a bundle, the revocations.
+	// It must not be nil.
 	Trust *TrustStore
 	// Skew is how far in the future a code's iat may be. It is counted in
 	// whole seconds; zero means no tolerance.
 	Skew time.Duration
+	// StaleGrace applies to a trust store from a bundle: once the bundle
+	// has been expired for longer than StaleGrace, a code that would be
+	// valid is refused with StaleTrust (SPEC.md §13.9, policy refuse).
+	// Zero refuses as soon as the bundle expires.
+	StaleGrace time.Duration
+	// AllowStale turns the staleness refusal off (policy warn): codes
+	// verify under a bundle however stale, and the Result says how stale.
+	AllowStale bool
 }
 
-// New returns a Verifier with the DefaultSkew.
+// New returns a Verifier with DefaultSkew and DefaultStaleGrace.
 func New(trust *TrustStore) *Verifier {
-	return &Verifier{Trust: trust, Skew: DefaultSkew}
+	return &Verifier{Trust: trust, Skew: DefaultSkew, StaleGrace: DefaultStaleGrace}
 }
 
 // Result is what verification learned of a code.
 type Result struct {
+	// Verdict is VerdictOf the error Verify returned.
+	Verdict Verdict
 	// Code is the decoded code, or nil if it did not decode. It is set
 	// even when a later step rejects the code, so a caller can say, for
 	// example, when an expired code expired.
 	Code *codec.Code
 	// Key is the trusted key whose signature verified, or nil.
 	Key *TrustedKey
+	// Sequence is the sequence of the bundle the trust came from, or 0
+	// for a JWK Set.
+	Sequence uint64
+	// Stale is how long the bundle had expired at the time of
+	// verification; zero if it had not, or for a JWK Set. It is set
+	// whatever the verdict (SPEC.md §13.9).
+	Stale time.Duration
 }
 
-// Verify decodes text and checks its signature and validity window at time
-// now (SPEC.md §8 steps 1-10). It returns a non-nil Result and a nil error
-// for a valid code, whatever its colour. Otherwise the error wraps the cause
-// and VerdictOf(err) names it.
+// Verify decodes text and checks it at time now (SPEC.md §8 steps 1-10,
+// and §13.9 under a bundle). It always returns a non-nil Result. The error
+// is nil for a valid code, whatever its colour; otherwise it wraps the
+// cause, and Result.Verdict, like VerdictOf(err), names it.
 func (v *Verifier) Verify(text string, now time.Time) (*Result, error) {
 	r := new(Result)
-	c, err := codec.Decode(text)
-	if err != nil {
-		return r, err
-	}
-	r.Code = c
-	if r.Key, err = v.CheckSignature(c); err != nil {
-		return r, err
-	}
-	return r, CheckWindow(c, now, v.Skew)
+	err := v.verify(r, text, now)
+	r.Verdict = VerdictOf(err)
+	return r, err
 }
 
-// CheckSignature finds the trusted keys filed under the code's kid and
-// returns the first whose signature over the code verifies and whose
-// validity period holds the code's iat (SPEC.md §8 steps 7-9).
-func (v *Verifier) CheckSignature(c *codec.Code) (*TrustedKey, error) {
+func (v *Verifier) verify(r *Result, text string, now time.Time) error {
+	b := v.Trust.bundle
+	if b != nil {
+		r.Sequence = b.Sequence
+		if t, exp := now.Unix(), b.ExpiresAt.Unix(); t > exp {
+			r.Stale = time.Duration(t-exp) * time.Second
+		}
+	}
+	c, err := codec.Decode(text)
+	if err != nil {
+		return err
+	}
+	r.Code = c
+	if r.Key, err = v.checkSignature(c); err != nil {
+		return err
+	}
+	if err := CheckWindow(c, now, v.Skew); err != nil {
+		return err
+	}
+	if b == nil {
+		return nil
+	}
+	if err := checkRevoked(b, c); err != nil {
+		return err
+	}
+	if r.Stale > v.StaleGrace && !v.AllowStale {
+		return &StaleError{ExpiresAt: b.ExpiresAt, By: r.Stale, Grace: v.StaleGrace}
+	}
+	return nil
+}
+
+// checkSignature finds the trusted keys filed under the code's kid and
+// returns the first whose signature over the code verifies and that may
+// have signed it: under a bundle, not compromised, and allowed the code's
+// kind; and whose validity period holds the code's iat (SPEC.md §8 steps
+// 7-9, §13.5).
+func (v *Verifier) checkSignature(c *codec.Code) (*TrustedKey, error) {
 	keys := v.Trust.lookup(c.KeyID)
 	if len(keys) == 0 {
 		return nil, &UnknownKeyError{KeyID: c.KeyID}
@@ -81,18 +138,21 @@ func (v *Verifier) CheckSignature(c *codec.Code) (*TrustedKey, error) {
 	}
 	var buf [512]byte
 	tbs := format.AppendSigStructure(buf[:0], c.Protected, c.Payload)
-	var outOfPeriod *TrustedKey
+	var refused error
 	for _, k := range keys {
 		if !ed25519.Verify(k.Public, tbs, sig) {
 			continue
 		}
-		if k.validAt(c.Claims.IssuedAt) {
+		err := k.allows(c)
+		if err == nil {
 			return k, nil
 		}
-		outOfPeriod = k
+		if refused == nil {
+			refused = err
+		}
 	}
-	if outOfPeriod != nil {
-		return nil, fmt.Errorf("%w: iat %s, key valid %s", ErrKeyNotValid, stamp(c.Claims.IssuedAt), period(outOfPeriod))
+	if refused != nil {
+		return nil, refused
 	}
 	if len(keys) > 1 {
 		return nil, fmt.Errorf("%w under any of the %d keys with kid %s", ErrBadSignature, len(keys), KeyIDString(c.KeyID))
@@ -100,15 +160,15 @@ func (v *Verifier) CheckSignature(c *codec.Code) (*TrustedKey, error) {
 	return nil, ErrBadSignature
 }
 
-func period(k *TrustedKey) string {
-	from, to := "-", "-"
-	if !k.NotBefore.IsZero() {
-		from = stamp(k.NotBefore)
+// checkRevoked checks the bundle's revocation lists (SPEC.md §13.9).
+func checkRevoked(b *bundle.Bundle, c *codec.Code) error {
+	if b.Serials.Contains(bundle.SerialEntry(c.KeyID, c.Claims.Serial)) {
+		return fmt.Errorf("%w: serial %x", ErrRevoked, c.Claims.Serial[:])
 	}
-	if !k.NotAfter.IsZero() {
-		to = stamp(k.NotAfter)
+	if before, ok := b.Identities.Lookup(bundle.IdentityEntry(c.Claims.Identity)); ok && c.Claims.IssuedAt.Unix() < before {
+		return &IdentityRevokedError{IssuedAt: c.Claims.IssuedAt, Before: time.Unix(before, 0).UTC()}
 	}
-	return from + " to " + to
+	return nil
 }
 
 // CheckWindow checks the code's validity window at time now, allowing skew

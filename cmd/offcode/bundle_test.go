@@ -31,7 +31,12 @@ func bundleRun(t *testing.T, dir, at string, args ...string) (int, string, strin
 		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		now:    func() time.Time { return now },
 		rand:   rand.NewChaCha8([32]byte{bundleRuns, 'b', 'u', 'n', 'd', 'l', 'e'}),
-		getenv: func(string) string { return "" },
+		getenv: func(k string) string {
+			if k == "XDG_STATE_HOME" {
+				return filepath.Join(dir, "state") // never the user's own
+			}
+			return ""
+		},
 	}
 	for i, a := range args {
 		if strings.HasPrefix(a, "@") {

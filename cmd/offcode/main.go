@@ -37,7 +37,8 @@ type command struct {
 var commands = []command{
 	{"keygen", "make an issuer key and add it to a trust store", keygenUsage, runKeygen},
 	{"issue", "issue a signed offline code for an ID number and a colour", issueUsage, runIssue},
-	{"verify", "verify codes offline against a trust store", verifyUsage, runVerify},
+	{"verify", "verify codes offline against a trust store or the device's trust bundle", verifyUsage, runVerify},
+	{"sync", "update the device's trust state from a signed trust bundle", syncUsage, runSync},
 	{"serve", "run the signing service (HTTP API, kinship bindings, audit trail)", serveUsage, runServe},
 	{"token", "add an API token for the signing service", tokenUsage, runToken},
 	{"audit", "export the signing service's audit trail", auditUsage, runAudit},

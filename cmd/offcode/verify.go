@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/verify"
 )
@@ -22,121 +20,111 @@ const verifyUsage = `Verify offline codes against a trust store, with no network
 Usage:
     offcode verify --trust FILE [--at TIME] [--id IDNUMBER] [--skew DURATION] [--json] CODE
     offcode verify --trust FILE [options] -
-    offcode verify --bundle FILE --root FILE [--refuse-stale] [options] CODE|-
+    offcode verify --state DIR [options] CODE|-
+    offcode verify --bundle FILE --root FILE [--state DIR] [options] CODE|-
 
 A code is valid when its signature verifies under a key of the trust store
 and the time is inside its validity window, whatever its colour (SPEC.md §8).
 One line is printed per code: the verdict, and for an authentic code its
-colour, kind and expiry in Beijing time. A code whose signature does not
-verify shows nothing it claims, since none of it can be trusted.
+colour, kind and expiry in Beijing time (北京时间, UTC+8). A code whose
+signature does not verify shows nothing it claims, since none of it can be
+trusted.
+
+The trust comes from a JWK Set (--trust), or from the signed trust bundle
+the device holds in its trust state directory (--state; SPEC.md §13): its
+keys with their status, the revoked codes and people. --bundle FILE first
+syncs FILE into the state, as "offcode sync" does, so that a bundle older
+than the one held is refused (exit 2) and can never take the device back.
+Without --state the state is the default one ("offcode help sync").
+
+Under a bundle that has expired, each line says how stale it is. Once it
+has been expired for longer than the grace period (--stale-grace, default
+72h), codes that would be valid are refused (STALE_TRUST) until the device
+syncs, unless --allow-stale is given.
 
 CODE may also be a PNG or JPEG picture of the code (a file name ending in
 .png, .jpg or .jpeg): it is scanned, then verified like its text; a picture
-with no readable code exits 1.
+with no readable code exits 1. Pictures over 40 million pixels are refused
+before they are decoded.
 
 With "-" codes are read from standard input, one per line, as a
 keyboard-wedge scanner types them (a code, then Enter). Surrounding spaces
 and the \r of CRLF are removed; blank lines are skipped. Each code gets its
-verdict line as soon as it is read, in order, until end of input.
+verdict line as soon as it is read, in order, until end of input. A line
+longer than 4096 bytes is rejected whole (TOO_LARGE).
 
 Options:
-    --trust FILE        JWK Set of trusted issuer keys (from "offcode keygen")
-    --bundle FILE       signed trust bundle (SPEC.md §13) instead of --trust:
-                        its keys, revoked codes and people; needs --root
-    --root FILE         root public key the bundle must be signed by
-                        (from "offcode root keygen")
-    --refuse-stale      with --bundle: refuse codes once the bundle has
-                        expired (stale_trust); by default they verify and
-                        the line says how stale the trust data is
-    --at TIME           verify at this time, RFC 3339 (default: now)
-    --id IDNUMBER       the number on the ID card presented with the code;
-                        the code is rejected (id_mismatch) unless it matches
-    --skew DURATION     how far in the future an issue time may be (default 5m)
-    --json              print one JSON object per code (fields below)
+    --trust FILE          JWK Set of trusted issuer keys (from "offcode keygen")
+    --state DIR           the device's trust state (from "offcode sync")
+    --bundle FILE         sync this signed trust bundle into the state first
+    --root FILE           root public key bundles must be signed by
+                          (from "offcode root keygen"); needed with --bundle
+    --stale-grace DUR     how long past its expiry a bundle still verifies
+                          codes (default 72h)
+    --refuse-stale        the same as --stale-grace 0
+    --allow-stale         verify codes under a bundle however stale
+    --at TIME             verify at this time, RFC 3339 (default: now)
+    --id IDNUMBER         the number on the ID card presented with the code;
+                          the code is rejected (id_mismatch) unless it matches
+    --skew DURATION       how far in the future an issue time may be (default 5m)
+    --json                print one JSON object per code (fields below)
 
 JSON fields: valid (bool), verdict, error (when rejected), and, for a code
 whose signature verified: colour, kind, issued_at, expires_at (RFC 3339, UTC),
 expires_in_seconds (negative once expired), kid (base64url; also set for an
 unknown kid), issuer, serial (hex); id_match (true, false, or null when the
-check did not run) when --id is given. Unknown values are null.
+check did not run) when --id is given; bundle_sequence and stale_seconds
+under a bundle. Unknown values are null.
 
 Exit status: 0 every code valid, 1 a code rejected, 2 usage or input error
-(unreadable trust store, bad --at or --id, no code on standard input).
+(unreadable trust store, a bundle refused, bad --at or --id, no code on
+standard input).
 
 Examples:
     $ offcode verify --trust trust.json "$(cat code.txt)"
-    VALID  green  personal  expires 2026-11-30 16:00 CST (6d 23h left)
+    VALID  green  personal  expires 2026-11-30 16:00 北京时间 (6d 23h left)
 
     $ offcode verify --trust trust.json --id 11010519491231002X --json - < codes.txt
     {"valid":true,"verdict":"valid","colour":"green",...,"id_match":true}
 
-    $ offcode verify --trust trust.json -      # then scan codes; Ctrl-D ends
+    $ offcode sync --root root.pub https://codes.example.org/v1/bundle
+    $ offcode verify --state ~/.local/state/offcode -     # then scan codes; Ctrl-D ends
 `
 
 func runVerify(ctx context.Context, e *env, args []string) int {
 	fset := newFlagSet("verify")
-	var trustPath, idText string
+	var idText string
 	var at atFlag
-	skew := verify.DefaultSkew
-	var asJSON bool
-	fset.StringVar(&trustPath, "trust", "", "")
+	var o trustOptions
+	skew, grace := verify.DefaultSkew, verify.DefaultStaleGrace
+	var asJSON, refuseStale, allowStale bool
+	fset.StringVar(&o.trustPath, "trust", "", "")
+	fset.StringVar(&o.bundlePath, "bundle", "", "")
+	fset.StringVar(&o.rootPath, "root", "", "")
+	fset.StringVar(&o.stateDir, "state", "", "")
 	fset.Var(&at, "at", "")
 	fset.StringVar(&idText, "id", "", "")
 	fset.DurationVar(&skew, "skew", skew, "")
-	fset.BoolVar(&asJSON, "json", false, "")
-	var bundlePath, rootPath string
-	var refuseStale bool
-	fset.StringVar(&bundlePath, "bundle", "", "")
-	fset.StringVar(&rootPath, "root", "", "")
+	fset.DurationVar(&grace, "stale-grace", grace, "")
 	fset.BoolVar(&refuseStale, "refuse-stale", false, "")
+	fset.BoolVar(&allowStale, "allow-stale", false, "")
+	fset.BoolVar(&asJSON, "json", false, "")
 	pos, code, ok := e.parseArgs(fset, verifyUsage, args)
 	if !ok {
 		return code
 	}
-	switch {
-	case bundlePath != "" && trustPath != "":
-		e.errorf("verify: --trust and --bundle exclude each other")
-		return exitUsage
-	case bundlePath != "":
-		if !e.require("verify", "root", rootPath) {
-			return exitUsage
-		}
-	case !e.require("verify", "trust", trustPath):
+	if !e.checkVerifyArgs(&o, pos, skew, grace) {
 		return exitUsage
 	}
-	switch {
-	case len(pos) == 0:
-		e.errorf("verify: no code given")
-		e.hintf("pass the code as an argument, or - to read codes from standard input")
-		return exitUsage
-	case len(pos) > 1:
-		e.errorf("verify: want one code, got %d arguments", len(pos))
-		e.hintf("a code may contain spaces: quote it, as in offcode verify --trust %s 'OC1:...'", trustPath)
+	if refuseStale {
+		grace = 0
+	}
+	trust, ok := e.loadVerifyTrust(ctx, &o)
+	if !ok {
 		return exitUsage
 	}
-	if skew < 0 {
-		e.errorf("verify: --skew %v is negative", skew)
-		return exitUsage
-	}
-	c := &checker{at: at, now: e.now, json: asJSON}
-	if bundlePath != "" {
-		if c.v, c.trustBundle, ok = e.loadBundleVerifier(bundlePath, rootPath, skew, refuseStale); !ok {
-			return exitUsage
-		}
-	} else {
-		trust, err := loadTrust(trustPath)
-		if err != nil {
-			e.errorf("verify: %v", err)
-			if errors.Is(err, os.ErrNotExist) {
-				e.hintf("make a key and a trust store with: offcode keygen --key issuer.pem --trust %s", trustPath)
-			}
-			return exitUsage
-		}
-		if trust.Len() == 0 {
-			e.hintf("%s holds no keys: every code will be rejected (unknown_kid)", trustPath)
-		}
-		c.v = &verify.Verifier{Trust: trust, Skew: skew}
-	}
+	c := &checker{at: at, now: e.now, json: asJSON,
+		v: &verify.Verifier{Trust: trust, Skew: skew, StaleGrace: grace, AllowStale: allowStale}}
 	if idText != "" {
 		id, err := identity.ParseID(idText, at.time(e.now))
 		if err != nil {
@@ -152,31 +140,52 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	o := c.check(text)
-	io.WriteString(e.stdout, c.format(o))
-	return o.exitCode()
+	out := c.check(text)
+	io.WriteString(e.stdout, c.format(out))
+	return out.exitCode()
 }
 
-func loadTrust(path string) (*verify.TrustStore, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading trust store: %w", err)
+// checkVerifyArgs checks verify's flags and arguments together.
+func (e *env) checkVerifyArgs(o *trustOptions, pos []string, skew, grace time.Duration) bool {
+	switch {
+	case o.trustPath != "" && (o.bundlePath != "" || o.stateDir != ""):
+		e.errorf("verify: --trust excludes --bundle and --state")
+		return false
+	case o.bundlePath != "":
+		if !e.require("verify", "root", o.rootPath) {
+			return false
+		}
+	case o.trustPath == "" && o.stateDir == "":
+		e.errorf("verify: missing --trust, --state or --bundle")
+		e.hintf("run \"offcode help verify\" for its options and examples")
+		return false
 	}
-	ts, err := verify.ParseJWKSet(b)
-	if err != nil {
-		return nil, fmt.Errorf("trust store %s: %w", path, err)
+	switch {
+	case len(pos) == 0:
+		e.errorf("verify: no code given")
+		e.hintf("pass the code as an argument, or - to read codes from standard input")
+		return false
+	case len(pos) > 1:
+		e.errorf("verify: want one code, got %d arguments", len(pos))
+		e.hintf("a code may contain spaces: quote it, as in offcode verify --trust trust.json 'OC1:...'")
+		return false
+	case skew < 0:
+		e.errorf("verify: --skew %v is negative", skew)
+		return false
+	case grace < 0:
+		e.errorf("verify: --stale-grace %v is negative", grace)
+		return false
 	}
-	return ts, nil
+	return true
 }
 
 // checker verifies codes with fixed options.
 type checker struct {
-	v           codeVerifier
-	trustBundle *bundle.Bundle // with --bundle
-	at          atFlag
-	now         func() time.Time
-	id          *identity.ID
-	json        bool
+	v    *verify.Verifier
+	at   atFlag
+	now  func() time.Time
+	id   *identity.ID
+	json bool
 }
 
 // outcome is what checking one code found.
@@ -208,12 +217,7 @@ func (c *checker) check(text string) *outcome {
 		o.err = verify.MatchID(o.res.Code, *c.id)
 		o.idRan = o.err == nil || errors.Is(o.err, verify.ErrIDMismatch)
 	}
-	o.verdict = bundle.VerdictOf(o.err) // verify's verdicts and the bundle's
-	if o.verdict == "" {
-		// Not a verdict: a bug, since Verify only fails with verdicts.
-		// Never call such a code valid.
-		o.verdict = "error"
-	}
+	o.verdict = verify.VerdictOf(o.err)
 	return o
 }
 
@@ -285,7 +289,7 @@ func (c *checker) formatHuman(o *outcome) string {
 		if o.err != nil {
 			fmt.Fprintf(&b, "  %s", detail(o.err))
 		}
-		b.WriteString(staleNote(c.trustBundle, o.now))
+		b.WriteString(staleNote(o.res))
 		b.WriteByte('\n')
 		return b.String()
 	}
@@ -308,7 +312,7 @@ func (c *checker) formatHuman(o *outcome) string {
 			b.WriteString("  ID DOES NOT MATCH")
 		}
 	}
-	b.WriteString(staleNote(c.trustBundle, o.now))
+	b.WriteString(staleNote(o.res))
 	b.WriteByte('\n')
 	return b.String()
 }
@@ -388,8 +392,8 @@ func (c *checker) formatJSON(o *outcome) string {
 			j.IDMatch = json.RawMessage("false")
 		}
 	}
-	if c.trustBundle != nil {
-		seq, stale := c.trustBundle.Sequence, int64(staleness(c.trustBundle, o.now)/time.Second)
+	if o.res != nil && o.res.Sequence != 0 {
+		seq, stale := o.res.Sequence, int64(o.res.Stale/time.Second)
 		j.BundleSequence, j.StaleSeconds = &seq, &stale
 	}
 	b, err := json.Marshal(&j)

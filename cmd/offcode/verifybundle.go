@@ -1,82 +1,89 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/internal/readlimit"
 	"github.com/offcode/offcode/verify"
 )
 
-// codeVerifier verifies one code's text: a verify.Verifier over a JWK Set
-// (--trust), or a bundleVerifier over a signed trust bundle (--bundle).
-type codeVerifier interface {
-	Verify(text string, now time.Time) (*verify.Result, error)
+// maxTrustFile bounds a JWK Set file; a real one is a few hundred bytes a
+// key.
+const maxTrustFile = 4 << 20
+
+// trustOptions are verify's options that choose the trust source.
+type trustOptions struct {
+	trustPath  string // --trust: a JWK Set
+	bundlePath string // --bundle: synced into the state first
+	rootPath   string
+	stateDir   string
 }
 
-// bundleVerifier adapts bundle.Verifier to codeVerifier. How stale the
-// bundle is follows from the time alone, so the checker reports it from the
-// bundle (staleness).
-type bundleVerifier struct{ v *bundle.Verifier }
-
-func (b bundleVerifier) Verify(text string, now time.Time) (*verify.Result, error) {
-	r, err := b.v.Verify(text, now)
-	return &r.Result, err
-}
-
-// loadBundleVerifier opens a signed trust bundle with the root public key
-// (SPEC.md §13.8 steps 1-3) and returns a verifier over it.
-func (e *env) loadBundleVerifier(bundlePath, rootPath string, skew time.Duration, refuseStale bool) (codeVerifier, *bundle.Bundle, bool) {
-	pub, err := loadRootPub(rootPath)
+// loadTrust returns the trust store verify uses: the JWK Set of --trust, or
+// the bundle the device's state holds, after syncing --bundle into it.
+func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.TrustStore, bool) {
+	if o.trustPath != "" {
+		trust, err := loadTrust(o.trustPath)
+		if err != nil {
+			e.errorf("verify: %v", err)
+			if errors.Is(err, os.ErrNotExist) {
+				e.hintf("make a key and a trust store with: offcode keygen --key issuer.pem --trust %s", o.trustPath)
+			}
+			return nil, false
+		}
+		if trust.Len() == 0 {
+			e.hintf("%s holds no keys: every code will be rejected (unknown_kid)", o.trustPath)
+		}
+		return trust, true
+	}
+	dir, ok := e.stateDir("verify", o.stateDir)
+	if !ok {
+		return nil, false
+	}
+	s, ok := e.openState("verify", dir, o.rootPath)
+	if !ok {
+		return nil, false
+	}
+	if o.bundlePath != "" && !e.syncFrom(ctx, "verify", s, o.bundlePath) {
+		return nil, false
+	}
+	if s.Bundle == nil {
+		e.errorf("verify: the trust state in %s holds no bundle", dir)
+		e.hintf("get one first: offcode sync --root root.pub --state %s bundle.cbor", dir)
+		return nil, false
+	}
+	trust, err := verify.FromBundle(s.Bundle)
 	if err != nil {
 		e.errorf("verify: %v", err)
-		if errors.Is(err, os.ErrNotExist) {
-			e.hintf("the root public key comes from: offcode root keygen --key root.key --pub %s", rootPath)
-		}
-		return nil, nil, false
+		return nil, false
 	}
-	data, err := os.ReadFile(bundlePath)
-	if err != nil {
-		e.errorf("verify: reading trust bundle: %v", err)
-		return nil, nil, false
-	}
-	b, err := bundle.Open(data, ed25519.PublicKey(pub))
-	if err != nil {
-		e.errorf("verify: trust bundle %s refused (%s): %s", bundlePath, bundle.AcceptanceOf(err), detailBundle(err))
-		if errors.Is(err, bundle.ErrUnknownRoot) {
-			e.hintf("the bundle was signed by another root key than %s", rootPath)
-		}
-		return nil, nil, false
-	}
-	v, err := bundle.NewVerifier(b)
-	if err != nil {
-		e.errorf("verify: %v", err)
-		e.hintf("a delta bundle only updates a device that holds the full bundle; pass the full bundle")
-		return nil, nil, false
-	}
-	v.Skew, v.RefuseStale = skew, refuseStale
-	return bundleVerifier{v}, b, true
+	return trust, true
 }
 
-// staleness returns how long the bundle b had expired at now, or 0.
-func staleness(b *bundle.Bundle, now time.Time) time.Duration {
-	if b == nil || !now.After(b.ExpiresAt) {
-		return 0
+func loadTrust(path string) (*verify.TrustStore, error) {
+	b, err := readlimit.File(path, maxTrustFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading trust store: %w", err)
 	}
-	return now.Sub(b.ExpiresAt).Truncate(time.Second)
+	ts, err := verify.ParseJWKSet(b)
+	if err != nil {
+		return nil, fmt.Errorf("trust store %s: %w", path, err)
+	}
+	return ts, nil
 }
 
 // staleNote is appended to a human verdict line under a stale bundle.
-func staleNote(b *bundle.Bundle, now time.Time) string {
-	d := staleness(b, now)
-	if d == 0 {
+func staleNote(r *verify.Result) string {
+	if r == nil || r.Stale <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("  STALE TRUST DATA: bundle %d expired %s ago", b.Sequence, span(d))
+	return fmt.Sprintf("  STALE TRUST DATA: bundle %d expired %s ago", r.Sequence, span(r.Stale))
 }
 
 func detailBundle(err error) string {

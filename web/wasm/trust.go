@@ -25,7 +25,7 @@ const noTrust = "no_trust"
 // and the bundle it accepted last (SPEC.md §13.8).
 type device struct {
 	state bundle.State
-	v     *bundle.Verifier
+	v     *verify.Verifier
 	last  *codec.Code // the code of the last verdict, for checkID
 }
 
@@ -63,12 +63,25 @@ func (d *device) restore(payload []byte) error {
 	if b.Delta != nil {
 		return errors.New("web: the stored bundle is a delta")
 	}
-	v, err := bundle.NewVerifier(b)
+	v, err := newVerifier(b)
 	if err != nil {
 		return err
 	}
 	d.state.Bundle, d.v = b, v
 	return nil
+}
+
+// newVerifier returns the one verifier (package verify) over the full
+// bundle b. The page reports staleness with every verdict and does not
+// refuse codes for it (SPEC.md §13.9 policy warn).
+func newVerifier(b *bundle.Bundle) (*verify.Verifier, error) {
+	trust, err := verify.FromBundle(b)
+	if err != nil {
+		return nil, err
+	}
+	v := verify.New(trust)
+	v.AllowStale = true
+	return v, nil
 }
 
 // acceptResult is the outcome of offering a signed bundle or delta.
@@ -98,7 +111,7 @@ func (d *device) accept(data []byte) acceptResult {
 		}
 		return r
 	}
-	v, err := bundle.NewVerifier(d.state.Bundle)
+	v, err := newVerifier(d.state.Bundle)
 	if err == nil {
 		r.Payload, err = bundle.MarshalPayload(d.state.Bundle)
 	}
@@ -135,7 +148,7 @@ func (d *device) verifyText(text string, now time.Time) result {
 		return r
 	}
 	res, err := d.v.Verify(text, now)
-	r.Verdict = string(bundle.VerdictOf(err))
+	r.Verdict = string(verify.VerdictOf(err))
 	if err != nil {
 		r.Message = err.Error()
 	}
