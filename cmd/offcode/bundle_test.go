@@ -29,8 +29,8 @@ func bundleRun(t *testing.T, dir, at string, args ...string) (int, string, strin
 	var stdout, stderr bytes.Buffer
 	e := &env{
 		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		now:    func() time.Time { return now },
-		rand:   rand.NewChaCha8([32]byte{bundleRuns, 'b', 'u', 'n', 'd', 'l', 'e'}),
+		now:  func() time.Time { return now },
+		rand: rand.NewChaCha8([32]byte{bundleRuns, 'b', 'u', 'n', 'd', 'l', 'e'}),
 		getenv: func(k string) string {
 			if k == "XDG_STATE_HOME" {
 				return filepath.Join(dir, "state") // never the user's own
