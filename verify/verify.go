@@ -2,15 +2,21 @@
 // text against a trust source and a clock and gives a verdict, as specified
 // in SPEC.md §8, §9 and §13.9.
 //
-// A trust source is a TrustStore. It comes either from a JWK Set of issuer
-// keys (ParseJWKSet, SPEC.md §9) or from the signed trust bundle a device
-// holds (FromBundle, SPEC.md §13): issuer keys with their periods, kinds and
+// The trust source is a TrustStore, from a JWK Set of issuer keys
+// (ParseJWKSet, SPEC.md §9) or from the signed trust bundle the device holds
+// (FromBundle, SPEC.md §13): issuer keys with their periods, kinds and
 // status, the revoked codes and people, and the bundle's expiry. Whatever
-// the source, a scanning device needs three calls: get the TrustStore, make
-// a Verifier with New, and call Verify for every code it reads. Verify needs
-// no network and keeps no state between calls; the current time is passed
-// in, so a device with a wrong clock can be told so and a test can fix the
-// time.
+// the source, a scanning device needs three calls:
+//
+//	trust, err := verify.FromBundle(state.Bundle) // or verify.ParseJWKSet(jwks)
+//	v := verify.New(trust)
+//	r, err := v.Verify(text, time.Now()) // r.Verdict: Valid, Expired, Revoked, StaleTrust, ...
+//
+// where state is the device's bundle.State (bundle.OpenState), which only
+// ever moves to a newer bundle. Verify needs no network and keeps no state
+// between calls; the time is passed in, so a device with a wrong clock can
+// be told so and a test can fix the time. The verdicts form one closed set
+// (Verdicts), and VerdictOf maps every error onto it.
 package verify
 
 import (

@@ -128,6 +128,17 @@ func TestBundleEndToEnd(t *testing.T) {
 	if out := must(1, stale, "verify", "--refuse-stale", "--bundle", "@b2.cbor", "--root", "@root.pub", fresh); !strings.HasPrefix(out, "STALE_TRUST") {
 		t.Errorf("verify --refuse-stale under a stale bundle printed %q, want STALE_TRUST", out)
 	}
+	// Past the default grace of 72h: refused unless the operator says so.
+	staler := "2026-12-26T10:00:00+08:00" // 3d 1h after the expiry
+	if out := must(1, staler, "verify", "--bundle", "@b2.cbor", "--root", "@root.pub", fresh); !strings.HasPrefix(out, "STALE_TRUST") || !strings.Contains(out, "bundle 2 expired 3d 1h ago") {
+		t.Errorf("verify past the grace printed %q, want STALE_TRUST saying how stale", out)
+	}
+	if out := must(0, staler, "verify", "--allow-stale", "--bundle", "@b2.cbor", "--root", "@root.pub", fresh); !strings.HasPrefix(out, "VALID") || !strings.Contains(out, "STALE TRUST DATA: bundle 2 expired 3d 1h ago") {
+		t.Errorf("verify --allow-stale past the grace printed %q", out)
+	}
+	if out := must(0, staler, "verify", "--stale-grace", "96h", "--json", "--bundle", "@b2.cbor", "--root", "@root.pub", fresh); !strings.Contains(out, `"stale_seconds":262800`) {
+		t.Errorf("verify --stale-grace 96h --json printed %q", out)
+	}
 
 	// Rotation: a second key from 10:00; the first retired at 10:00.
 	must(0, later, "keygen", "--key", "@issuer2.pem", "--trust", "@trust2.json")

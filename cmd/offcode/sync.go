@@ -154,11 +154,14 @@ func (e *env) syncFrom(ctx context.Context, cmd string, s *bundle.State, source 
 		e.infof("%s: up to date: holding bundle %d", cmd, held)
 		return true
 	}
+	quiet := cmd != "sync" // verify --bundle says only what changed
 	err = s.Accept(data)
 	var rb *bundle.RollbackError
 	switch {
 	case errors.As(err, &rb) && rb.Same:
-		e.infof("%s: already holding bundle %d", cmd, held)
+		if !quiet {
+			e.infof("%s: already holding bundle %d", cmd, held)
+		}
 		return true
 	case err != nil:
 		e.errorf("%s: %s refused (%s): %s; %sthe device keeps %s", cmd, source, bundle.AcceptanceOf(err), detailBundle(err), offered(data), heldText(held))

@@ -181,4 +181,3 @@ func waitServing(t *testing.T, stderr *lockedBuffer, done chan int) string {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
