@@ -36,8 +36,10 @@ the file devices get. Each sign uses the draft's sequence and then raises it.
 
     init        start an empty draft, sequence 1
     add-key     trust the keys of a JWK Set (from "offcode keygen"), or the
-                one with --kid; the period defaults to the JWK's nbf/exp, else
-                from now for one year; --kinds personal, kin or personal,kin
+                one with --kid; the period defaults to the key's own: from
+                its JWK nbf (when keygen made it; codes it issued already
+                stay valid), to its exp or a year on; --kinds personal, kin
+                or personal,kin
     remove-key  retire a key: codes it issued before --at (default now) stay
                 valid until they expire, later ones are refused. With
                 --compromised every code of the key is refused; with
@@ -167,13 +169,8 @@ func runBundleAddKey(e *env, args []string) int {
 			continue
 		}
 		matched++
-		k := bundle.Key{Public: tk.Public, Issuer: tk.Issuer, Kinds: ks, NotBefore: tk.NotBefore, NotAfter: tk.NotAfter}
-		if nbf.set || k.NotBefore.IsZero() {
-			k.NotBefore = nbf.time(e.now)
-		}
-		if naf.set || k.NotAfter.IsZero() {
-			k.NotAfter = naf.time(func() time.Time { return k.NotBefore.AddDate(1, 0, 0) })
-		}
+		k := bundle.Key{Public: tk.Public, Issuer: tk.Issuer, Kinds: ks}
+		k.NotBefore, k.NotAfter = keyPeriod(tk, nbf, naf, e.now())
 		if b.FindKey(tk.Public) >= 0 {
 			e.infof("key %s is already in %s, left unchanged", kid, pos[0])
 			continue
@@ -197,6 +194,31 @@ func runBundleAddKey(e *env, args []string) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// keyPeriod returns the period a key gets in a bundle: the flags if set,
+// else the key's own period from its JWK (keygen records its creation as
+// nbf), so that the codes it already issued keep verifying. A JWK without
+// nbf has no lower bound; without exp the period ends a year after it
+// starts or after now, whichever is later.
+func keyPeriod(tk verify.TrustedKey, nbf, naf atFlag, now time.Time) (from, to time.Time) {
+	from, to = tk.NotBefore, tk.NotAfter
+	switch {
+	case nbf.set:
+		from = nbf.t
+	case from.IsZero():
+		from = time.Unix(0, 0)
+	}
+	switch {
+	case naf.set:
+		to = naf.t
+	case to.IsZero():
+		to = from.AddDate(1, 0, 0)
+		if n := now.AddDate(1, 0, 0); n.After(to) {
+			to = n
+		}
+	}
+	return from, to
 }
 
 func runBundleRemoveKey(e *env, args []string) int {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/sign"
@@ -17,18 +18,23 @@ import (
 const keygenUsage = `Make an issuer key and add its public key to a trust store.
 
 Usage:
-    offcode keygen --key FILE --trust FILE [--issuer NAME]
+    offcode keygen --key FILE --trust FILE [--issuer NAME] [--at TIME]
 
 The private key is written to a new file, PEM (PKCS #8), mode 0600; an
 existing file is never overwritten. The public key is added to the trust
 store, a JWK Set (SPEC.md §9): the file is created if missing, otherwise it
 is read, checked, and rewritten atomically with the key added. A key the
-store already holds is not added twice. The key's kid is printed.
+store already holds is not added twice. The key's kid is printed. The
+key's creation time is recorded in the store as its "nbf": verifiers refuse
+codes it claims to have signed before it existed (key_not_valid), and a
+trust bundle that adopts the key later ("offcode bundle add-key") accepts
+every code it issued since.
 
 Options:
     --key FILE       write the private key to FILE (must not exist)
     --trust FILE     add the public key to the JWK Set in FILE
     --issuer NAME    name of the issuer, recorded with the key in the store
+    --at TIME        the key's creation time, RFC 3339 (default: now)
 
 Examples:
     $ offcode keygen --key issuer.pem --trust trust.json --issuer "Xi'an CDC"
@@ -44,6 +50,8 @@ func runKeygen(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&keyPath, "key", "", "")
 	fset.StringVar(&trustPath, "trust", "", "")
 	fset.StringVar(&issuer, "issuer", "", "")
+	var at atFlag
+	fset.Var(&at, "at", "")
 	pos, code, ok := e.parseArgs(fset, keygenUsage, args)
 	if !ok {
 		return code
@@ -75,7 +83,10 @@ func runKeygen(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	kid := verify.KeyIDString(key.KeyID())
-	added, err := store.add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: issuer})
+	// The key signs codes from the moment it exists (JWK nbf): a trust
+	// bundle adopting it later accepts the codes it issued already.
+	made := at.time(e.now).Truncate(time.Second).UTC()
+	added, err := store.add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: issuer, NotBefore: made})
 	if err != nil {
 		e.errorf("%v", err)
 		return exitUsage
