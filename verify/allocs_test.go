@@ -20,4 +20,17 @@ func TestVerifyAllocs(t *testing.T) {
 		t.Fatalf("Verify(fixture) makes %.0f allocations, want at most %d", allocs, maxVerifyAllocs)
 	}
 	t.Logf("Verify(fixture): %.0f allocations", allocs)
+
+	// The device path: the same code under a bundle with revocations.
+	v.Trust = bundleTrustOf(t, v.Trust, 100)
+	allocs = testing.AllocsPerRun(100, func() {
+		_, err = v.Verify(text, now)
+	})
+	if err != nil {
+		t.Fatalf("Verify(fixture) under a bundle = %v, want nil", err)
+	}
+	if allocs > maxVerifyAllocs {
+		t.Fatalf("Verify(fixture) under a bundle makes %.0f allocations, want at most %d", allocs, maxVerifyAllocs)
+	}
+	t.Logf("Verify(fixture) under a bundle: %.0f allocations", allocs)
 }

@@ -2,8 +2,12 @@ package verify
 
 import (
 	"crypto/ed25519"
+	"encoding/binary"
+	"math/rand/v2"
 	"testing"
+	"time"
 
+	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/benchcpu"
 	"github.com/offcode/offcode/internal/format"
@@ -55,4 +59,52 @@ func BenchmarkBaselineEd25519Verify(b *testing.B) {
 		}
 	}
 	benchcpu.Report(b, start)
+}
+
+// BenchmarkVerifyBundle measures Verify under a trust bundle holding the
+// code's key and 10,000 revoked serials and people: the device path, with
+// the key status, kind and both revocation checks added to BenchmarkVerify.
+func BenchmarkVerifyBundle(b *testing.B) {
+	text, v, _, _, _ := benchFixture(b)
+	v.Trust = bundleTrustOf(b, v.Trust, 10000)
+	now := t0.Add(1)
+	b.ReportAllocs()
+	start := benchcpu.Now()
+	for b.Loop() {
+		r, _ := v.Verify(text, now)
+		if r.Verdict != Valid {
+			b.Fatalf("Verify = %v", r.Verdict)
+		}
+	}
+	benchcpu.Report(b, start)
+}
+
+// bundleTrustOf returns a bundle trust store with the keys of ts, valid from
+// t0 for a year, and n revoked serials and n revoked people (random
+// entries, none of them the fixture's).
+func bundleTrustOf(tb testing.TB, ts *TrustStore, n int) *TrustStore {
+	tb.Helper()
+	bd := &bundle.Bundle{Sequence: 1, IssuedAt: t0.Add(-time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour)}
+	for _, k := range ts.Keys() {
+		if err := bd.AddKey(bundle.Key{Public: k.Public, NotBefore: t0.Add(-time.Hour), NotAfter: t0.AddDate(1, 0, 0)}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	entries := make([]bundle.Entry, n)
+	for i := range entries {
+		binary.BigEndian.PutUint64(entries[i][:], rng.Uint64())
+	}
+	bd.Serials = bundle.NewHashList(entries)
+	for _, e := range entries {
+		var err error
+		if bd.Identities, err = bd.Identities.With(e, t0); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	trust, err := FromBundle(bd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return trust
 }
