@@ -2,20 +2,11 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
-	"image"
-	_ "image/jpeg" // offcode reads JPEG photos of codes
-	_ "image/png"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/render"
-	"github.com/offcode/offcode/scan"
 )
 
 // outFormats are the --out extensions of "offcode issue".
@@ -69,53 +60,4 @@ func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level) i
 
 func detailRender(err error) string {
 	return strings.TrimPrefix(detail(err), "render: ")
-}
-
-// isImagePath reports whether arg names a PNG or JPEG file rather than
-// being a code's text: codes start with the prefix, and a path ends in an
-// image extension.
-func isImagePath(arg string) bool {
-	if strings.HasPrefix(arg, codec.Prefix) {
-		return false
-	}
-	switch strings.ToLower(filepath.Ext(arg)) {
-	case ".png", ".jpg", ".jpeg":
-		return true
-	}
-	return false
-}
-
-// scanFile reads the offline code in a PNG or JPEG file.
-func scanFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	img, _, err := image.Decode(io.LimitReader(f, 256<<20))
-	if err != nil {
-		return "", fmt.Errorf("%s: not a PNG or JPEG image: %w", path, err)
-	}
-	text, err := scan.Image(img)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return text, nil
-}
-
-// codeArg returns the code text of a command-line argument: the argument
-// itself, or the code scanned from the image file it names.
-func (e *env) codeArg(cmd, arg string) (string, int, bool) {
-	if !isImagePath(arg) {
-		return arg, exitOK, true
-	}
-	text, err := scanFile(arg)
-	if err != nil {
-		e.errorf("%s: %s", cmd, strings.TrimPrefix(err.Error(), "scan: "))
-		if errors.Is(err, scan.ErrNotFound) {
-			e.hintf("the whole code, with its white margin, must be in the picture")
-		}
-		return "", exitRejected, false
-	}
-	return text, exitOK, true
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -211,11 +212,16 @@ func TestSpan(t *testing.T) {
 
 func TestReadLine(t *testing.T) {
 	long := strings.Repeat("x", 3*maxLine)
-	r := bufio.NewReaderSize(strings.NewReader("a\r\n\n"+long+"\nlast"), 16)
-	var got []string
+	exact := strings.Repeat("y", maxLine)
+	r := bufio.NewReaderSize(strings.NewReader("a\r\n\n"+long+"\n"+exact+"\n"+exact+"z\n"+exact+"\nlast"), 16)
+	type line struct {
+		s    string
+		long bool
+	}
+	var got []line
 	for {
-		line, err := readLine(r)
-		got = append(got, line)
+		s, long, err := readLine(r)
+		got = append(got, line{s, long})
 		if err != nil {
 			if err != io.EOF {
 				t.Fatalf("readLine: %v", err)
@@ -223,13 +229,43 @@ func TestReadLine(t *testing.T) {
 			break
 		}
 	}
-	want := []string{"a\r", "", long[:maxLine], "last"}
+	want := []line{{"a\r", false}, {"", false}, {"", true}, {exact, false}, {"", true}, {exact, false}, {"last", false}}
 	if len(got) != len(want) {
 		t.Fatalf("readLine lines = %d, want %d", len(got), len(want))
 	}
 	for i := range want {
 		if got[i] != want[i] {
-			t.Errorf("readLine line %d = %.20q (len %d), want %.20q (len %d)", i, got[i], len(got[i]), want[i], len(want[i]))
+			t.Errorf("readLine line %d = %.20q (len %d, long %v), want %.20q (len %d, long %v)",
+				i, got[i].s, len(got[i].s), got[i].long, want[i].s, len(want[i].s), want[i].long)
+		}
+	}
+}
+
+// TestStdinLongLine: a valid code padded with spaces and junk past the line
+// limit is too_large, never cut back into the valid code.
+func TestStdinLongLine(t *testing.T) {
+	dir := t.TempDir()
+	const at = "2026-11-23T08:00:00+08:00"
+	must := mustIn(t, dir)
+	must(0, at, "keygen", "--key", "@issuer.pem", "--trust", "@trust.json")
+	code := strings.TrimSpace(must(0, at, "issue", "--key", "@issuer.pem", "--id", "11010519491231002X", "--colour", "green"))
+	padded := code + strings.Repeat(" ", maxLine) + "junk"
+	for _, tc := range []struct {
+		stdin string
+		exit  int
+		want  string
+	}{
+		{code + "\n", 0, "VALID  green"},
+		{padded + "\n", 1, "TOO_LARGE  code is too large: a line of standard input is longer than 4096 bytes"},
+		{padded + "\n" + code + "\n", 1, "TOO_LARGE"},
+	} {
+		var stdout, stderr bytes.Buffer
+		now, _ := time.Parse(time.RFC3339, at)
+		e := &env{stdin: strings.NewReader(tc.stdin), stdout: &stdout, stderr: &stderr,
+			now: func() time.Time { return now }, getenv: func(string) string { return "" }}
+		got := run(context.Background(), e, []string{"verify", "--trust", filepath.Join(dir, "trust.json"), "-"})
+		if got != tc.exit || !strings.HasPrefix(stdout.String(), tc.want) {
+			t.Errorf("verify - < %d bytes = exit %d, %q; want exit %d, %q", len(tc.stdin), got, stdout.String(), tc.exit, tc.want)
 		}
 	}
 }

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"io"
-	"os"
 	"strings"
 
+	"github.com/offcode/offcode/internal/picture"
 	"github.com/offcode/offcode/scan"
 )
 
@@ -31,7 +29,8 @@ Options:
                 in pixels from the top left; or one per file that yields none:
                 {"file": …, "error": …, "reason": "not_found" | "not_offcode" | "unreadable"}
 
-Exit status: 0 if every file yielded a code, 1 if any did not, 2 on usage error.
+Exit status: 0 if every file yielded a code, 1 if any did not, 2 on usage error
+or a file that cannot be read, is not PNG or JPEG, or is over 25 million pixels.
 
 Examples:
     $ offcode scan photo.jpg
@@ -79,7 +78,12 @@ func runScan(ctx context.Context, e *env, args []string) int {
 			default: // a missing file or one that is not an image
 				r.Reason = "unreadable"
 			}
-			exit = exitRejected
+			switch {
+			case isInputError(err): // missing, not PNG or JPEG, too large
+				exit = exitUsage
+			case exit == exitOK:
+				exit = exitRejected
+			}
 			if asJSON {
 				b, _ := json.Marshal(r)
 				fmt.Fprintf(e.stdout, "%s\n", b)
@@ -108,14 +112,9 @@ func runScan(ctx context.Context, e *env, args []string) int {
 // scanFileAll reads every offline code in a PNG or JPEG file. Its errors
 // name the file once: "photo.jpg: no QR code found in 640×480 image".
 func scanFileAll(path string) ([]scan.Code, error) {
-	f, err := os.Open(path)
+	img, err := picture.DecodeFile(path) // bounded: PNG or JPEG, 25 million pixels
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	img, _, err := image.Decode(io.LimitReader(f, 256<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a PNG or JPEG image: %w", path, err)
 	}
 	codes, err := scan.All(img)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/verify"
 )
@@ -224,13 +226,21 @@ func (c *checker) check(text string) *outcome {
 // stream verifies one code per line of r until EOF, writing each verdict
 // line as soon as its code is read.
 func (c *checker) stream(e *env, r io.Reader) int {
-	br := bufio.NewReaderSize(r, 4096)
+	br := bufio.NewReaderSize(r, maxLine)
 	n, exit := 0, exitOK
 	for {
-		line, err := readLine(br)
-		if text := strings.TrimSpace(line); text != "" {
+		line, long, err := readLine(br)
+		var o *outcome
+		switch text := strings.TrimSpace(line); {
+		case long:
+			// Never cut a line into something else: the whole line is
+			// the input, and it is too large to be a code.
+			o = c.reject(fmt.Errorf("%w: a line of standard input is longer than %d bytes", codec.ErrTooLarge, maxLine))
+		case text != "":
+			o = c.check(text)
+		}
+		if o != nil {
 			n++
-			o := c.check(text)
 			// One Write per line: with an unbuffered stdout the line
 			// reaches the scanner's operator at once.
 			io.WriteString(e.stdout, c.format(o))
@@ -253,23 +263,37 @@ func (c *checker) stream(e *env, r io.Reader) int {
 	return exit
 }
 
-// maxLine bounds what readLine keeps of one line; anything longer than
-// codec.MaxTextSize is rejected as too_large anyway.
+// reject returns the outcome of an input that is not checked as a code.
+func (c *checker) reject(err error) *outcome {
+	return &outcome{now: c.at.time(c.now).Truncate(time.Second), err: err, verdict: verify.VerdictOf(err)}
+}
+
+// maxLine bounds a line of standard input. It is well above
+// codec.MaxTextSize, so that surrounding spaces never matter, and a longer
+// line is rejected whole as too_large.
 const maxLine = 4096
 
-// readLine returns the next line of r without its newline, keeping at most
-// maxLine bytes of it, and io.EOF after the last line.
-func readLine(r *bufio.Reader) (string, error) {
-	var line []byte
+// readLine returns the next line of r without its newline and io.EOF after
+// the last line. A line longer than maxLine is read to its end and
+// discarded: long is true and line is "".
+func readLine(r *bufio.Reader) (line string, long bool, err error) {
+	var buf []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
-		if room := maxLine - len(line); room > 0 {
-			line = append(line, chunk[:min(len(chunk), room)]...)
+		if !long {
+			if len(buf)+len(chunk) > maxLine+1 || (len(buf)+len(chunk) == maxLine+1 && !bytes.HasSuffix(chunk, []byte("\n"))) {
+				long, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
 		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		return strings.TrimSuffix(string(line), "\n"), err
+		if long {
+			return "", true, err
+		}
+		return strings.TrimSuffix(string(buf), "\n"), false, err
 	}
 }
 

@@ -1,0 +1,145 @@
+// Package picture decodes the pictures a device is given (photos and
+// screenshots of codes) with bounded memory: it accepts PNG and JPEG only,
+// recognised by their first bytes rather than their names, reads the
+// header first, and refuses a picture over a pixel budget before any pixel
+// memory is allocated.
+package picture
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+)
+
+// Limits. MaxPixels bounds width × height: 25 million pixels covers a
+// 24-megapixel camera photo, and decodes in well under 256 MB (4 bytes a
+// pixel at most, and the scanner's 1-byte luminance plane). MaxFileSize
+// bounds the file read.
+const (
+	MaxPixels   = 25_000_000
+	MaxFileSize = 64 << 20
+)
+
+// Errors, wrapped with detail.
+var (
+	ErrFormat   = errors.New("picture: not a PNG or JPEG picture")
+	ErrTooLarge = errors.New("picture: too large")
+)
+
+var (
+	pngMagic  = []byte("\x89PNG\r\n\x1a\n")
+	jpegMagic = []byte{0xff, 0xd8, 0xff}
+)
+
+// sniff names the format of a file that starts with head, or "".
+func sniff(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, pngMagic):
+		return "png"
+	case bytes.HasPrefix(head, jpegMagic):
+		return "jpeg"
+	}
+	return ""
+}
+
+// describe says what a file that is not PNG or JPEG seems to be.
+func describe(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("GIF8")):
+		return "a GIF"
+	case bytes.HasPrefix(head, []byte("RIFF")):
+		return "a RIFF (WebP?) file"
+	case bytes.HasPrefix(head, []byte("BM")):
+		return "a BMP"
+	case len(head) == 0:
+		return "an empty file"
+	}
+	return fmt.Sprintf("a file starting with % x", head[:min(len(head), 4)])
+}
+
+// Decode decodes a PNG or JPEG picture from r within the limits. name is
+// used in errors.
+func Decode(r io.Reader, name string) (image.Image, error) {
+	br := bufio.NewReader(io.LimitReader(r, MaxFileSize+1))
+	head, _ := br.Peek(len(pngMagic))
+	format := sniff(head)
+	if format == "" {
+		return nil, fmt.Errorf("%w: %s is %s", ErrFormat, name, describe(head))
+	}
+	// The header is read through a tee so that the decoder can read the
+	// whole file after it, from the start, with no seek.
+	var hdr bytes.Buffer
+	cfg, err := decodeConfig(format, io.TeeReader(br, &hdr))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, name, err)
+	}
+	if err := CheckSize(name, cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+	full := &limitCheck{r: io.MultiReader(&hdr, br), left: MaxFileSize}
+	img, err := decode(format, full)
+	if full.left < 0 {
+		return nil, fmt.Errorf("%w: %s is more than %d bytes", ErrTooLarge, name, MaxFileSize)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, name, err)
+	}
+	return img, nil
+}
+
+// CheckSize checks the dimensions of the picture name against MaxPixels.
+func CheckSize(name string, w, h int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%w: %s has %d×%d pixels", ErrFormat, name, w, h)
+	}
+	if int64(w)*int64(h) > MaxPixels {
+		return fmt.Errorf("%w: %s has %d×%d pixels (%.1f million), more than the %d million allowed; use a smaller picture of the code",
+			ErrTooLarge, name, w, h, float64(w)*float64(h)/1e6, MaxPixels/1_000_000)
+	}
+	return nil
+}
+
+// DecodeFile decodes the PNG or JPEG file at path within the limits.
+func DecodeFile(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s is %d bytes, more than the %d allowed", ErrTooLarge, path, fi.Size(), MaxFileSize)
+	}
+	return Decode(f, path)
+}
+
+func decodeConfig(format string, r io.Reader) (image.Config, error) {
+	if format == "png" {
+		return png.DecodeConfig(r)
+	}
+	return jpeg.DecodeConfig(r)
+}
+
+func decode(format string, r io.Reader) (image.Image, error) {
+	if format == "png" {
+		return png.Decode(r)
+	}
+	return jpeg.Decode(r)
+}
+
+// limitCheck reads r and counts down left; left < 0 means r held more.
+type limitCheck struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitCheck) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
