@@ -175,7 +175,7 @@ func TestRootKeyFiles(t *testing.T) {
 	if err != nil || !pub.Equal(k.Public()) {
 		t.Fatalf("ParseRootPublicPEM(MarshalRootPublicPEM) = %v, %v", pub, err)
 	}
-	if _, err := bundle.ParseRootPublicPEM(k.MarshalPEM()); err == nil {
+	if _, err := bundle.ParseRootPublicPEM(privatePEM(t, p)); err == nil {
 		t.Fatalf("ParseRootPublicPEM of a private key succeeded")
 	}
 }
@@ -199,4 +199,14 @@ func TestEveryByte(t *testing.T) {
 			}
 		}
 	}
+}
+
+// privatePEM returns the content of the key file at path.
+func privatePEM(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

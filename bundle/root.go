@@ -1,18 +1,13 @@
 package bundle
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"os"
-	"runtime"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/atomicfile"
 	"github.com/offcode/offcode/internal/edcheck"
+	"github.com/offcode/offcode/internal/keyfile"
 )
 
 // RootKey is the offline Ed25519 key that signs bundles (SPEC.md §13.2).
@@ -46,57 +41,16 @@ func (k *RootKey) Public() ed25519.PublicKey { return k.priv.Public().(ed25519.P
 // KeyID returns the kid of the root key.
 func (k *RootKey) KeyID() codec.KeyID { return k.kid }
 
-// MarshalPEM returns the key as a PEM "PRIVATE KEY" block holding PKCS #8.
-func (k *RootKey) MarshalPEM() []byte {
-	der, err := x509.MarshalPKCS8PrivateKey(k.priv)
-	if err != nil {
-		panic("bundle: marshalling an Ed25519 key cannot fail: " + err.Error())
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
-// ParseRootKeyPEM parses a PEM "PRIVATE KEY" block holding a PKCS #8
-// Ed25519 key.
-func ParseRootKeyPEM(b []byte) (*RootKey, error) {
-	block, rest := pem.Decode(b)
-	if block == nil || block.Type != "PRIVATE KEY" || len(bytes.TrimSpace(rest)) != 0 {
-		return nil, fmt.Errorf("bundle: root key is not one PEM \"PRIVATE KEY\" block")
-	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("bundle: root key: %w", err)
-	}
-	priv, ok := key.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("bundle: root key is %T, want Ed25519", key)
-	}
-	return NewRootKey(priv), nil
-}
-
 // MarshalRootPublicPEM returns pub as a PEM "PUBLIC KEY" block
 // (SubjectPublicKeyInfo, RFC 8410): the file devices are provisioned with.
-func MarshalRootPublicPEM(pub ed25519.PublicKey) []byte {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		panic("bundle: marshalling an Ed25519 public key cannot fail: " + err.Error())
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-}
+func MarshalRootPublicPEM(pub ed25519.PublicKey) []byte { return keyfile.MarshalPublic(pub) }
 
 // ParseRootPublicPEM parses a PEM "PUBLIC KEY" block holding an Ed25519
 // public key and checks it as SPEC.md §9.3 asks.
 func ParseRootPublicPEM(b []byte) (ed25519.PublicKey, error) {
-	block, rest := pem.Decode(b)
-	if block == nil || block.Type != "PUBLIC KEY" || len(bytes.TrimSpace(rest)) != 0 {
-		return nil, fmt.Errorf("bundle: root public key is not one PEM \"PUBLIC KEY\" block")
-	}
-	key, err := x509.ParsePKIXPublicKey(block.Bytes)
+	pub, err := keyfile.ParsePublic(b)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: root public key: %w", err)
-	}
-	pub, ok := key.(ed25519.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("bundle: root public key is %T, want Ed25519", key)
 	}
 	if err := edcheck.PublicKey(pub); err != nil {
 		return nil, fmt.Errorf("bundle: root public key: %w", err)
@@ -104,10 +58,11 @@ func ParseRootPublicPEM(b []byte) (ed25519.PublicKey, error) {
 	return pub, nil
 }
 
-// WriteRootKeyFile writes k to a new file at path with mode 0600. It never
-// overwrites: if path exists the error wraps fs.ErrExist.
+// WriteRootKeyFile writes k to a new file at path with mode 0600, in the
+// form of an issuer key file (package sign). It never overwrites: if path
+// exists the error wraps fs.ErrExist.
 func WriteRootKeyFile(path string, k *RootKey) error {
-	if err := atomicfile.WriteNew(path, k.MarshalPEM(), 0o600); err != nil {
+	if err := keyfile.WritePrivate(path, k.priv); err != nil {
 		return fmt.Errorf("bundle: root key file: %w", err)
 	}
 	return nil
@@ -116,25 +71,9 @@ func WriteRootKeyFile(path string, k *RootKey) error {
 // LoadRootKeyFile reads a key written by WriteRootKeyFile. On Unix it
 // refuses a file that group or others can read or write.
 func LoadRootKeyFile(path string) (*RootKey, error) {
-	f, err := os.Open(path)
+	priv, err := keyfile.LoadPrivate(path)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: opening root key file: %w", err)
+		return nil, fmt.Errorf("bundle: root key: %w", err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("bundle: opening root key file: %w", err)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("bundle: root key file %s has mode %04o, want 0600 (run: chmod 600 %s)", path, fi.Mode().Perm(), path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("bundle: reading root key file: %w", err)
-	}
-	k, err := ParseRootKeyPEM(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return k, nil
+	return NewRootKey(priv), nil
 }

@@ -49,13 +49,13 @@ func (k *Key) IssueCOSE(c *codec.Claims) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	return k.SignPayload(payload), nil
+	return k.signPayload(payload), nil
 }
 
-// SignPayload signs payload as it is, with no check of its contents, and
+// signPayload signs payload as it is, with no check of its contents, and
 // returns the tagged COSE_Sign1 message. It exists for test-vector
 // generation; issuers use Issue.
-func (k *Key) SignPayload(payload []byte) []byte {
+func (k *Key) signPayload(payload []byte) []byte {
 	var buf [512]byte
 	tbs := format.AppendSigStructure(buf[:0], k.protected, payload)
 	return codec.MarshalMessage(&codec.Message{

@@ -149,18 +149,18 @@ func TestIssueValidity(t *testing.T) {
 func TestSignPayload(t *testing.T) {
 	k := testKey()
 	payload := []byte{0xa0}
-	m, err := codec.ParseMessage(k.SignPayload(payload))
+	m, err := codec.ParseMessage(k.signPayload(payload))
 	if err != nil {
-		t.Fatalf("ParseMessage(SignPayload) = %v, want nil", err)
+		t.Fatalf("ParseMessage(signPayload) = %v, want nil", err)
 	}
 	tbs := format.AppendSigStructure(nil, m.Protected, m.Payload)
 	if !bytes.Equal(m.Payload, payload) || m.KeyID != k.KeyID() || !ed25519.Verify(k.Public(), tbs, m.Signature) {
-		t.Fatalf("SignPayload(%x) = %+v, want payload %x signed by kid %x", payload, m, payload, k.KeyID())
+		t.Fatalf("signPayload(%x) = %+v, want payload %x signed by kid %x", payload, m, payload, k.KeyID())
 	}
 	// A payload larger than the stack buffer is signed correctly too.
 	big := bytes.Repeat([]byte{1}, 1000)
-	m, err = codec.ParseMessage(k.SignPayload(big))
+	m, err = codec.ParseMessage(k.signPayload(big))
 	if err != nil || !ed25519.Verify(k.Public(), format.AppendSigStructure(nil, m.Protected, m.Payload), m.Signature) {
-		t.Fatalf("SignPayload(1000 bytes) = %v, want a verifying message", err)
+		t.Fatalf("signPayload(1000 bytes) = %v, want a verifying message", err)
 	}
 }

@@ -7,19 +7,12 @@
 package sign
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"runtime"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/atomicfile"
+	"github.com/offcode/offcode/internal/keyfile"
 )
 
 // Key is an issuer's Ed25519 signing key.
@@ -54,37 +47,15 @@ func (k *Key) Public() ed25519.PublicKey { return k.priv.Public().(ed25519.Publi
 // KeyID returns the key identifier carried in every code k signs.
 func (k *Key) KeyID() codec.KeyID { return k.kid }
 
-const pemType = "PRIVATE KEY"
+// marshalPEM returns the key as a PEM "PRIVATE KEY" block holding PKCS #8.
+func (k *Key) marshalPEM() []byte { return keyfile.MarshalPrivate(k.priv) }
 
-// MarshalPEM returns the key as a PEM "PRIVATE KEY" block holding PKCS #8.
-func (k *Key) MarshalPEM() []byte {
-	der, err := x509.MarshalPKCS8PrivateKey(k.priv)
-	if err != nil {
-		panic("sign: marshalling an Ed25519 key cannot fail: " + err.Error())
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: der})
-}
-
-// ParsePEM parses a PEM "PRIVATE KEY" block holding a PKCS #8 Ed25519 key.
+// parsePEM parses a PEM "PRIVATE KEY" block holding a PKCS #8 Ed25519 key.
 // Errors wrap ErrKeyFormat.
-func ParsePEM(b []byte) (*Key, error) {
-	block, rest := pem.Decode(b)
-	if block == nil {
-		return nil, fmt.Errorf("%w: no PEM block found", ErrKeyFormat)
-	}
-	if block.Type != pemType {
-		return nil, fmt.Errorf("%w: PEM block is %q, want %q", ErrKeyFormat, block.Type, pemType)
-	}
-	if len(bytes.TrimSpace(rest)) != 0 {
-		return nil, fmt.Errorf("%w: data after the PEM block", ErrKeyFormat)
-	}
-	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+func parsePEM(b []byte) (*Key, error) {
+	priv, err := keyfile.ParsePrivate(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKeyFormat, err)
-	}
-	priv, ok := key.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("%w: key is %T, want Ed25519", ErrKeyFormat, key)
+		return nil, fmt.Errorf("sign: %w", err)
 	}
 	return NewKey(priv), nil
 }
@@ -92,56 +63,28 @@ func ParsePEM(b []byte) (*Key, error) {
 // WriteKeyFile writes k to a new file at path with mode 0600. It never
 // overwrites: if path exists the error wraps fs.ErrExist.
 func WriteKeyFile(path string, k *Key) error {
-	if err := atomicfile.WriteNew(path, k.MarshalPEM(), 0o600); err != nil {
+	if err := keyfile.WritePrivate(path, k.priv); err != nil {
 		return fmt.Errorf("sign: key file: %w", err)
 	}
 	return nil
 }
 
 // LoadKeyFile reads a key written by WriteKeyFile. On Unix it refuses a file
-// that group or others can read or write (ErrKeyFileMode), as ssh does.
+// that group or others can read or write (*KeyFileModeError), as ssh does.
+// A key that does not parse is an error wrapping ErrKeyFormat.
 func LoadKeyFile(path string) (*Key, error) {
-	f, err := os.Open(path)
+	priv, err := keyfile.LoadPrivate(path)
 	if err != nil {
-		return nil, fmt.Errorf("sign: opening key file: %w", err)
+		return nil, fmt.Errorf("sign: %w", err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("sign: opening key file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("sign: key file %s is not a regular file", path)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, &KeyFileModeError{Path: path, Mode: fi.Mode().Perm()}
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("sign: reading key file: %w", err)
-	}
-	k, err := ParsePEM(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return k, nil
+	return NewKey(priv), nil
 }
 
-// Errors.
+// Errors of key files, shared with the root keys of package bundle.
 var (
-	ErrKeyFormat   = errors.New("sign: not an Ed25519 private key in PEM PKCS #8")
-	ErrKeyFileMode = errors.New("sign: key file is readable by others")
+	ErrKeyFormat   = keyfile.ErrPrivateFormat
+	ErrKeyFileMode = keyfile.ErrMode
 )
 
 // KeyFileModeError reports a key file whose permissions are too open.
-type KeyFileModeError struct {
-	Path string
-	Mode fs.FileMode
-}
-
-func (e *KeyFileModeError) Error() string {
-	return fmt.Sprintf("sign: key file %s has mode %04o, want 0600 (run: chmod 600 %s)", e.Path, e.Mode, e.Path)
-}
-
-// Unwrap returns ErrKeyFileMode.
-func (e *KeyFileModeError) Unwrap() error { return ErrKeyFileMode }
+type KeyFileModeError = keyfile.ModeError

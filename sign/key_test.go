@@ -50,25 +50,25 @@ func TestNewKeyPanics(t *testing.T) {
 
 func TestPEMRoundTrip(t *testing.T) {
 	k := testKey()
-	b := k.MarshalPEM()
+	b := k.marshalPEM()
 	if !bytes.HasPrefix(b, []byte("-----BEGIN PRIVATE KEY-----\n")) {
 		t.Fatalf("MarshalPEM = %q, want a PRIVATE KEY block", b)
 	}
-	got, err := ParsePEM(b)
+	got, err := parsePEM(b)
 	if err != nil {
-		t.Fatalf("ParsePEM(MarshalPEM()) = %v, want nil", err)
+		t.Fatalf("parsePEM(marshalPEM()) = %v, want nil", err)
 	}
 	if !got.Public().Equal(k.Public()) || got.KeyID() != k.KeyID() || !bytes.Equal(got.priv, k.priv) {
-		t.Fatalf("ParsePEM(MarshalPEM()) = key %x, want %x", got.Public(), k.Public())
+		t.Fatalf("parsePEM(marshalPEM()) = key %x, want %x", got.Public(), k.Public())
 	}
 	// Trailing white space, as an editor may add, is accepted.
-	if _, err := ParsePEM(append(bytes.Clone(b), "\n\n  \n"...)); err != nil {
-		t.Fatalf("ParsePEM(with trailing newlines) = %v, want nil", err)
+	if _, err := parsePEM(append(bytes.Clone(b), "\n\n  \n"...)); err != nil {
+		t.Fatalf("parsePEM(with trailing newlines) = %v, want nil", err)
 	}
 }
 
 func TestParsePEMRejects(t *testing.T) {
-	good := testKey().MarshalPEM()
+	good := testKey().marshalPEM()
 	rsaKey, err := rsa.GenerateKey(&stream{seed: "rsa"}, 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -108,12 +108,12 @@ func TestParsePEMRejects(t *testing.T) {
 		{"public key in second block", append(bytes.Clone(good), retyped("PUBLIC KEY")...)},
 	}
 	for _, tt := range tests {
-		k, err := ParsePEM(tt.in)
+		k, err := parsePEM(tt.in)
 		if !errors.Is(err, ErrKeyFormat) {
-			t.Fatalf("ParsePEM(%s) = %v, %v, want %v", tt.name, k, err, ErrKeyFormat)
+			t.Fatalf("parsePEM(%s) = %v, %v, want %v", tt.name, k, err, ErrKeyFormat)
 		}
 		if !strings.HasPrefix(err.Error(), "sign: ") {
-			t.Fatalf("ParsePEM(%s) error %q lacks the \"sign: \" prefix", tt.name, err)
+			t.Fatalf("parsePEM(%s) error %q lacks the \"sign: \" prefix", tt.name, err)
 		}
 	}
 }
@@ -133,8 +133,8 @@ func TestWriteKeyFile(t *testing.T) {
 		t.Fatalf("WriteKeyFile: mode %04o, want 0600", m)
 	}
 	want, _ := os.ReadFile(path)
-	if !bytes.Equal(want, k.MarshalPEM()) {
-		t.Fatalf("WriteKeyFile wrote %q, want %q", want, k.MarshalPEM())
+	if !bytes.Equal(want, k.marshalPEM()) {
+		t.Fatalf("WriteKeyFile wrote %q, want %q", want, k.marshalPEM())
 	}
 
 	// It never overwrites, even with another key.
@@ -170,7 +170,7 @@ func TestWriteKeyFile(t *testing.T) {
 
 func TestLoadKeyFileMode(t *testing.T) {
 	dir := t.TempDir()
-	pemBytes := testKey().MarshalPEM()
+	pemBytes := testKey().marshalPEM()
 	tests := []struct {
 		mode fs.FileMode
 		ok   bool

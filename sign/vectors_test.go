@@ -48,7 +48,7 @@ func TestVectors(t *testing.T) {
 				}
 			}
 			// A code whose kid is not SHA-256(key)[:8] cannot come from
-			// SignPayload; it must still be one of the test keys' plain
+			// signPayload; it must still be one of the test keys' plain
 			// Ed25519 signatures over the Sig_structure.
 			tbs := format.AppendSigStructure(nil, m.Protected, m.Payload)
 			for i, k := range keys {
@@ -71,7 +71,7 @@ func TestVectors(t *testing.T) {
 func checkReissue(t *testing.T, v testvectors.Vector, k *sign.Key) {
 	t.Helper()
 	if got := k.SignPayload(v.Payload()); !bytes.Equal(got, v.COSE()) {
-		t.Errorf("SignPayload(%s payload) = %x, want %x", v.Name, got, v.COSE())
+		t.Errorf("signPayload(%s payload) = %x, want %x", v.Name, got, v.COSE())
 	}
 	c, err := codec.UnmarshalClaims(v.Payload())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/sign"
 )
 
@@ -54,15 +55,19 @@ func fixtureClaims(t testing.TB) codec.Claims {
 	}
 }
 
-// signClaims signs c with k without the issuer's window check, so that
-// codes with a window longer than 7 days can be made.
-func signClaims(t testing.TB, k *sign.Key, c codec.Claims) string {
+// signClaims signs c with the key of seed byte seed (seedKey) without the
+// issuer's window check, so that tests can make codes the issuer refuses.
+func signClaims(t testing.TB, seed byte, c codec.Claims) string {
 	t.Helper()
 	payload, err := codec.MarshalClaims(&c)
 	if err != nil {
 		t.Fatalf("MarshalClaims(%+v) = %v", c, err)
 	}
-	return codec.Encode(k.SignPayload(payload))
+	k := seedKey(seed)
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	prot := codec.MarshalProtected(k.KeyID())
+	sig := ed25519.Sign(priv, format.AppendSigStructure(nil, prot, payload))
+	return codec.Encode(codec.MarshalMessage(&codec.Message{Protected: prot, KeyID: k.KeyID(), Payload: payload, Signature: sig}))
 }
 
 // storeOf returns a trust store holding the keys filed under their own kid.

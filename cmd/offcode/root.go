@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/internal/readlimit"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -94,7 +95,7 @@ func runRoot(ctx context.Context, e *env, args []string) int {
 
 // loadRootPub reads a root public key file.
 func loadRootPub(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := readlimit.File(path, 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("reading root public key: %w", err)
 	}
