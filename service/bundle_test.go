@@ -48,7 +48,7 @@ func TestBundleEndpoint(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bundles, "bundle-4.cbor"), signed, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := bundle.NewPublisher(bundles, root.Public())
+	pub, err := service.NewBundlePublisher(bundles, root.Public())
 	if err != nil {
 		t.Fatal(err)
 	}

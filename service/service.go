@@ -69,7 +69,7 @@ type Config struct {
 	CacheSize int     // identity hashes kept in memory; DefaultCacheSize if 0, none if < 0
 
 	// Bundles, if not nil, serves GET /v1/bundle[?since=N]: the signed trust
-	// bundles (a *bundle.Publisher, SPEC.md §13.13). The service only
+	// bundles (a *BundlePublisher, SPEC.md §13.13). The service only
 	// serves them; the root key that signs them never comes near it.
 	Bundles http.Handler
 }

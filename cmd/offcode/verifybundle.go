@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
-	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/internal/readlimit"
+	"github.com/offcode/offcode/service"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -96,7 +97,7 @@ func detailBundle(err error) string {
 
 // bundlePublisher loads the signed bundles served by "offcode serve
 // --bundles DIR --root FILE"; nil without --bundles.
-func (e *env) bundlePublisher(dir, rootPath string) (*bundle.Publisher, bool) {
+func (e *env) bundlePublisher(dir, rootPath string) (*service.BundlePublisher, bool) {
 	if dir == "" {
 		if rootPath != "" {
 			e.errorf("serve: --root goes with --bundles")
@@ -112,9 +113,9 @@ func (e *env) bundlePublisher(dir, rootPath string) (*bundle.Publisher, bool) {
 		e.errorf("serve: %v", err)
 		return nil, false
 	}
-	p, err := bundle.NewPublisher(dir, ed25519.PublicKey(pub))
+	p, err := service.NewBundlePublisher(dir, ed25519.PublicKey(pub))
 	if err != nil {
-		e.errorf("serve: %s", detailBundle(err))
+		e.errorf("serve: %s", strings.TrimPrefix(err.Error(), "service: "))
 		e.hintf("put the bundles signed by \"offcode bundle sign\" (*.cbor) in %s", dir)
 		return nil, false
 	}
@@ -123,7 +124,7 @@ func (e *env) bundlePublisher(dir, rootPath string) (*bundle.Publisher, bool) {
 
 // reloadBundles re-reads the served bundles on SIGHUP; on an error it
 // keeps serving what it had.
-func reloadBundles(log *slog.Logger, p *bundle.Publisher) {
+func reloadBundles(log *slog.Logger, p *service.BundlePublisher) {
 	if p == nil {
 		return
 	}

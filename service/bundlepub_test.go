@@ -1,4 +1,4 @@
-package bundle_test
+package service_test
 
 import (
 	"crypto/ed25519"
@@ -8,12 +8,25 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/service"
 )
 
-func TestPublisher(t *testing.T) {
+// newBundle returns a bundle with sequence seq trusting one test key.
+func newBundle(t *testing.T, seq uint64) *bundle.Bundle {
+	t.Helper()
+	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	b := &bundle.Bundle{Sequence: seq, IssuedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
+	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestBundlePublisher(t *testing.T) {
 	dir := t.TempDir()
 	root := gen.RootKey()
 	write := func(name string, data []byte) {
@@ -25,7 +38,7 @@ func TestPublisher(t *testing.T) {
 	b1 := newBundle(t, 1)
 	s1, _ := bundle.Sign(b1, root)
 	write("bundle-1.cbor", s1)
-	p, err := bundle.NewPublisher(dir, root.Public())
+	p, err := service.NewBundlePublisher(dir, root.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
