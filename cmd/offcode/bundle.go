@@ -117,9 +117,7 @@ func runBundleInit(e *env, args []string) int {
 		e.errorf("bundle init: %s already exists", pos[0])
 		return exitUsage
 	}
-	now := e.now().Truncate(time.Second).UTC()
-	b := &bundle.Bundle{Sequence: 1, IssuedAt: now, ExpiresAt: now.Add(time.Second)}
-	if err := writeDraft(pos[0], b); err != nil {
+	if err := bundle.WriteDraft(pos[0], bundle.NewDraft(e.now())); err != nil {
 		e.errorf("bundle init: %v", err)
 		return exitUsage
 	}
@@ -152,7 +150,7 @@ func runBundleAddKey(e *env, args []string) int {
 		}
 		ks = append(ks, k)
 	}
-	b, err := readDraft(pos[0])
+	b, err := bundle.ReadDraft(pos[0])
 	if err != nil {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
@@ -189,7 +187,7 @@ func runBundleAddKey(e *env, args []string) int {
 		e.errorf("bundle add-key: %s holds no key with kid %s", trustPath, kidText)
 		return exitUsage
 	}
-	if err := writeDraft(pos[0], b); err != nil {
+	if err := bundle.WriteDraft(pos[0], b); err != nil {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
 	}
@@ -241,7 +239,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 		e.errorf("bundle remove-key: --at, --compromised and --delete exclude each other")
 		return exitUsage
 	}
-	b, err := readDraft(pos[0])
+	b, err := bundle.ReadDraft(pos[0])
 	if err != nil {
 		e.errorf("bundle remove-key: %v", err)
 		return exitUsage
@@ -272,7 +270,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 		e.errorf("bundle remove-key: %s holds no key with kid %s", pos[0], kidText)
 		return exitUsage
 	}
-	if err := writeDraft(pos[0], b); err != nil {
+	if err := bundle.WriteDraft(pos[0], b); err != nil {
 		e.errorf("bundle remove-key: %v", err)
 		return exitUsage
 	}
@@ -310,7 +308,7 @@ func runBundleRevoke(e *env, args []string) int {
 		e.errorf("bundle revoke: --code: %s", detail(err))
 		return exitUsage
 	}
-	b, err := readDraft(pos[0])
+	b, err := bundle.ReadDraft(pos[0])
 	if err != nil {
 		e.errorf("bundle revoke: %v", err)
 		return exitUsage
@@ -326,7 +324,7 @@ func runBundleRevoke(e *env, args []string) int {
 		b.RevokeCode(c)
 		e.infof("revoked code %x (kid %s)", c.Claims.Serial[:], verify.KeyIDString(c.KeyID))
 	}
-	if err := writeDraft(pos[0], b); err != nil {
+	if err := bundle.WriteDraft(pos[0], b); err != nil {
 		e.errorf("bundle revoke: %v", err)
 		return exitUsage
 	}
@@ -365,7 +363,7 @@ func runBundleSign(e *env, args []string) int {
 		}
 		return exitUsage
 	}
-	b, err := readDraft(pos[0])
+	b, err := bundle.ReadDraft(pos[0])
 	if err != nil {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
@@ -374,9 +372,9 @@ func runBundleSign(e *env, args []string) int {
 	b.IssuedAt, b.ExpiresAt = now, now.Add(valid.Truncate(time.Second))
 	var from *bundle.Bundle
 	if deltaFrom != "" {
-		data, err := os.ReadFile(deltaFrom)
+		f, err := bundle.ReadFile(deltaFrom, root.Public())
 		if err == nil {
-			from, err = bundle.Open(data, root.Public())
+			from = f.Bundle
 		}
 		if err != nil {
 			e.errorf("bundle sign: --delta-from: %v", err)
@@ -410,51 +408,12 @@ func runBundleSign(e *env, args []string) int {
 		e.infof("signed %s: delta since %d, %d bytes", deltaOut, from.Sequence, len(ds))
 	}
 	b.Sequence++
-	if err := writeDraft(pos[0], b); err != nil {
+	if err := bundle.WriteDraft(pos[0], b); err != nil {
 		e.errorf("bundle sign: updating the draft's sequence: %v", err)
 		e.hintf("the signed bundle was written; raise the draft's sequence before signing again")
 		return exitUsage
 	}
 	return exitOK
-}
-
-// loadedBundle is a bundle read from a file, signed or draft.
-type loadedBundle struct {
-	b      *bundle.Bundle
-	signed bool
-	size   int
-	rootID string // kid of the root that signed, if signed
-}
-
-// readAnyBundle reads a signed bundle or a draft; with roots, a signed
-// bundle's signature is checked.
-func readAnyBundle(path string, roots []ed25519.PublicKey) (*loadedBundle, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	l := &loadedBundle{size: len(data)}
-	if len(data) > 0 && data[0] == 0xd2 {
-		l.signed = true
-		env, err := bundle.ParseEnvelope(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		l.rootID = verify.KeyIDString(env.KeyID)
-		if roots != nil {
-			l.b, err = bundle.Open(data, roots...)
-		} else {
-			l.b, err = bundle.ParsePayload(env.Payload)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return l, nil
-	}
-	if l.b, err = bundle.ParsePayload(data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return l, nil
 }
 
 func (e *env) rootFlag(path string) ([]ed25519.PublicKey, bool) {
@@ -483,29 +442,29 @@ func runBundleShow(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	l, err := readAnyBundle(pos[0], roots)
+	l, err := bundle.ReadFile(pos[0], roots...)
 	if err != nil {
-		e.errorf("bundle show: %v", err)
+		e.errorf("bundle show: %s", detailBundle(err))
 		return exitRejected
 	}
-	b, now := l.b, at.time(e.now).Truncate(time.Second)
+	b, now := l.Bundle, at.time(e.now).Truncate(time.Second)
 	var s strings.Builder
 	kind := "draft (unsigned)"
-	if l.signed {
+	if l.Signed {
 		kind = "signed trust bundle"
 		if b.Delta != nil {
 			kind = "signed delta bundle"
 		}
 	}
-	fmt.Fprintf(&s, "%s: %s, %d bytes\n", pos[0], kind, l.size)
-	if l.signed {
-		if roots != nil {
-			fmt.Fprintf(&s, "  signature   OK, root %s\n", l.rootID)
+	fmt.Fprintf(&s, "%s: %s, %d bytes\n", pos[0], kind, l.Size)
+	if l.Signed {
+		if l.Verified {
+			fmt.Fprintf(&s, "  signature   OK, root %s\n", verify.KeyIDString(l.Root))
 		} else {
-			fmt.Fprintf(&s, "  signature   NOT CHECKED (root %s; pass --root to check it)\n", l.rootID)
+			fmt.Fprintf(&s, "  signature   NOT CHECKED (root %s; pass --root to check it)\n", verify.KeyIDString(l.Root))
 		}
 	}
-	if l.signed {
+	if l.Signed {
 		fmt.Fprintf(&s, "  sequence    %d\n", b.Sequence)
 		fmt.Fprintf(&s, "  issued      %s\n", local(b.IssuedAt))
 		if now.After(b.ExpiresAt) {
@@ -562,20 +521,20 @@ func runBundleDiff(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	var ls [2]*loadedBundle
+	var bs [2]*bundle.Bundle
 	for i, p := range pos {
-		l, err := readAnyBundle(p, roots)
+		l, err := bundle.ReadFile(p, roots...)
 		if err != nil {
-			e.errorf("bundle diff: %v", err)
+			e.errorf("bundle diff: %s", detailBundle(err))
 			return exitRejected
 		}
-		if l.b.Delta != nil {
+		if l.Bundle.Delta != nil {
 			e.errorf("bundle diff: %s is a delta bundle; diff full bundles", p)
 			return exitUsage
 		}
-		ls[i] = l
+		bs[i] = l.Bundle
 	}
-	a, b := ls[0].b, ls[1].b
+	a, b := bs[0], bs[1]
 	var s strings.Builder
 	fmt.Fprintf(&s, "sequence %d -> %d\n", a.Sequence, b.Sequence)
 	if !a.ExpiresAt.Equal(b.ExpiresAt) {
@@ -584,61 +543,22 @@ func runBundleDiff(e *env, args []string) int {
 	describe := func(k *bundle.Key) string {
 		return fmt.Sprintf("%s, codes issued %s to %s, %s", k.Status, local(k.NotBefore), local(k.NotAfter), bundleKinds(k.Kinds))
 	}
-	for i := range a.Keys {
-		k := &a.Keys[i]
-		j := b.FindKey(k.Public)
+	c := bundle.Diff(a, b)
+	for _, kc := range c.Keys {
 		switch {
-		case j < 0:
-			fmt.Fprintf(&s, "- key %s (%s)\n", verify.KeyIDString(k.KeyID), describe(k))
-		case describe(k) != describe(&b.Keys[j]) || k.Issuer != b.Keys[j].Issuer:
-			fmt.Fprintf(&s, "~ key %s: %s -> %s\n", verify.KeyIDString(k.KeyID), describe(k), describe(&b.Keys[j]))
+		case kc.New == nil:
+			fmt.Fprintf(&s, "- key %s (%s)\n", verify.KeyIDString(kc.Old.KeyID), describe(kc.Old))
+		case kc.Old == nil:
+			fmt.Fprintf(&s, "+ key %s (%s)\n", verify.KeyIDString(kc.New.KeyID), describe(kc.New))
+		default:
+			fmt.Fprintf(&s, "~ key %s: %s -> %s\n", verify.KeyIDString(kc.Old.KeyID), describe(kc.Old), describe(kc.New))
 		}
 	}
-	for i := range b.Keys {
-		if k := &b.Keys[i]; a.FindKey(k.Public) < 0 {
-			fmt.Fprintf(&s, "+ key %s (%s)\n", verify.KeyIDString(k.KeyID), describe(k))
-		}
-	}
-	// A delta is the diff of the revocation lists.
-	a.Delta, b.Delta = nil, nil
-	if a.Sequence < b.Sequence {
-		if d, err := bundle.NewDelta(a, b); err == nil {
-			fmt.Fprintf(&s, "revoked codes   +%d -%d (now %d)\n", d.Serials.Len(), d.Delta.RemovedSerials.Len(), b.Serials.Len())
-			fmt.Fprintf(&s, "revoked people  +%d -%d (now %d)\n", d.Identities.Len(), d.Delta.RemovedIdentities.Len(), b.Identities.Len())
-		}
-	} else {
-		fmt.Fprintf(&s, "revoked codes   %d -> %d\nrevoked people  %d -> %d\n", a.Serials.Len(), b.Serials.Len(), a.Identities.Len(), b.Identities.Len())
-		if a.Sequence >= b.Sequence {
-			fmt.Fprintf(&s, "warning: NEW does not have a higher sequence; devices holding OLD refuse it (rollback)\n")
-		}
+	fmt.Fprintf(&s, "revoked codes   +%d -%d (now %d)\n", c.AddedSerials, c.RemovedSerials, b.Serials.Len())
+	fmt.Fprintf(&s, "revoked people  +%d -%d (now %d)\n", c.AddedPeople, c.RemovedPeople, b.Identities.Len())
+	if a.Sequence >= b.Sequence {
+		fmt.Fprintf(&s, "warning: NEW does not have a higher sequence; devices holding OLD refuse it (rollback)\n")
 	}
 	fmt.Fprint(e.stdout, s.String())
 	return exitOK
-}
-
-// readDraft reads a draft: an unsigned bundle payload.
-func readDraft(path string) (*bundle.Bundle, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > 0 && data[0] == 0xd2 {
-		return nil, fmt.Errorf("%s is a signed bundle, not a draft; edit the draft and sign it again", path)
-	}
-	b, err := bundle.ParsePayload(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if b.Delta != nil {
-		return nil, fmt.Errorf("%s is a delta, not a draft", path)
-	}
-	return b, nil
-}
-
-func writeDraft(path string, b *bundle.Bundle) error {
-	p, err := bundle.MarshalPayload(b)
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(path, p, 0o644)
 }

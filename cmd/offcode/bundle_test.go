@@ -115,6 +115,12 @@ func TestBundleEndToEnd(t *testing.T) {
 	if out := must(0, later, "bundle", "diff", "@b1.cbor", "@b2.cbor"); !strings.Contains(out, "revoked codes   +1 -0 (now 1)") {
 		t.Errorf("bundle diff printed %q", out)
 	}
+	// With --root, anything but a valid signed bundle fails (issue 14).
+	for _, f := range []string{"@draft", "@trust.json", "@edited.cbor"} {
+		if out := must(1, later, "bundle", "show", "--root", "@root.pub", f); !strings.Contains(out, "offcode: error: bundle show: ") {
+			t.Errorf("bundle show --root %s printed %q, want an error", f, out)
+		}
+	}
 	if out := must(2, later, "bundle", "show", "--root", "@trust.json", "@b2.cbor"); !strings.Contains(out, "PUBLIC KEY") {
 		t.Errorf("bundle show --root with a JWK Set printed %q, want a complaint about the PEM block", out)
 	}
