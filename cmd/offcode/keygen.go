@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/internal/atomicfile"
+	"github.com/offcode/offcode/internal/readlimit"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"
 )
@@ -131,23 +130,20 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// trustFile is a JWK Set file being edited. It keeps the file's members and
-// keys as they were written, including members offcode does not know, and
-// appends new keys.
+// trustFile is a JWK Set file being edited (verify.AddToJWKSet keeps the
+// members offcode does not know).
 type trustFile struct {
-	path    string
-	mode    fs.FileMode
-	exists  bool
-	members map[string]json.RawMessage
-	keys    []json.RawMessage
-	store   *verify.TrustStore
+	path string
+	mode fs.FileMode
+	data []byte // nil for a new file
+	n    int    // keys held
 }
 
 // readTrustFile reads and checks the JWK Set at path; a missing file is an
 // empty set.
 func readTrustFile(path string) (*trustFile, error) {
-	t := &trustFile{path: path, mode: 0o644, members: map[string]json.RawMessage{}, keys: []json.RawMessage{}, store: verify.NewTrustStore()}
-	b, err := os.ReadFile(path)
+	t := &trustFile{path: path, mode: 0o644}
+	b, err := readlimit.File(path, maxTrustFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return t, nil
 	}
@@ -157,64 +153,33 @@ func readTrustFile(path string) (*trustFile, error) {
 	if fi, err := os.Stat(path); err == nil {
 		t.mode = fi.Mode().Perm()
 	}
-	t.exists = true
-	if t.store, err = verify.ParseJWKSet(b); err != nil {
+	ts, err := verify.ParseJWKSet(b)
+	if err != nil {
 		return nil, fmt.Errorf("trust store %s: %w", path, err)
 	}
-	if err := json.Unmarshal(b, &t.members); err != nil {
-		return nil, fmt.Errorf("trust store %s: %w", path, err)
-	}
-	if err := json.Unmarshal(t.members["keys"], &t.keys); err != nil {
-		return nil, fmt.Errorf("trust store %s: %w", path, err)
-	}
+	t.data, t.n = b, ts.Len()
 	return t, nil
 }
 
-func (t *trustFile) len() int { return t.store.Len() }
+func (t *trustFile) len() int { return t.n }
 
 // add adds k unless the store already holds the same public key under the
 // same kid, and reports whether it added it.
 func (t *trustFile) add(k verify.TrustedKey) (bool, error) {
-	for _, old := range t.store.Keys() {
-		if old.KeyID == k.KeyID && bytes.Equal(old.Public, k.Public) {
-			return false, nil
-		}
-	}
-	if err := t.store.Add(k); err != nil {
-		return false, err
-	}
-	one := verify.NewTrustStore()
-	if err := one.Add(k); err != nil {
-		return false, err
-	}
-	b, err := one.MarshalJWKSet()
+	out, added, err := verify.AddToJWKSet(t.data, k)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("trust store %s: %w", t.path, err)
 	}
-	var set struct{ Keys []json.RawMessage }
-	if err := json.Unmarshal(b, &set); err != nil {
-		return false, err
+	if added {
+		t.data = out
+		t.n++
 	}
-	t.keys = append(t.keys, set.Keys...)
-	return true, nil
+	return added, nil
 }
 
 // write replaces the file atomically (package atomicfile).
 func (t *trustFile) write() error {
-	keys, err := json.Marshal(t.keys)
-	if err != nil {
-		return err
-	}
-	t.members["keys"] = keys
-	b, err := json.MarshalIndent(t.members, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if _, err := verify.ParseJWKSet(b); err != nil {
-		return fmt.Errorf("keygen: new trust store does not parse (a bug): %w", err)
-	}
-	if err := atomicfile.WriteFile(t.path, b, t.mode); err != nil {
+	if err := atomicfile.WriteFile(t.path, t.data, t.mode); err != nil {
 		return fmt.Errorf("writing trust store: %w", err)
 	}
 	return nil
