@@ -24,11 +24,11 @@ func NewDelta(from, to *Bundle) (*Bundle, error) {
 	d := *to
 	d.Keys = slices.Clone(to.Keys)
 	d.Serials = HashList{diff(to.Serials.b, from.Serials.b, HashSize, HashSize)}
-	d.Identities = IdentityList{diff(to.Identities.b, from.Identities.b, IdentityEntrySize, IdentityEntrySize)}
+	d.Identities = IdentityList{diff(to.Identities.b, from.Identities.b, identityEntrySize, identityEntrySize)}
 	// An identity entry is removed if its hash is gone or its time changed.
-	removedIDs := diff(from.Identities.b, to.Identities.b, IdentityEntrySize, IdentityEntrySize)
+	removedIDs := diff(from.Identities.b, to.Identities.b, identityEntrySize, identityEntrySize)
 	var hashes []byte
-	for i := 0; i < len(removedIDs); i += IdentityEntrySize {
+	for i := 0; i < len(removedIDs); i += identityEntrySize {
 		hashes = append(hashes, removedIDs[i:i+HashSize]...)
 	}
 	d.Delta = &Delta{
@@ -76,7 +76,7 @@ func (b *Bundle) Apply(d *Bundle) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: revoked serials: %v", ErrDeltaMismatch, err)
 	}
-	ids, err := merge(b.Identities.b, d.Delta.RemovedIdentities.b, d.Identities.b, IdentityEntrySize)
+	ids, err := merge(b.Identities.b, d.Delta.RemovedIdentities.b, d.Identities.b, identityEntrySize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: revoked identities: %v", ErrDeltaMismatch, err)
 	}

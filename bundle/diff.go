@@ -37,8 +37,8 @@ func Diff(old, new *Bundle) Changes {
 	}
 	c.AddedSerials = len(diff(new.Serials.b, old.Serials.b, HashSize, HashSize)) / HashSize
 	c.RemovedSerials = len(diff(old.Serials.b, new.Serials.b, HashSize, HashSize)) / HashSize
-	c.AddedPeople = len(diff(new.Identities.b, old.Identities.b, IdentityEntrySize, IdentityEntrySize)) / IdentityEntrySize
-	c.RemovedPeople = len(diff(old.Identities.b, new.Identities.b, IdentityEntrySize, IdentityEntrySize)) / IdentityEntrySize
+	c.AddedPeople = len(diff(new.Identities.b, old.Identities.b, identityEntrySize, identityEntrySize)) / identityEntrySize
+	c.RemovedPeople = len(diff(old.Identities.b, new.Identities.b, identityEntrySize, identityEntrySize)) / identityEntrySize
 	return c
 }
 

@@ -16,9 +16,9 @@ import (
 const (
 	// HashSize is the size of a truncated revocation hash.
 	HashSize = 8
-	// IdentityEntrySize is the size of an identity entry: a hash and a
+	// identityEntrySize is the size of an identity entry: a hash and a
 	// big-endian uint32 NumericDate.
-	IdentityEntrySize = HashSize + 4
+	identityEntrySize = HashSize + 4
 	// MaxBefore is the latest "before" time an identity entry can hold.
 	maxBefore = 1<<32 - 1
 )
@@ -159,22 +159,15 @@ func (l HashList) Without(e Entry) HashList {
 // ascending order of hash. The zero value is empty; it is immutable.
 type IdentityList struct{ b []byte }
 
-// IdentityRevocation is one entry of an IdentityList: codes carrying the
-// identity hash whose entry is Entry and issued before Before are revoked.
-type IdentityRevocation struct {
-	Entry  Entry
-	Before time.Time
-}
-
 func parseIdentityList(b []byte) (IdentityList, error) {
-	if len(b)%IdentityEntrySize != 0 {
-		return IdentityList{}, malformed("revoked identities: %d bytes is not a multiple of %d", len(b), IdentityEntrySize)
+	if len(b)%identityEntrySize != 0 {
+		return IdentityList{}, malformed("revoked identities: %d bytes is not a multiple of %d", len(b), identityEntrySize)
 	}
 	var prev uint64
-	for i := 0; i < len(b); i += IdentityEntrySize {
+	for i := 0; i < len(b); i += identityEntrySize {
 		v := binary.BigEndian.Uint64(b[i:])
 		if i > 0 && v <= prev {
-			return IdentityList{}, malformed("revoked identities: entry %d is not above the one before it", i/IdentityEntrySize)
+			return IdentityList{}, malformed("revoked identities: entry %d is not above the one before it", i/identityEntrySize)
 		}
 		prev = v
 	}
@@ -182,21 +175,9 @@ func parseIdentityList(b []byte) (IdentityList, error) {
 }
 
 // Len returns the number of entries.
-func (l IdentityList) Len() int { return len(l.b) / IdentityEntrySize }
+func (l IdentityList) Len() int { return len(l.b) / identityEntrySize }
 
-// At returns entry i. It panics if i is out of range.
-func (l IdentityList) At(i int) IdentityRevocation {
-	e := l.b[i*IdentityEntrySize:]
-	return IdentityRevocation{
-		Entry:  Entry(e[:HashSize]),
-		Before: time.Unix(int64(binary.BigEndian.Uint32(e[HashSize:])), 0).UTC(),
-	}
-}
-
-// Bytes returns the list in its wire form. The caller must not modify it.
-func (l IdentityList) Bytes() []byte { return l.b }
-
-func (l IdentityList) index(e Entry) (int, bool) { return search(l.b, IdentityEntrySize, e) }
+func (l IdentityList) index(e Entry) (int, bool) { return search(l.b, identityEntrySize, e) }
 
 // Lookup returns the "before" time, as a NumericDate, of entry e, and
 // whether e is listed.
@@ -205,7 +186,7 @@ func (l IdentityList) Lookup(e Entry) (before int64, ok bool) {
 	if !ok {
 		return 0, false
 	}
-	return int64(binary.BigEndian.Uint32(l.b[i*IdentityEntrySize+HashSize:])), true
+	return int64(binary.BigEndian.Uint32(l.b[i*identityEntrySize+HashSize:])), true
 }
 
 // With returns the list with e revoked before before, replacing an earlier
@@ -216,17 +197,17 @@ func (l IdentityList) With(e Entry, before time.Time) (IdentityList, error) {
 	if t < 0 || t > maxBefore {
 		return l, fmt.Errorf("bundle: revocation time %s out of range", stamp(before))
 	}
-	var rec [IdentityEntrySize]byte
+	var rec [identityEntrySize]byte
 	copy(rec[:], e[:])
 	binary.BigEndian.PutUint32(rec[HashSize:], uint32(t))
 	i, ok := l.index(e)
-	b := make([]byte, 0, len(l.b)+IdentityEntrySize)
-	b = append(b, l.b[:i*IdentityEntrySize]...)
+	b := make([]byte, 0, len(l.b)+identityEntrySize)
+	b = append(b, l.b[:i*identityEntrySize]...)
 	b = append(b, rec[:]...)
 	if ok {
 		i++
 	}
-	return IdentityList{append(b, l.b[i*IdentityEntrySize:]...)}, nil
+	return IdentityList{append(b, l.b[i*identityEntrySize:]...)}, nil
 }
 
 // Without returns the list with the entry for e removed.
@@ -235,7 +216,7 @@ func (l IdentityList) Without(e Entry) IdentityList {
 	if !ok {
 		return l
 	}
-	b := make([]byte, 0, len(l.b)-IdentityEntrySize)
-	b = append(b, l.b[:i*IdentityEntrySize]...)
-	return IdentityList{append(b, l.b[(i+1)*IdentityEntrySize:]...)}
+	b := make([]byte, 0, len(l.b)-identityEntrySize)
+	b = append(b, l.b[:i*identityEntrySize]...)
+	return IdentityList{append(b, l.b[(i+1)*identityEntrySize:]...)}
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/benchcpu"
 	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/testutil/benchcpu"
 )
 
 // BenchmarkIssue measures issuing a code from claims whose identity hash is

@@ -104,10 +104,10 @@ func NewTrustStore() *TrustStore {
 	return &TrustStore{byKid: make(map[codec.KeyID][]*TrustedKey)}
 }
 
-// Add adds k after checking its public key (CheckPublicKey) and period.
+// Add adds k after checking its public key (checkPublicKey) and period.
 // It is not safe to call Add concurrently with verification.
 func (ts *TrustStore) Add(k TrustedKey) error {
-	if err := CheckPublicKey(k.Public); err != nil {
+	if err := checkPublicKey(k.Public); err != nil {
 		return err
 	}
 	if !k.NotBefore.IsZero() && !k.NotAfter.IsZero() && k.NotAfter.Before(k.NotBefore) {
@@ -134,10 +134,10 @@ func (ts *TrustStore) Len() int { return len(ts.keys) }
 // lookup returns the keys filed under kid.
 func (ts *TrustStore) lookup(kid codec.KeyID) []*TrustedKey { return ts.byKid[kid] }
 
-// CheckPublicKey checks that pub is a 32-byte canonical encoding of a point
+// checkPublicKey checks that pub is a 32-byte canonical encoding of a point
 // on Ed25519 that is not of small order (SPEC.md §9.3). Errors wrap
 // ErrTrustStore.
-func CheckPublicKey(pub ed25519.PublicKey) error {
+func checkPublicKey(pub ed25519.PublicKey) error {
 	if err := edcheck.PublicKey(pub); err != nil {
 		return fmt.Errorf("%w: %v", ErrTrustStore, err)
 	}
@@ -343,7 +343,7 @@ func parseJWK(raw json.RawMessage) (TrustedKey, error) {
 	if err != nil {
 		return TrustedKey{}, refuse("bad_public_key", "x is not unpadded base64url: %v", err)
 	}
-	if err := CheckPublicKey(x); err != nil {
+	if err := checkPublicKey(x); err != nil {
 		return TrustedKey{}, &loadError{reason: "bad_public_key", detail: strings.TrimPrefix(err.Error(), ErrTrustStore.Error()+": ")}
 	}
 	kid, err := b64.DecodeString(str["kid"])

@@ -65,14 +65,14 @@ func TestCheckPublicKey(t *testing.T) {
 		{"not on the curve", offCurveX, false},
 	}
 	for _, tt := range tests {
-		err := CheckPublicKey(tt.pub)
+		err := checkPublicKey(tt.pub)
 		if (err == nil) != tt.ok || err != nil && !errors.Is(err, ErrTrustStore) {
-			t.Fatalf("CheckPublicKey(%s) = %v, want ok %v", tt.name, err, tt.ok)
+			t.Fatalf("checkPublicKey(%s) = %v, want ok %v", tt.name, err, tt.ok)
 		}
 	}
 	for i, p := range smallOrder {
-		if err := CheckPublicKey(p[:]); !errors.Is(err, ErrTrustStore) {
-			t.Fatalf("CheckPublicKey(smallOrder[%d]) = %v, want %v", i, err, ErrTrustStore)
+		if err := checkPublicKey(p[:]); !errors.Is(err, ErrTrustStore) {
+			t.Fatalf("checkPublicKey(smallOrder[%d]) = %v, want %v", i, err, ErrTrustStore)
 		}
 	}
 }

@@ -110,7 +110,7 @@ func (v *Verifier) verify(r *Result, text string, now time.Time) error {
 	if r.Key, err = v.checkSignature(c); err != nil {
 		return err
 	}
-	if err := CheckWindow(c, now, v.Skew); err != nil {
+	if err := checkWindow(c, now, v.Skew); err != nil {
 		return err
 	}
 	if b == nil {
@@ -177,10 +177,10 @@ func checkRevoked(b *bundle.Bundle, c *codec.Code) error {
 	return nil
 }
 
-// CheckWindow checks the code's validity window at time now, allowing skew
+// checkWindow checks the code's validity window at time now, allowing skew
 // for an iat in the future (SPEC.md §8 step 10). Times are compared in whole
 // seconds. The error is a *WindowError.
-func CheckWindow(c *codec.Code, now time.Time, skew time.Duration) error {
+func checkWindow(c *codec.Code, now time.Time, skew time.Duration) error {
 	iat, exp := c.Claims.IssuedAt.Unix(), c.Claims.ExpiresAt.Unix()
 	t := now.Unix()
 	var err error

@@ -245,16 +245,16 @@ func TestCheckWindow(t *testing.T) {
 		{"now in another zone", iat, iat + w, at(iat + w).In(identity.Beijing()), DefaultSkew, nil},
 	}
 	for _, tt := range tests {
-		err := CheckWindow(windowCode(tt.iat, tt.exp), tt.now, tt.skew)
+		err := checkWindow(windowCode(tt.iat, tt.exp), tt.now, tt.skew)
 		if !errors.Is(err, tt.want) {
-			t.Fatalf("CheckWindow(%s) = %v, want %v", tt.name, err, tt.want)
+			t.Fatalf("checkWindow(%s) = %v, want %v", tt.name, err, tt.want)
 		}
 		if err == nil {
 			continue
 		}
 		var we *WindowError
 		if !errors.As(err, &we) || we.Err != tt.want || we.IssuedAt.Unix() != tt.iat || we.ExpiresAt.Unix() != tt.exp || we.Now.Unix() != tt.now.Unix() {
-			t.Fatalf("CheckWindow(%s) = %#v, want a *WindowError with the times", tt.name, err)
+			t.Fatalf("checkWindow(%s) = %#v, want a *WindowError with the times", tt.name, err)
 		}
 	}
 }
@@ -269,13 +269,13 @@ func TestWindowErrorMessages(t *testing.T) {
 		{time.Unix(1767254400-3600, 0), "verify: code is issued at 2026-01-01T08:00:00Z, 1h0m0s in the future"},
 	}
 	for _, tt := range tests {
-		if err := CheckWindow(c, tt.now, DefaultSkew); err == nil || err.Error() != tt.want {
-			t.Fatalf("CheckWindow(now %v) = %v, want %q", tt.now, err, tt.want)
+		if err := checkWindow(c, tt.now, DefaultSkew); err == nil || err.Error() != tt.want {
+			t.Fatalf("checkWindow(now %v) = %v, want %q", tt.now, err, tt.want)
 		}
 	}
-	err := CheckWindow(windowCode(1767254400, 1767254400+604801), time.Unix(1767254400, 0), DefaultSkew)
+	err := checkWindow(windowCode(1767254400, 1767254400+604801), time.Unix(1767254400, 0), DefaultSkew)
 	if want := "verify: validity window 2026-01-01T08:00:00Z to 2026-01-08T08:00:01Z is 168h0m1s, longer than 7 days"; err == nil || err.Error() != want {
-		t.Fatalf("CheckWindow(window too long) = %v, want %q", err, want)
+		t.Fatalf("checkWindow(window too long) = %v, want %q", err, want)
 	}
 }
 
@@ -343,8 +343,8 @@ func TestCheckWindowExtremeClock(t *testing.T) {
 		{time.Unix(-1<<63, 0), ErrNotYetValid},
 	}
 	for _, tt := range tests {
-		if err := CheckWindow(c, tt.now, DefaultSkew); !errors.Is(err, tt.want) {
-			t.Fatalf("CheckWindow(now %d) = %v, want %v", tt.now.Unix(), err, tt.want)
+		if err := checkWindow(c, tt.now, DefaultSkew); !errors.Is(err, tt.want) {
+			t.Fatalf("checkWindow(now %d) = %v, want %v", tt.now.Unix(), err, tt.want)
 		}
 	}
 }

@@ -125,6 +125,17 @@ func TestBundleEndToEnd(t *testing.T) {
 		t.Errorf("bundle show --root with a JWK Set printed %q, want a complaint about the PEM block", out)
 	}
 
+	bundleStaleAndRotation(t, dir, must)
+}
+
+// bundleStaleAndRotation continues TestBundleEndToEnd in dir, which holds
+// bundle 2 and the draft after it: stale bundles under each policy, key
+// rotation, a compromised key and a revoked person.
+func bundleStaleAndRotation(t *testing.T, dir string, must func(int, string, ...string) string) {
+	const (
+		later = "2026-11-23T09:00:00+08:00"
+		id    = "11010519491231002X"
+	)
 	// Stale: bundle 2 expires 30 days after signing.
 	stale := "2026-12-24T08:00:00+08:00"
 	fresh := strings.TrimSpace(must(0, "2026-12-24T07:00:00+08:00", "issue", "--key", "@issuer.pem", "--id", id, "--colour", "yellow"))

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/offcode/offcode/internal/picture/picturetest"
+	"github.com/offcode/offcode/internal/testutil/picturetest"
 )
 
 // TestHugePictures: pictures over the pixel budget, and a GIF named .png,

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/offcode/offcode/internal/picture/picturetest"
+	"github.com/offcode/offcode/internal/testutil/picturetest"
 )
 
 func hugePNG(t testing.TB, w, h int) []byte {
