@@ -48,23 +48,3 @@ func isInputError(err error) bool {
 	var pe *fs.PathError
 	return errors.As(err, &pe) || errors.Is(err, picture.ErrFormat) || errors.Is(err, picture.ErrTooLarge)
 }
-
-// codeArg returns the code text of a command-line argument: the argument
-// itself, or the code scanned from the image file it names.
-func (e *env) codeArg(cmd, arg string) (string, int, bool) {
-	if !isImagePath(arg) {
-		return arg, exitOK, true
-	}
-	text, err := scanFile(arg)
-	if err != nil {
-		e.errorf("%s: %s", cmd, strings.TrimPrefix(err.Error(), "scan: "))
-		if errors.Is(err, scan.ErrNotFound) {
-			e.hintf("the whole code, with its white margin, must be in the picture")
-		}
-		if isInputError(err) {
-			return "", exitUsage, false
-		}
-		return "", exitRejected, false
-	}
-	return text, exitOK, true
-}

@@ -96,7 +96,7 @@ func TestVerifyStreamAnswersEachLine(t *testing.T) {
 	}()
 	out := bufio.NewReader(outR)
 	for i, tc := range []struct{ in, want string }{
-		{code + "\r\n", "VALID  green  personal  expires 2026-11-30 08:00 CST (7d left)\n"},
+		{code + "\r\n", "VALID  green  personal  expires 2026-11-30 08:00 北京时间 (7d left)\n"},
 		{"\n", ""}, // blank: no verdict line
 		{"OC1:ABC\n", "BAD_TAG  "},
 		{"  " + code + "  \n", "VALID  green"},

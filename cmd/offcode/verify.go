@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/scan"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -138,13 +140,59 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	if pos[0] == "-" {
 		return c.stream(e, e.stdin)
 	}
-	text, code, ok := e.codeArg("verify", pos[0])
-	if !ok {
-		return code
+	out, code := c.checkArg(e, pos[0])
+	if out != nil {
+		io.WriteString(e.stdout, c.format(out))
+		code = out.exitCode()
 	}
-	out := c.check(text)
-	io.WriteString(e.stdout, c.format(out))
-	return out.exitCode()
+	return code
+}
+
+// checkArg checks the code given as an argument: its text, or a picture
+// of it. It returns the outcome, or nil and an exit code when a picture
+// yields no code; with --json it then prints an object all the same.
+func (c *checker) checkArg(e *env, arg string) (*outcome, int) {
+	if !isImagePath(arg) {
+		o := c.check(arg)
+		if o.verdict == verify.BadPrefix && looksLikeFile(arg) {
+			e.hintf("%s is a file name; to verify the code in it, run: offcode verify [options] - < %s", arg, arg)
+		}
+		return o, 0
+	}
+	text, err := scanFile(arg)
+	var notOffcode *scan.NotOffcodeError
+	switch {
+	case err == nil:
+		return c.check(text), 0
+	case errors.As(err, &notOffcode):
+		// A QR code that is not an offline code has a verdict: its text
+		// does not start with the prefix. The text is not repeated.
+		return c.reject(fmt.Errorf("%w: the QR code in %s is not an offline code", codec.ErrPrefix, arg)), 0
+	}
+	code, reason := exitRejected, "not_found"
+	if isInputError(err) {
+		code, reason = exitUsage, "unreadable"
+	}
+	msg := strings.TrimPrefix(err.Error(), "scan: ")
+	if c.json {
+		b, _ := json.Marshal(verdictJSON{Error: msg, Reason: reason})
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	}
+	e.errorf("verify: %s", msg)
+	if errors.Is(err, scan.ErrNotFound) {
+		e.hintf("the whole code, with its white margin, must be in the picture")
+	}
+	return nil, code
+}
+
+// looksLikeFile reports whether arg, given where a code belongs, names a
+// file rather than being a code.
+func looksLikeFile(arg string) bool {
+	if strings.HasSuffix(strings.ToLower(arg), ".txt") {
+		return true
+	}
+	fi, err := os.Stat(arg)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // checkVerifyArgs checks verify's flags and arguments together.
@@ -305,13 +353,13 @@ func (c *checker) format(o *outcome) string {
 }
 
 // formatHuman returns one line a person reads at a glance, for example
-// "VALID  green  personal  expires 2026-11-30 16:00 CST (6d 23h left)".
+// "VALID  green  personal  expires 2026-11-30 16:00 北京时间 (6d 23h left)".
 func (c *checker) formatHuman(o *outcome) string {
 	var b strings.Builder
 	b.WriteString(strings.ToUpper(string(o.verdict)))
 	if !o.authentic() {
 		if o.err != nil {
-			fmt.Fprintf(&b, "  %s", detail(o.err))
+			fmt.Fprintf(&b, "  %s", humanDetail(o))
 		}
 		b.WriteString(staleNote(o.res))
 		b.WriteByte('\n')
@@ -341,8 +389,19 @@ func (c *checker) formatHuman(o *outcome) string {
 	return b.String()
 }
 
+// humanDetail says why a code was rejected, for the person at the
+// checkpoint; --json keeps the technical detail.
+func humanDetail(o *outcome) string {
+	if o.verdict == verify.BadBase45 {
+		return "the code is damaged or incomplete: scan it again, or ask for a new one"
+	}
+	return detail(o.err)
+}
+
 // local formats t in Beijing time, the time printed on the code's sheet.
-func local(t time.Time) string { return t.In(identity.Beijing()).Format("2006-01-02 15:04 MST") }
+func local(t time.Time) string {
+	return t.In(identity.Beijing()).Format("2006-01-02 15:04") + " 北京时间"
+}
 
 // span formats a non-negative duration in its two largest units, rounded
 // down: "6d 23h", "3h 5m", "42m", "9s".
@@ -373,7 +432,8 @@ func span(d time.Duration) string {
 // signature verified.
 type verdictJSON struct {
 	Valid            bool            `json:"valid"`
-	Verdict          string          `json:"verdict"`
+	Verdict          *string         `json:"verdict"` // null when a picture holds no code
+	Reason           string          `json:"reason,omitempty"`
 	Error            string          `json:"error,omitempty"`
 	Colour           *string         `json:"colour"`
 	Kind             *string         `json:"kind"`
@@ -389,7 +449,8 @@ type verdictJSON struct {
 }
 
 func (c *checker) formatJSON(o *outcome) string {
-	j := verdictJSON{Valid: o.verdict == verify.Valid, Verdict: string(o.verdict)}
+	verdict := string(o.verdict)
+	j := verdictJSON{Valid: o.verdict == verify.Valid, Verdict: &verdict}
 	if o.err != nil {
 		j.Error = o.err.Error()
 	}
