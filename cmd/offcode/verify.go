@@ -48,8 +48,9 @@ syncs, unless --allow-stale is given.
 
 CODE may also be a PNG or JPEG picture of the code (a file name ending in
 .png, .jpg or .jpeg): it is scanned, then verified like its text; a picture
-with no readable code exits 1. Pictures over 40 million pixels are refused
-before they are decoded.
+with no readable code exits 1. A file that cannot be read, is not PNG or
+JPEG (by its content, whatever its name) or has over 25 million pixels is
+an input error (exit 2), found before the picture is decoded.
 
 With "-" codes are read from standard input, one per line, as a
 keyboard-wedge scanner types them (a code, then Enter). Surrounding spaces
@@ -81,8 +82,9 @@ check did not run) when --id is given; bundle_sequence and stale_seconds
 under a bundle. Unknown values are null.
 
 Exit status: 0 every code valid, 1 a code rejected, 2 usage or input error
-(unreadable trust store, a bundle refused, bad --at or --id, no code on
-standard input).
+(unreadable trust store or picture, a bundle refused, bad --at or --id, no
+code on standard input). With --json every input gets one object, even a
+picture with no code (verdict null, reason "not_found" or "unreadable").
 
 Examples:
     $ offcode verify --trust trust.json "$(cat code.txt)"
