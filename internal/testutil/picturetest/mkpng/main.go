@@ -1,6 +1,6 @@
 // Command mkpng writes the hostile pictures of scripts/huge-pictures.sh
-// into a directory: 10000×10000 and 30000×30000 white PNGs (about 40 kB and
-// 200 kB) and a 4000×4000 GIF named .png.
+// into a directory: 10000×10000, 30000×30000 and 5000×5000 white PNGs (about 40 kB,
+// 200 kB, 14 kB) and a 4000×4000 GIF named .png.
 package main
 
 import (
@@ -30,6 +30,7 @@ func main() {
 	files := map[string][]byte{
 		"10000.png":   picturetest.WhitePNG(10000, 10000),
 		"30000.png":   picturetest.WhitePNG(30000, 30000),
+		"5000.png":    picturetest.WhitePNG(5000, 5000),
 		"gif-big.png": g.Bytes(),
 	}
 	for name, data := range files {
