@@ -164,7 +164,11 @@ func (e *env) syncFrom(ctx context.Context, cmd string, s *bundle.State, source 
 		}
 		return true
 	case err != nil:
-		e.errorf("%s: %s refused (%s): %s; %sthe device keeps %s", cmd, source, bundle.AcceptanceOf(err), detailBundle(err), offered(data), heldText(held))
+		claim := offered(data)
+		if rb != nil {
+			claim = "" // the error names both sequences
+		}
+		e.errorf("%s: %s refused (%s): %s; %sthe device keeps %s", cmd, source, bundle.AcceptanceOf(err), detailBundle(err), claim, heldText(held))
 		if errors.Is(err, bundle.ErrUnknownRoot) {
 			e.hintf("the bundle was signed by another root key than the one given with --root")
 		}
