@@ -104,3 +104,60 @@ func TestStateDir(t *testing.T) {
 		t.Fatalf("OpenState(corrupted) = %v, want ErrMalformed", err)
 	}
 }
+
+// TestStateDirConcurrent offers bundles 1, 2 and the delta from 1 to 2 to
+// one state directory from many States at once, in every order: the
+// directory ends holding 2, and no Accept ever took it back to 1.
+func TestStateDirConcurrent(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	root := gen.RootKey()
+	b := &bundle.Bundle{Sequence: 1, IssuedAt: t0, ExpiresAt: t0.Add(7 * 24 * time.Hour)}
+	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	first := *b
+	b1, _ := bundle.Sign(b, root)
+	b.Sequence = 2
+	b.CompromiseKey(0)
+	b2, _ := bundle.Sign(b, root)
+	d, err := bundle.NewDelta(&first, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d12, _ := bundle.Sign(d, root)
+	dir := filepath.Join(t.TempDir(), "state")
+	offers := [][]byte{b1, b2, d12}
+	done := make(chan error)
+	const n = 24
+	for i := range n {
+		go func() {
+			s, err := bundle.OpenState(dir, root.Public())
+			accepted := false
+			if err == nil {
+				err = s.Accept(offers[i%len(offers)])
+				accepted = err == nil
+				if a := bundle.AcceptanceOf(err); a == bundle.Rollback || a == bundle.DeltaMismatch {
+					// Lost the race to a newer bundle, or a delta
+					// came first: refused, as it must be.
+					err = nil
+				}
+			}
+			if accepted {
+				s, err = bundle.OpenState(dir, root.Public())
+				if err == nil && s.Bundle == nil {
+					err = errors.New("state empty after an Accept")
+				}
+			}
+			done <- err
+		}()
+	}
+	for range n {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	s, err := bundle.OpenState(dir, root.Public())
+	if err != nil || s.Bundle == nil || s.Bundle.Sequence != 2 || s.Bundle.Keys[0].Status != bundle.Compromised {
+		t.Fatalf("after concurrent syncs the directory holds %+v, %v; want bundle 2", s, err)
+	}
+}
