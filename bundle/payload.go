@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/offcode/offcode/codec"
@@ -57,9 +56,6 @@ type Key struct {
 	// Issuer is an optional name for people.
 	Issuer string
 }
-
-// Allows reports whether the key may sign codes of kind k.
-func (k *Key) Allows(kind codec.Kind) bool { return slices.Contains(k.Kinds, kind) }
 
 // Bundle is a trust bundle (SPEC.md §13.4), full or delta.
 type Bundle struct {

@@ -93,12 +93,6 @@ func parseHashList(b []byte, what string) (HashList, error) {
 // Len returns the number of entries.
 func (l HashList) Len() int { return len(l.b) / HashSize }
 
-// At returns entry i. It panics if i is out of range.
-func (l HashList) At(i int) Entry { return Entry(l.b[i*HashSize : (i+1)*HashSize]) }
-
-// Bytes returns the list in its wire form. The caller must not modify it.
-func (l HashList) Bytes() []byte { return l.b }
-
 // index returns the position of e, or where it would be inserted, and
 // whether it is present. It allocates nothing.
 func (l HashList) index(e Entry) (int, bool) { return search(l.b, HashSize, e) }

@@ -42,10 +42,6 @@ func OpenState(dir string, roots ...ed25519.PublicKey) (*State, error) {
 	return s, nil
 }
 
-// Dir returns the directory the state is kept in, or "" for a State in
-// memory only.
-func (s *State) Dir() string { return s.dir }
-
 func (s *State) load() error {
 	p := filepath.Join(s.dir, heldFile)
 	data, err := readlimit.File(p, MaxSize)
