@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -179,5 +182,34 @@ func waitServing(t *testing.T, stderr *lockedBuffer, done chan int) string {
 			t.Fatalf("serve did not start: %s", stderr.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSyncURLLimits: a service that does not answer in time, or answers
+// with something that is not a bundle, leaves the state as it was.
+func TestSyncURLLimits(t *testing.T) {
+	dir := t.TempDir()
+	must := mustIn(t, dir)
+	must(0, "2026-11-23T08:00:00+08:00", "root", "keygen", "--key", "@root.key", "--pub", "@root.pub")
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer slow.Close()
+	defer close(release)
+	start := time.Now()
+	out := must(2, "2026-11-23T08:00:00+08:00", "sync", "--root", "@root.pub", "--state", "@s", "--timeout", "200ms", slow.URL+"/v1/bundle")
+	if !strings.Contains(out, "context deadline exceeded") || time.Since(start) > 10*time.Second {
+		t.Errorf("sync from a silent service printed %q after %v", out, time.Since(start))
+	}
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html>")
+	}))
+	defer html.Close()
+	out = must(2, "2026-11-23T08:00:00+08:00", "sync", "--root", "@root.pub", "--state", "@s", html.URL)
+	if !strings.Contains(out, `Content-Type "text/html"`) {
+		t.Errorf("sync from a web page printed %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s", "bundle.cbor")); !os.IsNotExist(err) {
+		t.Errorf("the state holds a bundle after failed syncs: %v", err)
 	}
 }
