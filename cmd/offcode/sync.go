@@ -50,6 +50,9 @@ Examples:
     offcode: sync: now holding bundle 2 (delta since 1), expires 2026-12-24 09:00 北京时间
 `
 
+// defaultSyncTimeout bounds fetching a bundle from a URL.
+const defaultSyncTimeout = 30 * time.Second
+
 // defaultStateDir returns the per-user trust state directory under the XDG
 // state directory.
 func (e *env) defaultStateDir() (string, error) {
@@ -78,7 +81,7 @@ func (e *env) stateDir(cmd, flag string) (string, bool) {
 func runSync(ctx context.Context, e *env, args []string) int {
 	fset := newFlagSet("sync")
 	var rootPath, stateFlag string
-	timeout := 30 * time.Second
+	timeout := defaultSyncTimeout
 	fset.StringVar(&rootPath, "root", "", "")
 	fset.StringVar(&stateFlag, "state", "", "")
 	fset.DurationVar(&timeout, "timeout", timeout, "")

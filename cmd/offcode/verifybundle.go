@@ -26,7 +26,7 @@ type trustOptions struct {
 	stateDir   string
 }
 
-// loadTrust returns the trust store verify uses: the JWK Set of --trust, or
+// loadVerifyTrust returns the trust store verify uses: the JWK Set of --trust, or
 // the bundle the device's state holds, after syncing --bundle into it.
 func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.TrustStore, bool) {
 	if o.trustPath != "" {
@@ -51,8 +51,12 @@ func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.Tru
 	if !ok {
 		return nil, false
 	}
-	if o.bundlePath != "" && !e.syncFrom(ctx, "verify", s, o.bundlePath) {
-		return nil, false
+	if o.bundlePath != "" {
+		ctx, cancel := context.WithTimeout(ctx, defaultSyncTimeout)
+		defer cancel()
+		if !e.syncFrom(ctx, "verify", s, o.bundlePath) {
+			return nil, false
+		}
 	}
 	if s.Bundle == nil {
 		e.errorf("verify: the trust state in %s holds no bundle", dir)
