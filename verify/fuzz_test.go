@@ -39,8 +39,11 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("Verify(%q, %d) returned a nil Result", text, now)
 		}
 		verdict := verify.VerdictOf(err)
-		if verdict == "" {
-			t.Fatalf("Verify(%q, %d) = %v, which has no verdict", text, now, err)
+		if err != nil && !verify.HasVerdict(err) {
+			t.Fatalf("Verify(%q, %d) = %v, which has no verdict of its own", text, now, err)
+		}
+		if r.Verdict != verdict {
+			t.Fatalf("Verify(%q, %d): Result.Verdict %q, VerdictOf(err) %q", text, now, r.Verdict, verdict)
 		}
 		if verdict != verify.Valid {
 			return
