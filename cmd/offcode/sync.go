@@ -163,7 +163,7 @@ func (e *env) syncFrom(ctx context.Context, cmd string, s *bundle.State, source 
 	switch {
 	case errors.As(err, &rb) && rb.Same:
 		if !quiet {
-			e.infof("%s: already holding bundle %d", cmd, held)
+			e.infof("%s: already holding bundle %d", cmd, rb.Held)
 		}
 		return true
 	case err != nil:
@@ -171,7 +171,8 @@ func (e *env) syncFrom(ctx context.Context, cmd string, s *bundle.State, source 
 		if rb != nil {
 			claim = "" // the error names both sequences
 		}
-		e.errorf("%s: %s refused (%s): %s; %sthe device keeps %s", cmd, source, bundle.AcceptanceOf(err), detailBundle(err), claim, heldText(held))
+		// Accept re-read the state: name what the device holds now.
+		e.errorf("%s: %s refused (%s): %s; %sthe device keeps %s", cmd, source, bundle.AcceptanceOf(err), detailBundle(err), claim, heldText(s.Bundle))
 		if errors.Is(err, bundle.ErrUnknownRoot) {
 			e.hintf("the bundle was signed by another root key than the one given with --root")
 		}
@@ -198,11 +199,11 @@ func offered(data []byte) string {
 	return fmt.Sprintf("the file claims sequence %d, ", b.Sequence)
 }
 
-func heldText(seq uint64) string {
-	if seq == 0 {
+func heldText(b *bundle.Bundle) string {
+	if b == nil {
 		return "no bundle"
 	}
-	return fmt.Sprintf("bundle %d", seq)
+	return fmt.Sprintf("bundle %d", b.Sequence)
 }
 
 // fetchBundle gets a bundle from a service's /v1/bundle, asking for the
