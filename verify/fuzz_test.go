@@ -1,9 +1,11 @@
 package verify_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
+	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
@@ -61,6 +63,66 @@ func FuzzVerify(f *testing.F) {
 		iat, exp := c.Claims.IssuedAt.Unix(), c.Claims.ExpiresAt.Unix()
 		if iat-int64(verify.DefaultSkew/time.Second) > now || now > exp || exp-iat > 604800 {
 			t.Fatalf("Verify(%q, %d) = valid outside the window %d..%d", text, now, iat, exp)
+		}
+	})
+}
+
+// FuzzVerifyBundle runs the device path: the same inputs under a bundle
+// holding every representable key of the vectors, one of them compromised
+// and another allowed personal codes only, with revoked serials.
+// Verify must not panic, every error must have a verdict, and a code found
+// valid must not be revoked.
+func FuzzVerifyBundle(f *testing.F) {
+	vs := testvectors.Load(f)
+	b := &bundle.Bundle{Sequence: 1, IssuedAt: time.Unix(0, 0), ExpiresAt: time.Unix(1<<33, 0)}
+	for _, v := range vs {
+		ts, err := verify.ParseJWKSet(v.Trust)
+		if err != nil {
+			f.Fatalf("vector %s: ParseJWKSet = %v", v.Name, err)
+		}
+		for _, k := range ts.Keys() {
+			if codec.KeyIDOf(k.Public) != k.KeyID || b.FindKey(k.Public) >= 0 {
+				continue
+			}
+			bk := bundle.Key{Public: k.Public, NotBefore: time.Unix(0, 0), NotAfter: time.Unix(253402300799, 0)}
+			if len(b.Keys) == 1 {
+				bk.Kinds = []codec.Kind{codec.Personal}
+			}
+			if err := b.AddKey(bk); err != nil {
+				f.Fatal(err)
+			}
+		}
+		f.Add(v.Text, v.NowUnix)
+	}
+	if len(b.Keys) < 3 {
+		f.Fatalf("the vectors hold %d representable keys, want at least 3", len(b.Keys))
+	}
+	b.CompromiseKey(0)
+	for i := range 64 {
+		b.Serials = b.Serials.With(bundle.Entry{byte(i), 1})
+	}
+	trust, err := verify.FromBundle(b)
+	if err != nil {
+		f.Fatal(err)
+	}
+	v := verify.New(trust)
+	v.AllowStale = true
+	f.Fuzz(func(t *testing.T, text string, now int64) {
+		r, err := v.Verify(text, time.Unix(now, 0))
+		if err != nil && !verify.HasVerdict(err) {
+			t.Fatalf("Verify(%q, %d) = %v, which has no verdict of its own", text, now, err)
+		}
+		if r.Verdict != verify.VerdictOf(err) || r.Sequence != 1 {
+			t.Fatalf("Verify(%q, %d): Result %+v, error %v", text, now, r, err)
+		}
+		if err != nil {
+			return
+		}
+		if bytes.Equal(r.Key.Public, b.Keys[0].Public) {
+			t.Fatalf("Verify(%q) = valid under a compromised key", text)
+		}
+		if b.Serials.Contains(bundle.SerialEntry(r.Code.KeyID, r.Code.Claims.Serial)) {
+			t.Fatalf("Verify(%q) = valid for a revoked serial", text)
 		}
 	})
 }
