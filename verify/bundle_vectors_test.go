@@ -1,66 +1,26 @@
 package verify_test
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"encoding/hex"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
 )
 
-// bundleVectorDir holds the trust-bundle vectors (SPEC.md §13.11);
-// minBundleVectors is how many there are at least, so that a lost file
-// fails the tests.
-const (
-	bundleVectorDir  = "../testvectors/bundles"
-	minBundleVectors = 37
-)
-
-// loadBundleVectors reads every bundle vector, strictly: an unknown field
-// fails.
-func loadBundleVectors(t testing.TB) []gen.File {
+// loadBundleVectors returns every trust-bundle vector (SPEC.md §13.11),
+// parsed strictly by package testvectors.
+func loadBundleVectors(t testing.TB) []testvectors.BundleVector {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(bundleVectorDir, "*.json"))
+	vs, err := testvectors.AllBundles()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) < minBundleVectors {
-		t.Fatalf("found %d vectors in %s, want at least %d", len(paths), bundleVectorDir, minBundleVectors)
-	}
-	var out []gen.File
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f gen.File
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func unhex(t *testing.T, name, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatalf("%s: bad hex: %v", name, err)
-	}
-	return b
+	return vs
 }
 
 // TestBundleVectors verifies the code of every bundle vector that has one
@@ -75,17 +35,17 @@ func TestBundleVectors(t *testing.T) {
 		ran++
 		t.Run(f.Name, func(t *testing.T) {
 			var s bundle.State
-			for _, r := range f.Context.RootPublicKeys {
-				s.Roots = append(s.Roots, ed25519.PublicKey(unhex(t, f.Name, r)))
+			for _, r := range f.RootPublicKeys {
+				s.Roots = append(s.Roots, ed25519.PublicKey(r))
 			}
-			if f.Context.HeldPayloadHex != "" {
-				held, err := bundle.ParsePayload(unhex(t, f.Name, f.Context.HeldPayloadHex))
+			if len(f.HeldPayload) > 0 {
+				held, err := bundle.ParsePayload(f.HeldPayload)
 				if err != nil {
 					t.Fatalf("held payload: %v", err)
 				}
 				s.Bundle = held
 			}
-			if err := s.Accept(unhex(t, f.Name, f.Stages.BundleHex)); err != nil {
+			if err := s.Accept(f.Bundle); err != nil {
 				t.Fatalf("vector has a code but the bundle is refused: %v", err)
 			}
 			trust, err := verify.FromBundle(s.Bundle)
@@ -95,16 +55,12 @@ func TestBundleVectors(t *testing.T) {
 			v := verify.New(trust)
 			v.Skew = time.Duration(f.Code.SkewSeconds) * time.Second
 			v.StaleGrace, v.AllowStale = 0, !f.Code.RefuseStale
-			now := time.Unix(f.Code.NowUnix, 0)
-			if now.UTC().Format(time.RFC3339) != f.Code.Now {
-				t.Fatalf("now %q and now_unix %d differ", f.Code.Now, f.Code.NowUnix)
-			}
-			r, err := v.Verify(f.Code.Text, now)
-			if want := verify.Verdict(f.Expected.Verdict); r.Verdict != want || verify.VerdictOf(err) != want {
+			r, err := v.Verify(f.Code.Text, f.Code.Now)
+			if want := verify.Verdict(f.Verdict); r.Verdict != want || verify.VerdictOf(err) != want {
 				t.Fatalf("Verify(%s) = %v (%v), want %v", f.Name, r.Verdict, err, want)
 			}
-			if got := int64(r.Stale / time.Second); got != f.Expected.StaleSeconds {
-				t.Fatalf("Verify(%s) stale %d s, want %d s", f.Name, got, f.Expected.StaleSeconds)
+			if got := int64(r.Stale / time.Second); got != f.StaleSeconds {
+				t.Fatalf("Verify(%s) stale %d s, want %d s", f.Name, got, f.StaleSeconds)
 			}
 			if r.Sequence != s.Bundle.Sequence {
 				t.Fatalf("Verify(%s) sequence %d, want %d", f.Name, r.Sequence, s.Bundle.Sequence)
@@ -189,7 +145,7 @@ func TestVerdictsCovered(t *testing.T) {
 	}
 	for _, f := range loadBundleVectors(t) {
 		if f.Code != nil {
-			seen[verify.Verdict(f.Expected.Verdict)] = true
+			seen[verify.Verdict(f.Verdict)] = true
 		}
 	}
 	for v := range seen {
