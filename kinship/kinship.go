@@ -26,6 +26,9 @@ const (
 	MaxChildAge  = 16             // a child is aged 0..MaxChildAge
 	MinElderAge  = 60             // an older person is aged MinElderAge or more
 	MinAge       = 24 * time.Hour // a binding can be removed this long after it was made
+	// MinGuardianAge is the age a guardian must have reached: an adult.
+	// The service may be configured with another.
+	MinGuardianAge = 18
 )
 
 // ErrAge is returned by CheckAge for a relative who is neither a child nor
@@ -47,6 +50,19 @@ func CheckAge(relative identity.ID, now time.Time) error {
 	return fmt.Errorf("%w; the relative is %d on %s (Beijing time)", ErrAge, age, now.In(identity.Beijing()).Format("2006-01-02"))
 }
 
+// ErrGuardianAge is returned by CheckGuardian for a guardian who is not an
+// adult.
+var ErrGuardianAge = errors.New("kinship: guardian must be an adult")
+
+// CheckGuardian reports whether guardian is at least minAge on now's day in
+// Beijing time; the error wraps ErrGuardianAge and says the age.
+func CheckGuardian(guardian identity.ID, now time.Time, minAge int) error {
+	if age := guardian.AgeOn(now); age < minAge {
+		return fmt.Errorf("%w (%d or over); the guardian is %d", ErrGuardianAge, minAge, age)
+	}
+	return nil
+}
+
 // CheckPair checks the pair of a binding request: two different people, and
 // a relative of an eligible age at now.
 func CheckPair(guardian, relative identity.ID, now time.Time) error {
@@ -54,4 +70,20 @@ func CheckPair(guardian, relative identity.ID, now time.Time) error {
 		return ErrSamePerson
 	}
 	return CheckAge(relative, now)
+}
+
+// EligibleUntil returns when a relative bound at now stops being eligible
+// for kinship codes: midnight Beijing time on their 17th birthday for a
+// child, zero (never) for an older person. A child born on 29 February
+// turns 17 on 1 March.
+func EligibleUntil(relative identity.ID, now time.Time) time.Time {
+	if relative.AgeOn(now) >= MinElderAge {
+		return time.Time{}
+	}
+	b := relative.BirthDate()
+	end := time.Date(b.Year()+MaxChildAge+1, b.Month(), b.Day(), 0, 0, 0, 0, identity.Beijing())
+	if end.Day() != b.Day() { // 29 February in a common year normalised to 1 March
+		end = time.Date(b.Year()+MaxChildAge+1, time.March, 1, 0, 0, 0, 0, identity.Beijing())
+	}
+	return end.UTC()
 }

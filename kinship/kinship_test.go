@@ -58,3 +58,41 @@ func TestCheckPair(t *testing.T) {
 		t.Fatalf("CheckPair(parent, child) = %v", err)
 	}
 }
+
+func TestEligibleUntil(t *testing.T) {
+	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ birth, want string }{
+		{"20100301", "2027-02-28T16:00:00Z"}, // 17th birthday, midnight Beijing
+		{"20120229", "2029-02-28T16:00:00Z"}, // born 29 Feb: 1 March 2029
+		{"19500101", ""},                     // an older person: no end
+	} {
+		got := kinship.EligibleUntil(id(t, tc.birth), now)
+		if s := ""; !got.IsZero() {
+			s = got.Format(time.RFC3339)
+			if s != tc.want {
+				t.Errorf("EligibleUntil(born %s) = %s, want %s", tc.birth, s, tc.want)
+			}
+		} else if tc.want != "" {
+			t.Errorf("EligibleUntil(born %s) = zero, want %s", tc.birth, tc.want)
+		}
+	}
+	// The day before the 17th birthday the child is still 16 (CheckAge
+	// agrees), on the day not.
+	end := kinship.EligibleUntil(id(t, "20100301"), now)
+	if kinship.CheckAge(id(t, "20100301"), end.Add(-time.Second)) != nil || kinship.CheckAge(id(t, "20100301"), end) == nil {
+		t.Errorf("EligibleUntil and CheckAge disagree at %v", end)
+	}
+}
+
+func TestCheckGuardian(t *testing.T) {
+	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	if err := kinship.CheckGuardian(id(t, "20150101"), now, kinship.MinGuardianAge); !errors.Is(err, kinship.ErrGuardianAge) {
+		t.Errorf("CheckGuardian(11-year-old) = %v, want ErrGuardianAge", err)
+	}
+	if err := kinship.CheckGuardian(id(t, "20081123"), now, 18); err != nil {
+		t.Errorf("CheckGuardian(18 today) = %v", err)
+	}
+	if err := kinship.CheckGuardian(id(t, "20081124"), now, 18); err == nil {
+		t.Errorf("CheckGuardian(18 tomorrow) = nil, want an error")
+	}
+}

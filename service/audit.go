@@ -10,14 +10,16 @@ import (
 	"github.com/offcode/offcode/verify"
 )
 
-// AuditRecord is one issued code in GET /v1/audit and offcode audit. The
-// person is the HMAC of their ID number under the service secret; the
-// identity hash is what the code carries.
+// AuditRecord is one issued code in GET /v1/audit and offcode audit. Person
+// (the HMAC of the ID number under the service secret) and Identity (the
+// hash the code carries, crackable to the ID number: issue 10) are left out
+// unless the caller has scope audit_identity (offcode audit: --identity and
+// the secret).
 type AuditRecord struct {
 	Seq       int64  `json:"seq"`
-	Serial    string `json:"serial"`   // hex
-	Person    string `json:"person"`   // hex HMAC-SHA256
-	Identity  string `json:"identity"` // hex salt || sum, version 1
+	Serial    string `json:"serial"`             // hex
+	Person    string `json:"person,omitempty"`   // hex HMAC-SHA256
+	Identity  string `json:"identity,omitempty"` // hex version || salt || sum
 	Colour    string `json:"colour"`
 	Kind      string `json:"kind"`
 	IssuedAt  string `json:"issued_at"`
@@ -28,13 +30,12 @@ type AuditRecord struct {
 	BindingID string `json:"binding_id,omitempty"`
 }
 
-// NewAuditRecord converts a store record for export.
-func NewAuditRecord(r *store.Record) AuditRecord {
-	return AuditRecord{
+// NewAuditRecord converts a store record for export; withIdentity adds the
+// person and the identity hash.
+func NewAuditRecord(r *store.Record, withIdentity bool) AuditRecord {
+	a := AuditRecord{
 		Seq:       r.Seq,
 		Serial:    hex.EncodeToString(r.Serial[:]),
-		Person:    hex.EncodeToString(r.Person[:]),
-		Identity:  hex.EncodeToString(r.Identity.Salt[:]) + hex.EncodeToString(r.Identity.Sum[:]),
 		Colour:    r.Colour.String(),
 		Kind:      r.Kind.String(),
 		IssuedAt:  r.IssuedAt.UTC().Format(time.RFC3339),
@@ -44,13 +45,20 @@ func NewAuditRecord(r *store.Record) AuditRecord {
 		RequestID: r.RequestID,
 		BindingID: r.BindingID,
 	}
+	if withIdentity {
+		a.Person = hex.EncodeToString(r.Person[:])
+		a.Identity = IdentityHex(r.Identity)
+	}
+	return a
 }
 
-// AuditPage is the body of GET /v1/audit. When Next is non-zero there may be
-// more: ask again with after=Next.
+// AuditPage is the body of GET /v1/audit. Next is always there: the cursor
+// to ask with next time (after=Next), the last record's Seq or, on an empty
+// page, the after asked with. A page shorter than the limit was the last
+// for now.
 type AuditPage struct {
 	Records []AuditRecord `json:"records"`
-	Next    int64         `json:"next,omitempty"`
+	Next    int64         `json:"next"`
 }
 
 // MaxAuditPage bounds the records in one GET /v1/audit response.
@@ -85,12 +93,11 @@ func (s *Service) handleAudit(w http.ResponseWriter, r *http.Request) *apiError 
 	if err != nil {
 		return s.storeError(r, "reading audit", err)
 	}
-	page := AuditPage{Records: make([]AuditRecord, 0, len(recs))}
+	withID := callerOf(r).token.has(ScopeAuditIdentity)
+	page := AuditPage{Records: make([]AuditRecord, 0, len(recs)), Next: q.After}
 	for i := range recs {
-		page.Records = append(page.Records, NewAuditRecord(&recs[i]))
-	}
-	if len(recs) == q.Limit {
-		page.Next = recs[len(recs)-1].Seq
+		page.Records = append(page.Records, NewAuditRecord(&recs[i], withID))
+		page.Next = recs[i].Seq
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil

@@ -52,11 +52,11 @@ func TestBundleEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{})
+	secret := make([]byte, service.SecretSize)
+	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{Secret: secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret := make([]byte, service.SecretSize)
 	svc, err := service.New(service.Config{Key: key, Secret: secret, Store: st, Tokens: &service.Tokens{}, Bundles: pub,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

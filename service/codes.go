@@ -30,8 +30,9 @@ import (
 type IssueRequest struct {
 	ID     string `json:"id"`
 	Colour string `json:"colour"`
-	Kind   string `json:"kind,omitempty"`   // "personal" (default); kinship codes come through a binding
-	Holder string `json:"holder,omitempty"` // printed on the PDF sheet only; never stored
+	Color  string `json:"color,omitempty"`  // the same as colour, as the CLI's --color
+	Kind   string `json:"kind,omitempty"`   // "personal" (default); "kin" is refused: kinship codes come through a binding
+	Holder string `json:"holder,omitempty"` // printed on the PDF sheet only; never stored; at most 40 characters, at most the last 4 of an ID number
 }
 
 // CodeResponse is the body of a 201 response carrying a code.
@@ -91,6 +92,8 @@ type issueSpec struct {
 	bindingID string
 	// known is set for kinship codes: the relative's stored hash.
 	known *person
+	// until is when a kinship code's relative stops being eligible.
+	until time.Time
 }
 
 func (s *Service) parseIssue(req *IssueRequest, now time.Time) (*issueSpec, *apiError) {
@@ -98,7 +101,7 @@ func (s *Service) parseIssue(req *IssueRequest, now time.Time) (*issueSpec, *api
 	if err != nil {
 		return nil, idError("id", err)
 	}
-	colour, e := parseColour(req.Colour)
+	colour, e := parseColour(pickColour(req.Colour, req.Color))
 	if e != nil {
 		return nil, e
 	}
@@ -115,10 +118,22 @@ func (s *Service) parseIssue(req *IssueRequest, now time.Time) (*issueSpec, *api
 	return &issueSpec{id: id, colour: colour, kind: codec.Personal, holder: req.Holder}, nil
 }
 
+// pickColour returns the colour a request gave as "colour" or "color";
+// both, differing, is refused by parseColour as an unknown colour.
+func pickColour(colour, color string) string {
+	switch {
+	case color == "":
+		return colour
+	case colour == "" || colour == color:
+		return color
+	}
+	return colour + "/" + color
+}
+
 func parseColour(s string) (codec.Colour, *apiError) {
 	c, err := codec.ParseColour(s)
 	if err != nil {
-		return 0, errorf(http.StatusBadRequest, CodeInvalidColour, "colour must be green, yellow or red")
+		return 0, errorf(http.StatusBadRequest, CodeInvalidColour, "colour (or color) must be one of green, yellow or red")
 	}
 	return c, nil
 }
@@ -130,19 +145,53 @@ func checkHolder(h string) *apiError {
 	if !utf8.ValidString(h) || utf8.RuneCountInString(h) > maxHolder {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder must be at most %d characters", maxHolder)
 	}
+	if n := holderIDChars(h); n > maxHolderIDChars {
+		return errorf(http.StatusBadRequest, CodeInvalidField,
+			"holder shows %d characters of an ID number; print at most the last %d (such as **************002X)", n, maxHolderIDChars)
+	}
 	if err := render.CheckText(h); err != nil {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
 	}
 	return nil
 }
 
+// maxHolderIDChars is how many characters of an ID number a holder line
+// may show (issue 10: the last 4).
+const maxHolderIDChars = 4
+
+// holderIDChars counts the characters of h that may belong to an ID
+// number: digits, and X right after a digit (the check character).
+//
+// This is the service's copy of the holder-line policy; render/holder.go
+// is to hold the shared one.
+func holderIDChars(h string) int {
+	n := 0
+	prevDigit := false
+	for _, r := range h {
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			n++
+			prevDigit = true
+		case (r == 'X' || r == 'x') && prevDigit:
+			n++
+			prevDigit = false
+		default:
+			prevDigit = false
+		}
+	}
+	return n
+}
+
 // idError turns an ID parse error into invalid_id; the message names the
-// field and the defect, never the number.
+// field and the defect, never the number nor its birth date.
 func idError(field string, err error) *apiError {
 	var ie *identity.IDError
 	msg := "not a valid ID number"
-	if errors.As(err, &ie) {
-		msg = ie.Detail
+	switch {
+	case errors.Is(err, identity.ErrBirthDate):
+		msg = "its birth date is not possible"
+	case errors.As(err, &ie):
+		msg = maskRuns(ie.Detail, 6)
 	}
 	return errorf(http.StatusBadRequest, CodeInvalidID, "%s is not a valid resident ID number: %s", field, msg)
 }
@@ -175,6 +224,10 @@ func (s *Service) sign(ctx context.Context, spec *issueSpec, now time.Time) (*is
 		Identity: p.identity,
 	}
 	c.ExpiresAt = c.IssuedAt.Add(sign.Validity)
+	if !spec.until.IsZero() && spec.until.Before(c.ExpiresAt) {
+		// A kinship code ends with the relative's eligibility.
+		c.ExpiresAt = spec.until.Truncate(time.Second).UTC()
+	}
 	if _, err := io.ReadFull(s.rand, c.Serial[:]); err != nil {
 		return nil, err
 	}
@@ -199,7 +252,6 @@ func (s *Service) record(is *issued, c *caller) *store.Record {
 		Token:     c.token.Name,
 		RequestID: c.requestID,
 		BindingID: is.spec.bindingID,
-		NewPerson: is.person.isNew,
 	}
 }
 
@@ -225,7 +277,7 @@ func (s *Service) issueOne(w http.ResponseWriter, r *http.Request, spec *issueSp
 	c := callerOf(r)
 	is, err := s.sign(r.Context(), spec, now)
 	if err != nil {
-		return s.internal(r, "signing", err)
+		return s.signError(r, err)
 	}
 	// Render before auditing, so a code that cannot be rendered is
 	// neither recorded nor sent.
@@ -250,7 +302,6 @@ func (s *Service) issueOne(w http.ResponseWriter, r *http.Request, spec *issueSp
 	if err := s.store.Record(r.Context(), s.record(is, c)); err != nil {
 		return s.storeError(r, "recording", err)
 	}
-	s.remember(r.Context(), is.person)
 	s.metrics.issued.WithLabelValues(is.claims.Colour.String(), is.claims.Kind.String()).Inc()
 	w.Header().Set("X-Offcode-Serial", hex.EncodeToString(is.claims.Serial[:]))
 	switch format {
@@ -294,7 +345,8 @@ type BatchLine struct {
 // order. Every line is checked before any code is signed: a line that is
 // not valid JSON fails the whole call; a line with an invalid ID or colour
 // gets its own error line. All the batch's records are committed in one
-// transaction before the first line is written.
+// transaction before the first line is written. The token's rate limit is
+// charged one per line.
 //
 // With Accept: application/pdf the answer is one PDF of cards, eight to an
 // A4 page, in the order of the lines; then any bad line fails the whole
@@ -306,65 +358,128 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBatchBody)
 	now := s.now()
-	sc := bufio.NewScanner(r.Body)
+	lines, specs, e := s.parseBatch(r.Body, now)
+	if e != nil {
+		return e
+	}
+	if e := callerOf(r).charge(len(lines) - 1); e != nil { // the request paid for one
+		return e
+	}
+	if format == formatPDF {
+		if e := checkPDFBatch(lines, specs); e != nil {
+			return e
+		}
+	}
+	done, e := s.signBatch(r, specs, lines, now)
+	if e != nil {
+		return e
+	}
+	// As for one code: render first, so a code that cannot be rendered is
+	// neither recorded nor sent.
+	var pdf bytes.Buffer
+	if format == formatPDF {
+		if err := renderBatch(&pdf, done); err != nil {
+			return s.internal(r, "rendering batch", err)
+		}
+	}
+	c := callerOf(r)
+	recs := make([]*store.Record, len(done))
+	for i, is := range done {
+		recs[i] = s.record(is, c)
+	}
+	if err := s.store.Record(r.Context(), recs...); err != nil {
+		return s.storeError(r, "recording", err)
+	}
+	for _, is := range done {
+		s.metrics.issued.WithLabelValues(is.claims.Colour.String(), is.claims.Kind.String()).Inc()
+	}
+	if format == formatPDF {
+		w.Header().Set("Content-Type", formatPDF)
+		w.Header().Set("X-Offcode-Codes", strconv.Itoa(len(done)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(pdf.Bytes())
+		return nil
+	}
+	s.writeBatchLines(w, lines)
+	return nil
+}
+
+// parseBatch reads the JSON lines of a batch: a BatchLine for each request
+// (with its error, if any) and the spec of each good one (nil for a bad).
+func (s *Service) parseBatch(body io.Reader, now time.Time) ([]BatchLine, []*issueSpec, *apiError) {
+	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 0, 4096), MaxBodySize)
 	var lines []BatchLine
 	var specs []*issueSpec
-	n := 0
-	for sc.Scan() {
-		n++
+	for n := 1; sc.Scan(); n++ {
 		raw := bytes.TrimSpace(sc.Bytes())
 		if len(raw) == 0 {
 			continue
 		}
 		if len(lines) == MaxBatchSize {
-			return errorf(http.StatusRequestEntityTooLarge, CodeBatchTooLarge, "a batch holds at most %d requests", MaxBatchSize)
+			return nil, nil, errorf(http.StatusRequestEntityTooLarge, CodeBatchTooLarge, "a batch holds at most %d requests", MaxBatchSize)
 		}
-		if raw[0] != '{' {
-			return errorf(http.StatusBadRequest, CodeInvalidJSON, "line %d: want a JSON object", n)
+		req, e := decodeLine(raw, n)
+		if e != nil {
+			return nil, nil, e
 		}
-		var req IssueRequest
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&req)
-		if err == nil {
-			if _, terr := dec.Token(); terr != io.EOF {
-				err = errors.New("data after the JSON object")
-			}
-		}
-		if err != nil {
-			e := jsonError(err, MaxBodySize)
-			e.Message = fmt.Sprintf("line %d: %s", n, e.Message)
-			return e
-		}
-		spec, e := s.parseIssue(&req, now)
+		spec, e := s.parseIssue(req, now)
 		lines = append(lines, BatchLine{Line: n, Error: e})
 		specs = append(specs, spec)
 	}
 	if err := sc.Err(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) || errors.Is(err, bufio.ErrTooLong) {
-			return errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "batch body or line too large")
+			return nil, nil, errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "batch body or line too large")
 		}
-		return errorf(http.StatusBadRequest, CodeInvalidJSON, "reading batch: %v", err)
+		return nil, nil, errorf(http.StatusBadRequest, CodeInvalidJSON, "reading batch: %v", err)
 	}
 	if len(lines) == 0 {
-		return errorf(http.StatusBadRequest, CodeInvalidJSON, "empty batch")
+		return nil, nil, errorf(http.StatusBadRequest, CodeInvalidJSON, "empty batch")
 	}
-	if format == formatPDF {
-		// One document for all: every request must be good, and fit on
-		// a card, before any code is signed.
-		for i, l := range lines {
-			if e := l.Error; e != nil {
-				e.Message = fmt.Sprintf("line %d: %s", l.Line, e.Message)
-				return e
-			}
-			if err := render.CheckHolder(specs[i].holder); err != nil {
-				return errorf(http.StatusBadRequest, CodeInvalidField, "line %d: holder: %s", l.Line, strings.TrimPrefix(err.Error(), "render: "))
-			}
+	return lines, specs, nil
+}
+
+// decodeLine decodes line n of a batch strictly.
+func decodeLine(raw []byte, n int) (*IssueRequest, *apiError) {
+	if raw[0] != '{' {
+		return nil, errorf(http.StatusBadRequest, CodeInvalidJSON, "line %d: want a JSON object", n)
+	}
+	var req IssueRequest
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&req)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("data after the JSON object")
 		}
 	}
-	// Sign on every core: first-time people cost an Argon2id each.
+	if err != nil {
+		e := jsonError(err, MaxBodySize)
+		e.Message = fmt.Sprintf("line %d: %s", n, e.Message)
+		return nil, e
+	}
+	return &req, nil
+}
+
+// checkPDFBatch: one document for all, so every request must be good, and
+// fit on a card, before any code is signed.
+func checkPDFBatch(lines []BatchLine, specs []*issueSpec) *apiError {
+	for i, l := range lines {
+		if e := l.Error; e != nil {
+			e.Message = fmt.Sprintf("line %d: %s", l.Line, e.Message)
+			return e
+		}
+		if err := render.CheckHolder(specs[i].holder); err != nil {
+			return errorf(http.StatusBadRequest, CodeInvalidField, "line %d: holder: %s", l.Line, strings.TrimPrefix(err.Error(), "render: "))
+		}
+	}
+	return nil
+}
+
+// signBatch signs the good specs on every core (first-time people cost an
+// Argon2id each), fills in their lines and returns them in order.
+func (s *Service) signBatch(r *http.Request, specs []*issueSpec, lines []BatchLine, now time.Time) ([]*issued, *apiError) {
 	signed := make([]*issued, len(specs))
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
@@ -381,51 +496,34 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 		}()
 	}
 	wg.Wait()
-	c := callerOf(r)
-	var recs []*store.Record
 	var done []*issued
 	for i, is := range signed {
 		if errs[i] != nil {
-			return s.internal(r, "signing", errs[i])
+			return nil, s.signError(r, errs[i])
 		}
 		if is == nil {
 			continue
 		}
 		lines[i].CodeResponse = is.response()
-		recs = append(recs, s.record(is, c))
 		done = append(done, is)
 	}
-	// As for one code: render first, so a code that cannot be rendered is
-	// neither recorded nor sent.
-	var pdf bytes.Buffer
-	if format == formatPDF {
-		b, err := render.NewBatch(&pdf, nil)
-		if err != nil {
-			return s.internal(r, "rendering batch", err)
-		}
-		for _, is := range done {
-			if err := b.Add(is.text, is.spec.holder); err != nil {
-				return s.internal(r, "rendering batch", err)
-			}
-		}
-		if err := b.Close(); err != nil {
-			return s.internal(r, "rendering batch", err)
-		}
-	}
-	if err := s.store.Record(r.Context(), recs...); err != nil {
-		return s.storeError(r, "recording", err)
+	return done, nil
+}
+
+func renderBatch(w io.Writer, done []*issued) error {
+	b, err := render.NewBatch(w, nil)
+	if err != nil {
+		return err
 	}
 	for _, is := range done {
-		s.remember(r.Context(), is.person)
-		s.metrics.issued.WithLabelValues(is.claims.Colour.String(), is.claims.Kind.String()).Inc()
+		if err := b.Add(is.text, is.spec.holder); err != nil {
+			return err
+		}
 	}
-	if format == formatPDF {
-		w.Header().Set("Content-Type", formatPDF)
-		w.Header().Set("X-Offcode-Codes", strconv.Itoa(len(done)))
-		w.WriteHeader(http.StatusOK)
-		w.Write(pdf.Bytes())
-		return nil
-	}
+	return b.Close()
+}
+
+func (s *Service) writeBatchLines(w http.ResponseWriter, lines []BatchLine) {
 	w.Header().Set("Content-Type", formatNDJSON)
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
@@ -434,10 +532,21 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) *apiError 
 			s.metrics.errors.WithLabelValues(lines[i].Error.Code).Inc()
 		}
 		if err := enc.Encode(&lines[i]); err != nil {
-			return nil // the client went away; the records stand
+			return // the client went away; the records stand
 		}
 	}
-	return nil
+}
+
+// signError maps a failure to sign: over the budget of first-time
+// identities is a 429, anything else internal.
+func (s *Service) signError(r *http.Request, err error) *apiError {
+	if errors.Is(err, errNewIDLimit) {
+		e := errorf(http.StatusTooManyRequests, CodeRateLimited, "token %q is over its budget of first-time identities (%v a second)",
+			callerOf(r).token.Name, s.newRate)
+		e.RetryAfter = 1
+		return e
+	}
+	return s.internal(r, "signing", err)
 }
 
 // internal logs err and returns a 500 that does not reveal it.

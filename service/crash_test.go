@@ -47,7 +47,7 @@ func TestCrashServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{})
+	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{Secret: secret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestCrashSafety(t *testing.T) {
 		for _, r := range page.Records {
 			audited[r.Serial] = true
 		}
-		if page.Next == 0 {
+		if len(page.Records) < 5000 {
 			break
 		}
 		after = page.Next

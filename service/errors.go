@@ -31,7 +31,26 @@ const (
 	CodeTimeout         = "timeout"
 	CodeBatchTooLarge   = "batch_too_large"
 	CodeInvalidArgument = "invalid_argument"
+	// CodeGuardianNotAdult: the guardian is younger than the service's
+	// guardian age (18 unless configured).
+	CodeGuardianNotAdult = "guardian_not_adult"
+	// CodeBindingExists: the pair is bound already, with another relation.
+	CodeBindingExists = "binding_exists"
+	// CodeNotEligible: a kinship code asked for after the relative's
+	// eligibility ended (the child turned 17).
+	CodeNotEligible = "not_eligible"
+	// CodeInvalidSerial: a revocation's serial is not 24 hex digits.
+	CodeInvalidSerial = "invalid_serial"
 )
+
+// allCodes lists every error code, for the OpenAPI document's check.
+var allCodes = []string{
+	CodeInvalidJSON, CodeTooLarge, CodeInvalidID, CodeInvalidColour, CodeInvalidKind, CodeInvalidField,
+	CodeInvalidBinding, CodeAgeNotEligible, CodeGuardianLimit, CodeRelativeLimit, CodeUnbindTooEarly,
+	CodeNotFound, CodeMethod, CodeNotAcceptable, CodeUnauthorized, CodeForbidden, CodeRateLimited,
+	CodeUnavailable, CodeInternal, CodeTimeout, CodeBatchTooLarge, CodeInvalidArgument,
+	CodeGuardianNotAdult, CodeBindingExists, CodeNotEligible, CodeInvalidSerial,
+}
 
 // apiError is an error response: an HTTP status and a JSON body
 // {"error": {"code": ..., "message": ...}}.

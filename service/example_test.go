@@ -22,13 +22,13 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "offcode-example")
 	defer os.RemoveAll(dir)
-	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{})
-	if err != nil {
-		panic(err)
-	}
 	key, _ := sign.GenerateKey(rand.Reader)
 	secret := make([]byte, service.SecretSize)
 	rand.Read(secret)
+	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{Secret: secret})
+	if err != nil {
+		panic(err)
+	}
 	token, tok, _ := service.NewToken(rand.Reader, "backoffice", []service.Scope{service.ScopeIssue})
 	svc, err := service.New(service.Config{
 		Key: key, Secret: secret, Store: st,

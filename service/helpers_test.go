@@ -95,10 +95,12 @@ func newEnv(t testing.TB) *env {
 		rate   float64
 		burst  int
 	}{
-		{"all", "issue,bind,audit", 0, 0},
+		{"all", "issue,bind,audit,audit_identity,revoke", 0, 0},
 		{"issuer", "issue", 0, 0},
 		{"binder", "bind", 0, 0},
 		{"auditor", "audit", 0, 0},
+		{"revoker", "revoke", 0, 0},
+		{"metrics", "metrics", 0, 0},
 		{"slow", "issue", 0.001, 1},
 	} {
 		scopes, err := service.ParseScopes(tk.scopes)
@@ -149,7 +151,7 @@ func (e *env) restart() {
 }
 
 func (e *env) newService(ts *service.Tokens) *service.Service {
-	st, err := store.Open(context.Background(), e.dbPath, store.Options{})
+	st, err := store.Open(context.Background(), e.dbPath, store.Options{Secret: e.secret})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -61,7 +61,8 @@ func TestMalformedNever5xx(t *testing.T) {
 	paths := []struct{ method, path string }{
 		{"POST", "/v1/codes"}, {"POST", "/v1/codes/batch"}, {"POST", "/v1/bindings"},
 		{"POST", "/v1/bindings/nope/codes"}, {"DELETE", "/v1/bindings/nope"},
-		{"GET", "/v1/guardians/123/bindings"}, {"GET", "/v1/audit?since=zz"},
+		{"POST", "/v1/guardians/bindings"}, {"GET", "/v1/audit?since=zz"},
+		{"POST", "/v1/revocations"}, {"GET", "/v1/revocations?after=x"},
 	}
 	for _, p := range paths {
 		for i, b := range bodies {

@@ -62,21 +62,25 @@ func CreateSecret(path string, rand io.Reader) error {
 // knows a person without holding the number.
 func (s *Service) personKey(id identity.ID) store.PersonKey {
 	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(id.Number()))
+	m.Write([]byte(idText(id)))
 	var k store.PersonKey
 	m.Sum(k[:0])
 	return k
 }
 
+// idText is the one place the service reads an ID number's digits: to key
+// its HMAC.
+func idText(id identity.ID) string { return id.Number() }
+
 // person is what issuing needs to know about someone.
 type person struct {
 	key      store.PersonKey
 	identity identity.Hash
-	isNew    bool // first sight: identity is fresh and not yet stored
 }
 
 // lookupPerson returns id's identity hash: from the cache, else from the
-// store, else a fresh one (one Argon2id evaluation, SPEC.md §5.3).
+// store, else a fresh one (one Argon2id evaluation, SPEC.md §5.3), claimed
+// in the store before any code carries it.
 func (s *Service) lookupPerson(ctx context.Context, id identity.ID) (person, error) {
 	p := person{key: s.personKey(id)}
 	if h, ok := s.cache.get(p.key); ok {
@@ -99,7 +103,7 @@ func (s *Service) lookupPerson(ctx context.Context, id identity.ID) (person, err
 	if err != nil {
 		return p, err
 	}
-	p.identity, p.isNew = h, true
+	p.identity = h
 	return p, nil
 }
 
@@ -110,9 +114,10 @@ type hashCall struct {
 	err  error
 }
 
-// newHash computes a fresh identity hash for id (one Argon2id evaluation).
-// Concurrent first requests for one person share one computation, so they
-// get the same hash.
+// newHash computes a fresh identity hash for id (one Argon2id evaluation)
+// and claims it in the store, which returns the hash to use: another
+// instance may have claimed one first. Concurrent first requests for one
+// person in this process share one computation.
 func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.ID) (identity.Hash, error) {
 	s.inflightMu.Lock()
 	if c, ok := s.inflight[key]; ok {
@@ -140,14 +145,15 @@ func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.
 	defer func() {
 		s.inflightMu.Lock()
 		if c.err == nil {
-			// Until the record commits, later requests find the hash
-			// here rather than making another.
 			s.cache.put(key, c.h)
 		}
 		delete(s.inflight, key)
 		s.inflightMu.Unlock()
 		close(c.done)
 	}()
+	if c.err = callerFrom(ctx).chargeNew(); c.err != nil {
+		return identity.Hash{}, c.err
+	}
 	salt, err := identity.NewSalt(s.rand)
 	if err != nil {
 		c.err = err
@@ -160,21 +166,10 @@ func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.
 		c.err = ctx.Err()
 		return identity.Hash{}, c.err
 	}
-	c.h = identity.HashID(id, salt)
+	h := identity.HashID(id, salt)
 	<-s.hashSem
-	return c.h, nil
-}
-
-// remember caches p's hash once its record is committed. For a new person
-// it reads back what the store kept: when two first-time requests for one
-// person race, the first committed hash wins and later codes reuse it.
-func (s *Service) remember(ctx context.Context, p person) {
-	if p.isNew {
-		if h, err := s.store.Person(ctx, p.key); err == nil {
-			p.identity = h
-		}
-	}
-	s.cache.put(p.key, p.identity)
+	c.h, c.err = s.store.ClaimPerson(ctx, key, h, s.now())
+	return c.h, c.err
 }
 
 // lru is a bounded least-recently-used cache of identity hashes.

@@ -24,7 +24,7 @@ func TestNoRawIDAtRest(t *testing.T) {
 	e.do("POST", "/v1/codes/batch", "all", `{"id":"`+ids[3]+`","colour":"red"}`)
 	b := e.do("POST", "/v1/bindings", "all", bind(adult, elder))
 	e.do("POST", "/v1/bindings/"+b.str("binding_id")+"/codes", "all", map[string]string{"colour": "yellow"})
-	e.do("GET", "/v1/guardians/"+adult+"/bindings", "all", nil)
+	e.do("POST", "/v1/guardians/bindings", "all", map[string]string{"guardian_id": adult})
 	e.do("GET", "/v1/guardians/"+adult+"/nothing", "all", nil)
 	e.do("POST", "/v1/bindings", "all", bind(adult, adult[:17]+"0"))
 	e.restart() // checkpoint the WAL into the main file

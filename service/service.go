@@ -2,21 +2,24 @@
 // issues offline codes, manages kinship bindings (亲属码) and keeps an audit
 // trail of every code it signs, durable before the code is handed out.
 //
-// Routes (see README.md for examples):
+// Routes (see README.md for examples, and GET /v1/openapi.json):
 //
-//	POST   /v1/codes                      issue a code           (scope issue)
-//	POST   /v1/codes/batch                issue many, JSON lines (scope issue)
-//	POST   /v1/bindings                   bind a relative        (scope bind)
-//	GET    /v1/guardians/{id}/bindings    a guardian's bindings  (scope bind)
-//	DELETE /v1/bindings/{binding_id}      unbind, after 24 h     (scope bind)
-//	POST   /v1/bindings/{binding_id}/codes  issue a kinship code (scope bind)
-//	GET    /v1/audit?since=&after=&limit= the audit trail        (scope audit)
-//	GET    /healthz, /readyz, /metrics
+//	POST   /v1/codes                        issue a code           (scope issue)
+//	POST   /v1/codes/batch                  issue many, JSON lines (scope issue)
+//	POST   /v1/bindings                     bind a relative        (scope bind)
+//	POST   /v1/guardians/bindings              a guardian's bindings  (scope bind)
+//	DELETE /v1/bindings/{binding_id}        unbind, after 24 h     (scope bind)
+//	POST   /v1/bindings/{binding_id}/codes  issue a kinship code   (scope bind)
+//	GET    /v1/audit?since=&after=&limit=   the audit trail        (scope audit)
+//	POST   /v1/revocations                  revoke a code or person (scope revoke)
+//	GET    /v1/revocations?after=           pending revocations    (scope revoke)
+//	GET    /v1/openapi.json, /healthz, /readyz, /metrics
 //
 // People are known to the store only by an HMAC of their ID number under the
-// service secret; no raw ID number is stored or logged. A person's identity
-// hash (salt and Argon2id sum) is computed once, at first sight, and reused
-// for their later codes (SPEC.md §5.3).
+// service secret; no ID number is stored, logged or put in a URL, and
+// identity hashes are sealed at rest. A person's identity hash (salt and
+// Argon2id sum) is computed once, at first sight, and reused for their
+// later codes (SPEC.md §5.3); instances sharing a database agree on it.
 package service
 
 import (
@@ -43,14 +46,21 @@ import (
 	"github.com/offcode/offcode/store"
 )
 
-// Defaults.
+// Defaults, chosen for a city of about 13 million (see README.md, "Limits"):
+// a token is one back office or integration; limits are charged per code,
+// so a batch of 500 costs 500.
 const (
-	DefaultRate      = 10000 // requests per second per token
-	DefaultBurst     = 2000
+	DefaultRate      = 1000    // codes per second per token
+	DefaultBurst     = 1000    // two full batches
+	DefaultNewRate   = 100     // first-time identities (one Argon2id each) per second per token
+	DefaultNewBurst  = 500     // one full batch of strangers
+	DefaultMaxConns  = 1024    // concurrent client connections per instance
 	DefaultCacheSize = 1 << 18 // identity hashes, ~250 bytes each: ~64 MB when full
 	MaxBodySize      = 16 << 10
 	MaxBatchSize     = 500 // requests per batch call
 	maxBatchBody     = MaxBatchSize * 1024
+	// DefaultGuardianAge is the age a guardian must have reached.
+	DefaultGuardianAge = 18
 )
 
 // Config configures a Service.
@@ -64,9 +74,22 @@ type Config struct {
 	Rand   io.Reader        // salts, serials, IDs; crypto/rand.Reader if nil; must be safe for concurrent use
 	Logger *slog.Logger     // slog.Default() if nil
 
-	Rate      float64 // default per-token requests per second; DefaultRate if 0
+	Rate      float64 // default per-token codes per second; DefaultRate if 0
 	Burst     int     // default per-token burst; DefaultBurst if 0
+	NewRate   float64 // per-token first-time identities per second; DefaultNewRate if 0
+	NewBurst  int     // their burst; DefaultNewBurst if 0
 	CacheSize int     // identity hashes kept in memory; DefaultCacheSize if 0, none if < 0
+
+	// GuardianAge is the age a guardian must have reached;
+	// DefaultGuardianAge if 0.
+	GuardianAge int
+
+	// MetricsToken, if true, serves /metrics only to a token with scope
+	// metrics (it counts red codes). MetricsOff removes /metrics from the
+	// API handler, for an operator who serves MetricsHandler on another
+	// address.
+	MetricsToken bool
+	MetricsOff   bool
 
 	// Bundles, if not nil, serves GET /v1/bundle[?since=N]: the signed trust
 	// bundles (a *BundlePublisher, SPEC.md §13.13). The service only
@@ -87,19 +110,26 @@ type Service struct {
 	cache   *lru
 	hashSem chan struct{}
 
-	inflightMu sync.Mutex
-	inflight   map[store.PersonKey]*hashCall
-	rate       rate.Limit
-	burst      int
-	ready      atomic.Bool
-	mux        *http.ServeMux
-	bundles    http.Handler
+	inflightMu  sync.Mutex
+	inflight    map[store.PersonKey]*hashCall
+	rate        rate.Limit
+	burst       int
+	newRate     rate.Limit
+	newBurst    int
+	guardianAge int
+	ready       atomic.Bool
+	mux         *http.ServeMux
+	bundles     http.Handler
+	metricsTok  bool
+	metricsOff  bool
 }
 
-// authState is a loaded tokens file with a rate limiter per token.
+// authState is a loaded tokens file with rate limiters per token: one for
+// codes, one for first-time identities.
 type authState struct {
 	tokens   *Tokens
 	limiters map[string]*rate.Limiter
+	newIDs   map[string]*rate.Limiter
 }
 
 // New returns a Service for cfg.
@@ -111,17 +141,22 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("service: secret is %d bytes, want %d", len(cfg.Secret), SecretSize)
 	}
 	s := &Service{
-		secret:   cfg.Secret,
-		store:    cfg.Store,
-		now:      cfg.Now,
-		rand:     cfg.Rand,
-		log:      cfg.Logger,
-		metrics:  newMetrics(),
-		hashSem:  make(chan struct{}, runtime.GOMAXPROCS(0)),
-		inflight: make(map[store.PersonKey]*hashCall),
-		rate:     rate.Limit(cfg.Rate),
-		burst:    cfg.Burst,
-		bundles:  cfg.Bundles,
+		secret:      cfg.Secret,
+		store:       cfg.Store,
+		now:         cfg.Now,
+		rand:        cfg.Rand,
+		log:         cfg.Logger,
+		metrics:     newMetrics(),
+		hashSem:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+		inflight:    make(map[store.PersonKey]*hashCall),
+		rate:        rate.Limit(cfg.Rate),
+		burst:       cfg.Burst,
+		newRate:     rate.Limit(cfg.NewRate),
+		newBurst:    cfg.NewBurst,
+		guardianAge: cfg.GuardianAge,
+		bundles:     cfg.Bundles,
+		metricsTok:  cfg.MetricsToken,
+		metricsOff:  cfg.MetricsOff,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -137,6 +172,15 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.burst == 0 {
 		s.burst = DefaultBurst
+	}
+	if s.newRate == 0 {
+		s.newRate = DefaultNewRate
+	}
+	if s.newBurst == 0 {
+		s.newBurst = DefaultNewBurst
+	}
+	if s.guardianAge == 0 {
+		s.guardianAge = DefaultGuardianAge
 	}
 	size := cfg.CacheSize
 	if size == 0 {
@@ -162,7 +206,7 @@ func (s *Service) SetKey(k *sign.Key) {
 
 // SetTokens replaces the API tokens (on reload). Rate limiters start afresh.
 func (s *Service) SetTokens(ts *Tokens) {
-	a := &authState{tokens: ts, limiters: make(map[string]*rate.Limiter, len(ts.Tokens))}
+	a := &authState{tokens: ts, limiters: make(map[string]*rate.Limiter, len(ts.Tokens)), newIDs: make(map[string]*rate.Limiter, len(ts.Tokens))}
 	for _, t := range ts.Tokens {
 		r, b := s.rate, s.burst
 		if t.Rate > 0 {
@@ -172,6 +216,7 @@ func (s *Service) SetTokens(ts *Tokens) {
 			b = t.Burst
 		}
 		a.limiters[t.Name] = rate.NewLimiter(r, b)
+		a.newIDs[t.Name] = rate.NewLimiter(s.newRate, s.newBurst)
 	}
 	s.auth.Store(a)
 	s.log.Info("api tokens loaded", "count", len(ts.Tokens))
@@ -192,34 +237,67 @@ func (s *Service) Close() error {
 // starts draining.
 func (s *Service) SetReady(ok bool) { s.ready.Store(ok) }
 
+// route is one endpoint of the API: the OpenAPI document lists the same
+// set (TestOpenAPIMatchesRoutes).
+type route struct {
+	method, path, name string
+	scope              Scope // "" for no token
+	h                  handlerFunc
+}
+
+func (s *Service) routeTable() []route {
+	return []route{
+		{"POST", "/v1/codes", "codes", ScopeIssue, s.handleIssue},
+		{"POST", "/v1/codes/batch", "codes_batch", ScopeIssue, s.handleBatch},
+		{"POST", "/v1/bindings", "bindings", ScopeBind, s.handleBind},
+		{"POST", "/v1/guardians/bindings", "guardian_bindings", ScopeBind, s.handleGuardianBindings},
+		{"DELETE", "/v1/bindings/{binding_id}", "unbind", ScopeBind, s.handleUnbind},
+		{"POST", "/v1/bindings/{binding_id}/codes", "binding_codes", ScopeBind, s.handleBindingCode},
+		{"GET", "/v1/audit", "audit", ScopeAudit, s.handleAudit},
+		{"POST", "/v1/revocations", "revocations", ScopeRevoke, s.handleRevoke},
+		{"GET", "/v1/revocations", "revocations_export", ScopeRevoke, s.handleRevocations},
+		{"GET", "/v1/openapi.json", "openapi", "", s.handleOpenAPI},
+		{"GET", "/healthz", "healthz", "", func(w http.ResponseWriter, r *http.Request) *apiError {
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+			return nil
+		}},
+		{"GET", "/readyz", "readyz", "", s.handleReady},
+	}
+}
+
 func (s *Service) routes() {
 	m := http.NewServeMux()
-	m.Handle("POST /v1/codes", s.api("codes", ScopeIssue, s.handleIssue))
-	m.Handle("POST /v1/codes/batch", s.api("codes_batch", ScopeIssue, s.handleBatch))
-	m.Handle("POST /v1/bindings", s.api("bindings", ScopeBind, s.handleBind))
-	m.Handle("GET /v1/guardians/{id}/bindings", s.api("guardian_bindings", ScopeBind, s.handleGuardianBindings))
-	m.Handle("DELETE /v1/bindings/{binding_id}", s.api("unbind", ScopeBind, s.handleUnbind))
-	m.Handle("POST /v1/bindings/{binding_id}/codes", s.api("binding_codes", ScopeBind, s.handleBindingCode))
-	m.Handle("GET /v1/audit", s.api("audit", ScopeAudit, s.handleAudit))
-	m.Handle("GET /healthz", s.open("healthz", func(w http.ResponseWriter, r *http.Request) *apiError {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-		return nil
-	}))
-	m.Handle("GET /readyz", s.open("readyz", s.handleReady))
-	m.Handle("GET /metrics", s.instrument("metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	allow := map[string][]string{}
+	for _, rt := range s.routeTable() {
+		if rt.scope == "" {
+			m.Handle(rt.method+" "+rt.path, s.open(rt.name, rt.h))
+		} else {
+			m.Handle(rt.method+" "+rt.path, s.api(rt.name, rt.scope, rt.h))
+		}
+		allow[rt.path] = append(allow[rt.path], rt.method)
+	}
+	switch {
+	case s.metricsOff:
+	case s.metricsTok:
+		m.Handle("GET /metrics", s.api("metrics", ScopeMetrics, func(w http.ResponseWriter, r *http.Request) *apiError {
+			s.MetricsHandler().ServeHTTP(w, r)
+			return nil
+		}))
+		allow["/metrics"] = []string{"GET"}
+	default:
+		m.Handle("GET /metrics", s.instrument("metrics", s.MetricsHandler()))
+		allow["/metrics"] = []string{"GET"}
+	}
 	if s.bundles != nil {
 		m.Handle("GET /v1/bundle", s.instrument("bundle", s.bundles))
+		allow["/v1/bundle"] = []string{"GET"}
 	}
 	// Known paths with another method: 405 in the API's error format.
-	for path, allow := range map[string]string{
-		"/v1/codes": "POST", "/v1/codes/batch": "POST", "/v1/bindings": "POST",
-		"/v1/guardians/{id}/bindings": "GET", "/v1/bindings/{binding_id}": "DELETE",
-		"/v1/bindings/{binding_id}/codes": "POST", "/v1/audit": "GET",
-		"/healthz": "GET", "/readyz": "GET", "/metrics": "GET",
-	} {
+	for path, methods := range allow {
+		list := strings.Join(methods, ", ")
 		m.Handle(path, s.open("other", func(w http.ResponseWriter, r *http.Request) *apiError {
-			w.Header().Set("Allow", allow)
-			return errorf(http.StatusMethodNotAllowed, CodeMethod, "%s is not allowed here; use %s", r.Method, allow)
+			w.Header().Set("Allow", list)
+			return errorf(http.StatusMethodNotAllowed, CodeMethod, "%s is not allowed here; use %s", r.Method, list)
 		}))
 	}
 	m.Handle("/", s.open("other", func(w http.ResponseWriter, r *http.Request) *apiError {
@@ -228,25 +306,39 @@ func (s *Service) routes() {
 	s.mux = m
 }
 
-// sanitizePath returns the path with anything that may be an ID number
-// (a run of 15 or more digits or X) masked, since paths carry IDs.
+// MetricsHandler serves the Prometheus metrics. They count codes by colour
+// (how many red codes a district issued is sensitive): serve them to the
+// operator only (Config.MetricsToken, or MetricsOff and this handler on a
+// private address).
+func (s *Service) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
+// sanitizePath returns the path with anything that may be (part of) an ID
+// number or a birth date, a run of 6 or more digits or X, masked.
 func sanitizePath(p string) string {
-	b := []byte(p)
+	b := []byte(maskRuns(p, 6))
+	if len(b) > 200 {
+		b = append(b[:200], "..."...)
+	}
+	return string(b)
+}
+
+// maskRuns replaces every run of at least min digits or X in s with '*'.
+func maskRuns(s string, min int) string {
+	b := []byte(s)
 	run := 0
 	for i := 0; i <= len(b); i++ {
 		if i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] == 'X' || b[i] == 'x') {
 			run++
 			continue
 		}
-		if run >= 15 {
+		if run >= min {
 			for j := i - run; j < i; j++ {
 				b[j] = '*'
 			}
 		}
 		run = 0
-	}
-	if len(b) > 200 {
-		b = append(b[:200], "..."...)
 	}
 	return string(b)
 }
@@ -257,9 +349,11 @@ func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) *apiError 
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	// Ping writes: ready means the store can commit now, whatever the
+	// last commit did.
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Error("readiness: store", "err", err)
-		return errorf(http.StatusServiceUnavailable, CodeUnavailable, "store unavailable")
+		s.log.Error("readiness: store cannot write", "err", err)
+		return errorf(http.StatusServiceUnavailable, CodeUnavailable, "store cannot write")
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
@@ -273,11 +367,40 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) *apiError
 type caller struct {
 	token     *Token
 	requestID string
+	limit     *rate.Limiter // codes (every request costs at least one)
+	newIDs    *rate.Limiter // first-time identities
 }
+
+// charge takes n from the caller's rate limit: a batch costs one per code.
+func (c *caller) charge(n int) *apiError {
+	if c.limit == nil || c.limit.AllowN(time.Now(), n) {
+		return nil
+	}
+	e := errorf(http.StatusTooManyRequests, CodeRateLimited, "token %q is over its rate limit (%d codes at once, burst %d)", c.token.Name, n, c.limit.Burst())
+	e.RetryAfter = 1
+	return e
+}
+
+// chargeNew takes one first-time identity (one Argon2id) from the caller's
+// budget for them.
+func (c *caller) chargeNew() error {
+	if c == nil || c.newIDs == nil || c.newIDs.Allow() {
+		return nil
+	}
+	return errNewIDLimit
+}
+
+// errNewIDLimit is a caller over its budget of first-time identities.
+var errNewIDLimit = errors.New("service: over the budget of first-time identities")
 
 type callerKey struct{}
 
-func callerOf(r *http.Request) *caller { return r.Context().Value(callerKey{}).(*caller) }
+func callerOf(r *http.Request) *caller { return callerFrom(r.Context()) }
+
+func callerFrom(ctx context.Context) *caller {
+	c, _ := ctx.Value(callerKey{}).(*caller)
+	return c
+}
 
 // statusWriter records the status a handler wrote.
 type statusWriter struct {
@@ -328,20 +451,20 @@ func (s *Service) instrument(route string, h http.Handler) http.Handler {
 			d := time.Since(start)
 			lat.Observe(d.Seconds())
 			s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
-			if sw.status >= 500 || s.log.Enabled(r.Context(), slog.LevelDebug) {
-				s.log.Log(r.Context(), levelFor(sw.status), "request", "route", route, "method", r.Method,
-					"status", sw.status, "duration", d, "request_id", w.Header().Get("X-Request-Id"))
-			}
+			s.log.Log(r.Context(), levelFor(sw.status), "request", "route", route, "method", r.Method,
+				"status", sw.status, "duration", d, "request_id", w.Header().Get("X-Request-Id"))
 		}()
 		h.ServeHTTP(sw, r)
 	})
 }
 
+// levelFor is the level of a request log line: info, error for a 5xx.
+// The line names the route pattern, never the path.
 func levelFor(status int) slog.Level {
 	if status >= 500 {
 		return slog.LevelError
 	}
-	return slog.LevelDebug
+	return slog.LevelInfo
 }
 
 func stack() string {
@@ -381,9 +504,8 @@ func (s *Service) api(route string, scope Scope, h handlerFunc) http.Handler {
 			s.fail(w, errorf(http.StatusForbidden, CodeForbidden, "token %q lacks scope %q", c.token.Name, scope))
 			return
 		}
-		if lim := a.limiters[c.token.Name]; lim != nil && !lim.Allow() {
-			e := errorf(http.StatusTooManyRequests, CodeRateLimited, "token %q is over its rate limit", c.token.Name)
-			e.RetryAfter = 1
+		c.limit, c.newIDs = a.limiters[c.token.Name], a.newIDs[c.token.Name]
+		if e := c.charge(1); e != nil {
 			s.fail(w, e)
 			return
 		}
@@ -401,10 +523,12 @@ func (s *Service) fail(w http.ResponseWriter, e *apiError) {
 }
 
 // requestID returns the client's X-Request-Id if it is short and plain,
-// else a fresh random one.
+// with any run of 8 or more digits or X (an ID number, a birth date)
+// masked, since it is stored in the audit trail and logged; else a fresh
+// random one.
 func (s *Service) requestID(r *http.Request) string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && plain(id) {
-		return id
+		return maskRuns(id, 8)
 	}
 	var b [8]byte
 	io.ReadFull(s.rand, b[:])

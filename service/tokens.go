@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -26,10 +27,15 @@ type Scope string
 const (
 	ScopeIssue Scope = "issue" // POST /v1/codes, /v1/codes/batch
 	ScopeBind  Scope = "bind"  // kinship bindings and their codes
-	ScopeAudit Scope = "audit" // GET /v1/audit
+	ScopeAudit Scope = "audit" // GET /v1/audit, without identities
+	// ScopeAuditIdentity adds each record's person and identity hash to
+	// GET /v1/audit: what a stolen export would let an attacker crack.
+	ScopeAuditIdentity Scope = "audit_identity"
+	ScopeRevoke        Scope = "revoke"  // POST and GET /v1/revocations
+	ScopeMetrics       Scope = "metrics" // GET /metrics, when the service keeps it private
 )
 
-var allScopes = []Scope{ScopeIssue, ScopeBind, ScopeAudit}
+var allScopes = []Scope{ScopeIssue, ScopeBind, ScopeAudit, ScopeAuditIdentity, ScopeRevoke, ScopeMetrics}
 
 // ParseScopes parses a comma-separated list of scopes.
 func ParseScopes(s string) ([]Scope, error) {
@@ -37,7 +43,7 @@ func ParseScopes(s string) ([]Scope, error) {
 	for _, p := range strings.Split(s, ",") {
 		sc := Scope(strings.TrimSpace(p))
 		if !slices.Contains(allScopes, sc) {
-			return nil, fmt.Errorf("service: unknown scope %q: want issue, bind or audit", sc)
+			return nil, fmt.Errorf("service: unknown scope %q: want issue, bind, audit, audit_identity, revoke or metrics", sc)
 		}
 		if !slices.Contains(out, sc) {
 			out = append(out, sc)
@@ -103,8 +109,17 @@ func ParseTokens(b []byte) (*Tokens, error) {
 	return &ts, nil
 }
 
-// LoadTokens reads a tokens file.
+// LoadTokens reads a tokens file. Like the key file, it must not be
+// writable by group or others: whoever can write it can grant themselves
+// any scope.
 func LoadTokens(path string) (*Tokens, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("service: reading tokens: %w", err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return nil, fmt.Errorf("service: tokens file %s has mode %04o: others can write it, want 0600 (run: chmod 600 %s)", path, fi.Mode().Perm(), path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("service: reading tokens: %w", err)

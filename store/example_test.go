@@ -16,7 +16,8 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "offcode-store")
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(dir, "offcode.db"), store.Options{})
+	secret := make([]byte, 32) // the service secret: seals identity hashes
+	s, err := store.Open(ctx, filepath.Join(dir, "offcode.db"), store.Options{Secret: secret})
 	if err != nil {
 		panic(err)
 	}
@@ -31,7 +32,6 @@ func Example() {
 		ExpiresAt: at.Add(codec.MaxValidity),
 		Token:     "backoffice",
 		RequestID: "req-1",
-		NewPerson: true,
 	}
 	// Record returns once the record is durable.
 	if err := s.Record(ctx, rec); err != nil {

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -11,56 +9,42 @@ import (
 	"strings"
 )
 
-// migrations holds the schema, one file per version: NNNN_name.sql brings
-// the schema from version NNNN-1 to NNNN. PRAGMA user_version records the
-// version a store is at.
+// migrations holds the schema of each engine, one file per version:
+// NNNN_name.sql brings the schema from version NNNN-1 to NNNN. Migrations
+// are forward only; each runs in its own transaction when the store opens.
+// SQLite records the version in PRAGMA user_version, PostgreSQL in the
+// table schema_version.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// migrate applies, each in its own transaction, the migrations the store
-// at db has not yet had.
-func migrate(ctx context.Context, db *sql.DB) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+// migration is one schema step.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations returns engine's migrations in order, checking that they
+// are numbered 1, 2, 3... without gaps.
+func loadMigrations(engine string) ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/"+engine+"/*.sql")
 	if err != nil || len(names) == 0 {
-		return fmt.Errorf("no migrations embedded")
+		return nil, fmt.Errorf("no %s migrations embedded", engine)
 	}
 	sort.Strings(names)
-	var have int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return fmt.Errorf("reading schema version: %w", err)
-	}
-	if have > len(names) {
-		return fmt.Errorf("schema version %d is newer than this program knows (%d)", have, len(names))
-	}
+	out := make([]migration, 0, len(names))
 	for i, name := range names {
-		v := i + 1
-		base := strings.TrimPrefix(name, "migrations/")
-		if n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0]); err != nil || n != v {
-			return fmt.Errorf("migration %s is out of sequence, want number %04d", base, v)
-		}
-		if v <= have {
-			continue
+		base := name[strings.LastIndexByte(name, '/')+1:]
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil || n != i+1 {
+			return nil, fmt.Errorf("migration %s is out of sequence, want number %04d", base, i+1)
 		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
+		out = append(out, migration{version: n, name: base, sql: string(body)})
 	}
-	return nil
+	return out, nil
 }

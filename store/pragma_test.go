@@ -9,7 +9,7 @@ import (
 // TestWriterPragmas checks the settings the durability claim rests on, on
 // the writer connection itself: WAL, synchronous=FULL (2), a busy timeout.
 func TestWriterPragmas(t *testing.T) {
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "offcode.db"), Options{})
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "offcode.db"), Options{Secret: make([]byte, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +20,7 @@ func TestWriterPragmas(t *testing.T) {
 		{"synchronous", "2"},
 		{"busy_timeout", "10000"},
 		{"foreign_keys", "1"},
-		{"user_version", "1"},
+		{"user_version", "2"}, {"secure_delete", "1"},
 	} {
 		var got string
 		if err := s.w.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil || got != tc.want {

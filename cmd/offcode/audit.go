@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/offcode/offcode/service"
@@ -13,19 +15,25 @@ import (
 const auditUsage = `Export the signing service's audit trail: every code it issued.
 
 Usage:
-    offcode audit --db FILE [--since RFC3339] [--json]
+    offcode audit --db FILE|URL [--since RFC3339] [--json] [--identity --secret FILE]
 
-Opens the store read-only (safe while the service runs) and prints one line
-per issued code, oldest first: sequence number, issue and expiry times,
-colour, kind, serial, key ID, the token that asked, and the request ID.
-With --json, one JSON object per line, adding the person (HMAC of the ID
-number under the service secret), the identity hash and the binding of a
-kinship code. No ID number is stored, so none is printed.
+Opens the store read-only (safe while the service runs; it never creates
+one) and prints one line per issued code, oldest first: sequence number,
+issue and expiry times, colour, kind, serial, key ID, the token that asked,
+and the request ID. With --json, one JSON object per line, adding the
+binding of a kinship code. No ID number is stored, so none is printed.
+
+The person (HMAC of the ID number) and the identity hash a code carries are
+left out: an identity hash can be cracked back to an ID number. --identity
+adds them; it needs --secret, since the store keeps them sealed under the
+service secret.
 
 Options:
-    --db FILE          the service's store
+    --db FILE|URL      the service's store: a SQLite file or a postgres:// URL
     --since RFC3339    only codes issued at or after this time
     --json             JSON lines
+    --identity         add person and identity (with --json; needs --secret)
+    --secret FILE      the service secret
 
 Examples:
     $ offcode audit --db offcode.db --since 2026-11-23T00:00:00+08:00
@@ -36,8 +44,11 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	fset := newFlagSet("audit")
 	var dbPath string
 	var since atFlag
-	var asJSON bool
+	var asJSON, withID bool
+	var secretPath string
 	fset.StringVar(&dbPath, "db", "", "")
+	fset.BoolVar(&withID, "identity", false, "")
+	fset.StringVar(&secretPath, "secret", "", "")
 	fset.Var(&since, "since", "")
 	fset.BoolVar(&asJSON, "json", false, "")
 	pos, code, ok := e.parseArgs(fset, auditUsage, args)
@@ -52,9 +63,25 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	if !e.require("audit", "db", dbPath) {
 		return exitUsage
 	}
-	st, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
+	opt := store.Options{ReadOnly: true}
+	if withID {
+		if !asJSON || secretPath == "" {
+			e.errorf("audit: --identity needs --json and --secret")
+			return exitUsage
+		}
+		secret, err := service.LoadSecret(secretPath)
+		if err != nil {
+			e.errorf("audit: %s", plainErr(err))
+			return exitUsage
+		}
+		opt.Secret = secret
+	}
+	st, err := store.Open(ctx, dbPath, opt)
 	if err != nil {
 		e.errorf("audit: %s", plainErr(err))
+		if errors.Is(err, fs.ErrNotExist) {
+			e.hintf("give the store offcode serve uses (--db; default offcode.db beside the key)")
+		}
 		return exitUsage
 	}
 	defer st.Close()
@@ -71,7 +98,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 			return exitUsage
 		}
 		for i := range recs {
-			r := service.NewAuditRecord(&recs[i])
+			r := service.NewAuditRecord(&recs[i], withID)
 			if asJSON {
 				enc.Encode(r)
 			} else {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
@@ -74,9 +75,13 @@ func TestServeDevDefaults(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	token := regexp.MustCompile(`shown only now: (oc_[A-Za-z0-9_-]+)\n`).FindStringSubmatch(stderr.String())
+	// The development token is printed once on stdout, never in the log.
+	token := regexp.MustCompile(`^(oc_[A-Za-z0-9_-]+)\n$`).FindStringSubmatch(stdout.String())
 	if token == nil {
-		t.Fatalf("serve printed no token: %s", stderr.String())
+		t.Fatalf("serve printed no token on stdout: %q", stdout.String())
+	}
+	if strings.Contains(stderr.String(), token[1]) {
+		t.Fatalf("the development token is in the log: %s", stderr.String())
 	}
 	for _, f := range []string{"issuer.pem", "offcode.secret", "tokens.json"} {
 		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
@@ -198,5 +203,40 @@ func TestServeDevDefaults(t *testing.T) {
 	code, _, errOut = runLive(t, "serve", "--key", "missing.pem")
 	if code != exitUsage || !strings.Contains(errOut, "does not exist") {
 		t.Fatalf("serve --key missing.pem = exit %d, %q", code, errOut)
+	}
+}
+
+// TestServeBadAddrCreatesNothing: an address that does not parse, or a
+// busy port, fails before any file is made or a token printed.
+func TestServeBadAddrCreatesNothing(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, errOut := runLive(t, "serve", "--addr", "0.0.0.0:abc")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "abc") {
+		t.Fatalf("serve --addr 0.0.0.0:abc = exit %d, %q, %q", code, out, errOut)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	code, out, errOut = runLive(t, "serve", "--addr", busy.Addr().String())
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "hint: another process") {
+		t.Fatalf("serve on a busy port = exit %d, %q, %q", code, out, errOut)
+	}
+	if ents, _ := os.ReadDir("."); len(ents) != 0 {
+		t.Fatalf("failed serve left files: %v", ents)
+	}
+}
+
+// TestAuditMissingStore: audit --db on a file that does not exist says so
+// and creates nothing.
+func TestAuditMissingStore(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := runLive(t, "audit", "--db", "nonexist.db")
+	if code != exitUsage || !strings.Contains(errOut, "no such file") {
+		t.Fatalf("audit --db nonexist.db = exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat("nonexist.db"); !os.IsNotExist(err) {
+		t.Fatalf("audit created nonexist.db")
 	}
 }

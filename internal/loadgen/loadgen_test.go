@@ -38,11 +38,11 @@ func TestRun(t *testing.T) {
 	secret := make([]byte, service.SecretSize)
 	rand.Read(secret)
 	token, tok, _ := service.NewToken(rand.Reader, "load", []service.Scope{service.ScopeIssue})
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "offcode.db"), store.Options{})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "offcode.db"), store.Options{Secret: secret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := service.New(service.Config{Key: key, Secret: secret, Store: st, Tokens: &service.Tokens{Tokens: []*service.Token{tok}},
+	svc, err := service.New(service.Config{Key: key, Secret: secret, Store: st, Tokens: &service.Tokens{Tokens: []*service.Token{tok}}, NewRate: 1e6, NewBurst: 1e5,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
