@@ -151,22 +151,42 @@ func (e *env) restart() {
 }
 
 func (e *env) newService(ts *service.Tokens) *service.Service {
+	return e.newServiceWith(nil)
+}
+
+type serviceConfig = service.Config
+
+// newServiceWith opens the store again and starts a service on it, with
+// edit applied to its config.
+func (e *env) newServiceWith(edit func(*service.Config)) *service.Service {
 	st, err := store.Open(context.Background(), e.dbPath, store.Options{Secret: e.secret})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	svc, err := service.New(service.Config{
+	cfg := service.Config{
 		Key:    e.key,
 		Secret: e.secret,
 		Store:  st,
-		Tokens: ts,
+		Tokens: e.ts,
 		Now:    e.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	svc, err := service.New(cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return svc
+}
+
+// restartHTTP serves e.svc on a new test server.
+func (e *env) restartHTTP() {
+	e.srv.Close()
+	e.srv = httptest.NewServer(e.svc.Handler())
+	e.url = e.srv.URL
+	e.t.Cleanup(func() { e.srv.Close(); e.svc.Close() })
 }
 
 // response is a decoded JSON response.
