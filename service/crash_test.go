@@ -25,8 +25,13 @@ import (
 )
 
 // crashDirEnv names the directory of the server that TestCrashServer runs
-// in a child process.
-const crashDirEnv = "OFFCODE_CRASH_SERVER_DIR"
+// in a child process; crashDBEnv, if set, its store (a postgres:// URL);
+// crashNameEnv names its address file (default addr).
+const (
+	crashDirEnv  = "OFFCODE_CRASH_SERVER_DIR"
+	crashDBEnv   = "OFFCODE_CRASH_SERVER_DB"
+	crashNameEnv = "OFFCODE_CRASH_SERVER_NAME"
+)
 
 // TestCrashServer is not a test: it is the server process that
 // TestCrashSafety starts and kills. It does nothing in a normal run.
@@ -47,7 +52,15 @@ func TestCrashServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "offcode.db"), store.Options{Secret: secret})
+	db := os.Getenv(crashDBEnv)
+	if db == "" {
+		db = filepath.Join(dir, "offcode.db")
+	}
+	name := os.Getenv(crashNameEnv)
+	if name == "" {
+		name = "addr"
+	}
+	st, err := store.Open(context.Background(), db, store.Options{Secret: secret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,10 +73,10 @@ func TestCrashServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "addr.tmp"), []byte(ln.Addr().String()), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".tmp"), []byte(ln.Addr().String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	os.Rename(filepath.Join(dir, "addr.tmp"), filepath.Join(dir, "addr"))
+	os.Rename(filepath.Join(dir, name+".tmp"), filepath.Join(dir, name))
 	http.Serve(ln, svc.Handler()) // until killed
 }
 
@@ -186,11 +199,17 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("2 SIGKILLs under load: %d codes received by clients, all among the %d audit records", len(received), len(audited))
 }
 
-func startCrashServer(t *testing.T, dir string) (*exec.Cmd, string) {
+func startCrashServer(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
-	os.Remove(filepath.Join(dir, "addr"))
+	name := "addr"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, crashNameEnv+"="); ok {
+			name = v
+		}
+	}
+	os.Remove(filepath.Join(dir, name))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServer$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
+	cmd.Env = append(append(os.Environ(), crashDirEnv+"="+dir), env...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
@@ -198,7 +217,7 @@ func startCrashServer(t *testing.T, dir string) (*exec.Cmd, string) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "addr")); err == nil {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			return cmd, string(b)
 		}
 		if time.Now().After(deadline) {
