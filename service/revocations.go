@@ -11,6 +11,7 @@ import (
 
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/store"
+	"github.com/offcode/offcode/verify"
 )
 
 // RevokeRequest is the body of POST /v1/revocations: a code's serial, or a
@@ -29,6 +30,7 @@ type RevokeRequest struct {
 type RevocationEntry struct {
 	Seq      int64  `json:"seq"`
 	Serial   string `json:"serial,omitempty"`
+	KeyID    string `json:"kid,omitempty"` // the key that signed the code with Serial
 	Identity string `json:"identity,omitempty"`
 	Before   string `json:"before,omitempty"`
 	Reason   string `json:"reason"`
@@ -80,7 +82,10 @@ func (s *Service) handleRevoke(w http.ResponseWriter, r *http.Request) *apiError
 		}
 		rv.Identity = h
 	}
-	if err := s.store.Revoke(r.Context(), rv); err != nil {
+	switch err := s.store.Revoke(r.Context(), rv); {
+	case errors.Is(err, store.ErrNotFound):
+		return errorf(http.StatusNotFound, CodeNotFound, "this service has issued no code with serial %s", req.Serial)
+	case err != nil:
 		return s.storeError(r, "revoking", err)
 	}
 	writeJSON(w, http.StatusCreated, revocationEntry(rv))
@@ -90,10 +95,13 @@ func (s *Service) handleRevoke(w http.ResponseWriter, r *http.Request) *apiError
 func revocationEntry(rv *store.Revocation) RevocationEntry {
 	e := RevocationEntry{Seq: rv.Seq, Reason: rv.Reason, At: rv.At.UTC().Format(time.RFC3339)}
 	if rv.IsPerson {
+		// Codes carry whole seconds: before the next second covers every
+		// code issued up to the revocation.
 		e.Identity = IdentityHex(rv.Identity)
-		e.Before = e.At
+		e.Before = rv.At.Truncate(time.Second).Add(time.Second).UTC().Format(time.RFC3339)
 	} else {
 		e.Serial = hex.EncodeToString(rv.Serial[:])
+		e.KeyID = verify.KeyIDString(rv.KeyID)
 	}
 	return e
 }

@@ -435,7 +435,7 @@ func (s *pgStore) Unbind(ctx context.Context, id string, now time.Time, lim Limi
 }
 
 func (s *pgStore) Revoke(ctx context.Context, rv *Revocation) error {
-	var serial, person, sealed []byte
+	var serial, kid, person, sealed []byte
 	if rv.IsPerson {
 		b, err := s.seal.seal(rv.Person, rv.Identity)
 		if err != nil {
@@ -443,11 +443,19 @@ func (s *pgStore) Revoke(ctx context.Context, rv *Revocation) error {
 		}
 		person, sealed = rv.Person[:], b
 	} else {
+		err := s.pool.QueryRow(ctx, `SELECT kid FROM audit WHERE serial = $1`, rv.Serial[:]).Scan(&kid)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: revoking: %w", err)
+		}
+		copy(rv.KeyID[:], kid)
 		serial = rv.Serial[:]
 	}
-	err := s.pool.QueryRow(ctx, `INSERT INTO revocations (serial, person, sealed, reason, token, request_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`,
-		serial, person, sealed, rv.Reason, rv.Token, rv.RequestID, rv.At.Unix()).Scan(&rv.Seq)
+	err := s.pool.QueryRow(ctx, `INSERT INTO revocations (serial, kid, person, sealed, reason, token, request_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
+		serial, kid, person, sealed, rv.Reason, rv.Token, rv.RequestID, rv.At.Unix()).Scan(&rv.Seq)
 	if err != nil {
 		return fmt.Errorf("store: revoking: %w", err)
 	}
@@ -455,7 +463,7 @@ func (s *pgStore) Revoke(ctx context.Context, rv *Revocation) error {
 }
 
 func (s *pgStore) Revocations(ctx context.Context, after int64, limit int) ([]Revocation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT seq, serial, person, sealed, reason, token, request_id, at
+	rows, err := s.pool.Query(ctx, `SELECT seq, serial, kid, person, sealed, reason, token, request_id, at
 		FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: reading revocations: %w", err)
@@ -464,12 +472,12 @@ func (s *pgStore) Revocations(ctx context.Context, after int64, limit int) ([]Re
 	out := []Revocation{}
 	for rows.Next() {
 		var rv Revocation
-		var serial, person, sealed []byte
+		var serial, kid, person, sealed []byte
 		var at int64
-		if err := rows.Scan(&rv.Seq, &serial, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
+		if err := rows.Scan(&rv.Seq, &serial, &kid, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
 			return nil, fmt.Errorf("store: reading revocations: %w", err)
 		}
-		if err := fillRevocation(s.seal, &rv, serial, person, sealed); err != nil {
+		if err := fillRevocation(s.seal, &rv, serial, kid, person, sealed); err != nil {
 			return nil, err
 		}
 		rv.At = time.Unix(at, 0).UTC()

@@ -552,7 +552,7 @@ func (s *sqliteStore) Revoke(ctx context.Context, rv *Revocation) error {
 	if s.w == nil {
 		return ErrClosed
 	}
-	var serial, person, sealed any
+	var serial, kid, person, sealed any
 	if rv.IsPerson {
 		b, err := s.seal.seal(rv.Person, rv.Identity)
 		if err != nil {
@@ -560,10 +560,19 @@ func (s *sqliteStore) Revoke(ctx context.Context, rv *Revocation) error {
 		}
 		person, sealed = rv.Person[:], b
 	} else {
-		serial = rv.Serial[:]
+		var k []byte
+		err := s.r.QueryRowContext(ctx, `SELECT kid FROM audit WHERE serial = ?`, rv.Serial[:]).Scan(&k)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: revoking: %w", err)
+		}
+		copy(rv.KeyID[:], k)
+		serial, kid = rv.Serial[:], k
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO revocations (serial, person, sealed, reason, token, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		serial, person, sealed, rv.Reason, rv.Token, rv.RequestID, rv.At.Unix())
+	res, err := s.w.ExecContext(ctx, `INSERT INTO revocations (serial, kid, person, sealed, reason, token, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		serial, kid, person, sealed, rv.Reason, rv.Token, rv.RequestID, rv.At.Unix())
 	if err != nil {
 		return fmt.Errorf("store: revoking: %w", err)
 	}
@@ -574,7 +583,7 @@ func (s *sqliteStore) Revoke(ctx context.Context, rv *Revocation) error {
 }
 
 func (s *sqliteStore) Revocations(ctx context.Context, after int64, limit int) ([]Revocation, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, serial, person, sealed, reason, token, request_id, at
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, serial, kid, person, sealed, reason, token, request_id, at
 		FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: reading revocations: %w", err)
@@ -583,12 +592,12 @@ func (s *sqliteStore) Revocations(ctx context.Context, after int64, limit int) (
 	out := []Revocation{}
 	for rows.Next() {
 		var rv Revocation
-		var serial, person, sealed []byte
+		var serial, kid, person, sealed []byte
 		var at int64
-		if err := rows.Scan(&rv.Seq, &serial, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
+		if err := rows.Scan(&rv.Seq, &serial, &kid, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
 			return nil, fmt.Errorf("store: reading revocations: %w", err)
 		}
-		if err := fillRevocation(s.seal, &rv, serial, person, sealed); err != nil {
+		if err := fillRevocation(s.seal, &rv, serial, kid, person, sealed); err != nil {
 			return nil, err
 		}
 		rv.At = time.Unix(at, 0).UTC()
@@ -600,9 +609,10 @@ func (s *sqliteStore) Revocations(ctx context.Context, after int64, limit int) (
 	return out, nil
 }
 
-func fillRevocation(seal *sealer, rv *Revocation, serial, person, sealed []byte) error {
+func fillRevocation(seal *sealer, rv *Revocation, serial, kid, person, sealed []byte) error {
 	if person == nil {
 		copy(rv.Serial[:], serial)
+		copy(rv.KeyID[:], kid)
 		return nil
 	}
 	rv.IsPerson = true

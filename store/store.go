@@ -83,6 +83,7 @@ type AuditQuery struct {
 type Revocation struct {
 	Seq    int64 // assigned by the store
 	Serial [codec.SerialSize]byte
+	KeyID  codec.KeyID // of the code with Serial: the store fills it in from the audit trail
 	// Person revokes every code of a person issued before At; Identity is
 	// their stored identity hash, which is what a bundle lists.
 	Person    PersonKey
@@ -134,7 +135,9 @@ type Store interface {
 	// *TooEarlyError if it is younger than lim.MinAge at now.
 	Unbind(ctx context.Context, id string, now time.Time, lim Limits) error
 
-	// Revoke records a pending revocation and sets its Seq.
+	// Revoke records a pending revocation and sets its Seq. A code's
+	// revocation takes its KeyID from the audit trail, or fails with
+	// ErrNotFound for a serial the trail does not hold.
 	Revoke(ctx context.Context, rv *Revocation) error
 
 	// Revocations returns the pending revocations with Seq > after, in Seq

@@ -402,7 +402,15 @@ func TestBindingOverTimeAndRevocations(t *testing.T) {
 		if err != nil || len(list) != 2 || !list[1].EligibleUntil.IsZero() {
 			t.Fatalf("GuardianBindings() = %+v, %v, want two, the second without an end", list, err)
 		}
-		rv1 := &store.Revocation{Serial: [12]byte{1, 2, 3}, Reason: "lost", Token: "t", RequestID: "r1", At: at}
+		unknown := &store.Revocation{Serial: [12]byte{9}, Reason: "lost", Token: "t", RequestID: "r0", At: at}
+		if err := s.Revoke(ctx, unknown); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Revoke(serial not in the trail) = %v, want ErrNotFound", err)
+		}
+		rec := record(5)
+		if err := s.Record(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		rv1 := &store.Revocation{Serial: rec.Serial, Reason: "lost", Token: "t", RequestID: "r1", At: at}
 		rv2 := &store.Revocation{Person: key(2), Identity: hash(2), IsPerson: true, Reason: "fraud", Token: "t", RequestID: "r2", At: at}
 		for _, rv := range []*store.Revocation{rv1, rv2} {
 			if err := s.Revoke(ctx, rv); err != nil {
@@ -410,7 +418,7 @@ func TestBindingOverTimeAndRevocations(t *testing.T) {
 			}
 		}
 		rvs, err := s.Revocations(ctx, 0, 10)
-		if err != nil || len(rvs) != 2 || rvs[0].Serial != rv1.Serial || !rvs[1].IsPerson || rvs[1].Identity != hash(2) || !rvs[1].At.Equal(at) {
+		if err != nil || len(rvs) != 2 || rvs[0].Serial != rv1.Serial || rvs[0].KeyID != rec.KeyID || !rvs[1].IsPerson || rvs[1].Identity != hash(2) || !rvs[1].At.Equal(at) {
 			t.Fatalf("Revocations() = %+v, %v", rvs, err)
 		}
 		if rest, err := s.Revocations(ctx, rvs[0].Seq, 10); err != nil || len(rest) != 1 {

@@ -73,6 +73,7 @@ var bundleCommands = map[string]func(e *env, args []string) int{
 	"sign":       runBundleSign,
 	"show":       runBundleShow,
 	"diff":       runBundleDiff,
+	"pull":       runBundlePull, // bundlepull.go: revocations from the signing service
 }
 
 func runBundle(ctx context.Context, e *env, args []string) int {

@@ -52,6 +52,7 @@ CREATE INDEX bindings_relative ON bindings (relative);
 CREATE TABLE revocations (
     seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     serial     bytea,            -- a code's serial, or NULL
+    kid        bytea,            -- the key that signed that code
     person     bytea,            -- a person's HMAC, or NULL
     sealed     bytea,            -- the person's sealed identity hash
     reason     text   NOT NULL,

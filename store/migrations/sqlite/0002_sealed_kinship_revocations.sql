@@ -13,6 +13,7 @@ ALTER TABLE bindings ADD COLUMN eligible_until INTEGER; -- Unix milliseconds; NU
 CREATE TABLE revocations (
     seq        INTEGER NOT NULL PRIMARY KEY,
     serial     BLOB,             -- a code's serial, or NULL
+    kid        BLOB,             -- the key that signed that code
     person     BLOB,             -- a person's HMAC, or NULL
     sealed     BLOB,             -- the person's sealed identity hash
     reason     TEXT    NOT NULL,
