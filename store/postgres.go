@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,9 +26,12 @@ import (
 // replicated): a code is handed out only after its record is.
 //
 // Concurrency across instances:
-//   - The audit trail: each group commit takes a transaction-level advisory
-//     lock before it inserts, so sequence numbers are in commit order and
-//     a reader paging with after=seq never skips a record.
+//   - The audit trail: writers insert concurrently, so that their commits
+//     share WAL flushes. A record's seq, the export cursor, is assigned
+//     after its commit by sequence, which runs under a transaction-level
+//     advisory lock (before every Audit read and every second in each
+//     instance): a record committed late gets a later seq, and a reader
+//     paging with after=seq never skips one.
 //   - Kinship limits: a binding locks the guardian's and the relative's
 //     rows in kin_people (row locks, in key order) before it counts, so
 //     two instances cannot both take the last place.
@@ -38,6 +42,10 @@ type pgStore struct {
 	pool *pgxpool.Pool
 	seal *sealer
 	c    *committer // nil when read-only
+
+	stop     chan struct{} // closes the background sequencer
+	done     chan struct{}
+	stopOnce sync.Once
 }
 
 // auditLock is the advisory lock key that orders audit commits.
@@ -92,8 +100,60 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s.c = newCommitter(2, opt.MaxBatch, s.commit)
+	s.c = newCommitter(max(1, min(8, opt.MaxConns/2)), opt.MaxBatch, s.commit)
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	go s.sequencer()
 	return s, nil
+}
+
+// sequencer sequences the audit trail every second, so that a read-only
+// reader (offcode audit) sees records without waiting for an Audit call
+// of a writer.
+func (s *pgStore) sequencer() {
+	defer close(s.done)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			s.sequence(ctx) // an error leaves the rows for the next round
+			cancel()
+		}
+	}
+}
+
+// sequenceChunk bounds the records one sequencing transaction numbers.
+const sequenceChunk = 10000
+
+// sequence gives every committed record without a seq the next ones, under
+// the advisory lock: rounds are serialised and each commits before the
+// next begins, so seq grows with the order in which records became
+// visible to the sequencer.
+func (s *pgStore) sequence(ctx context.Context) error {
+	for {
+		tx, err := s.pool.Begin(ctx)
+		if err != nil {
+			return fmt.Errorf("store: sequencing the audit trail: %w", err)
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(auditLock)); err != nil {
+			return fmt.Errorf("store: sequencing the audit trail: %w", err)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE audit SET seq = nextval('audit_seq')
+			WHERE id IN (SELECT id FROM audit WHERE seq IS NULL ORDER BY id LIMIT $1)`, sequenceChunk)
+		if err != nil {
+			return fmt.Errorf("store: sequencing the audit trail: %w", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("store: sequencing the audit trail: %w", err)
+		}
+		if tag.RowsAffected() < sequenceChunk {
+			return nil
+		}
+	}
 }
 
 // migratePostgres applies the migrations the database has not had, under
@@ -160,6 +220,8 @@ func (s *pgStore) Ping(ctx context.Context) error {
 func (s *pgStore) Close() error {
 	if s.c != nil {
 		s.c.close()
+		s.stopOnce.Do(func() { close(s.stop) })
+		<-s.done
 	}
 	s.pool.Close()
 	return nil
@@ -176,15 +238,14 @@ func (s *pgStore) Record(ctx context.Context, recs ...*Record) error {
 }
 
 const pgInsertAudit = `INSERT INTO audit (serial, person, hash_version, sealed, colour, kind, iat, exp, kid, token, request_id, binding_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
-// commit writes a group of Record calls in one transaction: the advisory
-// lock, then every insert in one batch (one round trip), then COMMIT.
+// commit writes a group of Record calls in one transaction: every insert
+// in one batch (one round trip), then COMMIT. Seq is assigned later, by
+// sequence.
 func (s *pgStore) commit(batch []*job) error {
 	ctx := context.Background() // a batch is never abandoned half way
-	var recs []*Record
 	var b pgx.Batch
-	b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(auditLock))
 	for _, j := range batch {
 		for _, r := range j.recs {
 			sealed, err := s.seal.seal(r.Person, r.Identity)
@@ -197,7 +258,6 @@ func (s *pgStore) commit(batch []*job) error {
 			}
 			b.Queue(pgInsertAudit, r.Serial[:], r.Person[:], int16(r.Identity.Version), sealed, int16(r.Colour), int16(r.Kind),
 				r.IssuedAt.Unix(), r.ExpiresAt.Unix(), r.KeyID[:], r.Token, r.RequestID, binding)
-			recs = append(recs, r)
 		}
 	}
 	tx, err := s.pool.Begin(ctx)
@@ -206,12 +266,8 @@ func (s *pgStore) commit(batch []*job) error {
 	}
 	defer tx.Rollback(ctx)
 	res := tx.SendBatch(ctx, &b)
-	if _, err := res.Exec(); err != nil {
-		res.Close()
-		return fmt.Errorf("store: recording: %w", err)
-	}
-	for _, r := range recs {
-		if err := res.QueryRow().Scan(&r.Seq); err != nil {
+	for range b.Len() {
+		if _, err := res.Exec(); err != nil {
 			res.Close()
 			return fmt.Errorf("store: recording code: %w", err)
 		}
@@ -254,6 +310,11 @@ func (s *pgStore) Person(ctx context.Context, p PersonKey) (identity.Hash, error
 func (s *pgStore) Audit(ctx context.Context, q AuditQuery) ([]Record, error) {
 	if q.Limit <= 0 {
 		q.Limit = 1000
+	}
+	if s.c != nil {
+		if err := s.sequence(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var since int64
 	if !q.Since.IsZero() {

@@ -109,9 +109,11 @@ type Store interface {
 	ClaimPerson(ctx context.Context, p PersonKey, h identity.Hash, at time.Time) (identity.Hash, error)
 
 	// Record appends recs to the audit trail in one transaction and
-	// returns only once they are durable; it sets each Seq. Concurrent
-	// calls are committed together (group commit). Seq is in commit order:
-	// a reader paging with After never skips a record committed later.
+	// returns only once they are durable. Concurrent calls are committed
+	// together (group commit). A record's Seq, its place in the trail, is
+	// what Audit reports: SQLite assigns it at commit; PostgreSQL shortly
+	// after, so that instances need not queue their commits. Either way a
+	// reader paging with After never skips a record committed later.
 	Record(ctx context.Context, recs ...*Record) error
 
 	// Audit returns the records q selects.

@@ -426,3 +426,63 @@ func TestBindingOverTimeAndRevocations(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditPagingNeverSkips pages through the trail while writers (on two
+// stores of one database, for PostgreSQL) are still committing: the pages
+// together hold every record once.
+func TestAuditPagingNeverSkips(t *testing.T) {
+	each(t, func(t *testing.T, s store.Store, dsn string) {
+		ctx := context.Background()
+		stores := []store.Store{s}
+		if store.IsPostgres(dsn) {
+			o, err := store.Open(ctx, dsn, store.Options{Secret: secret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer o.Close()
+			stores = append(stores, o)
+		}
+		const writers, perWriter = 8, 100
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range perWriter {
+					if err := stores[w%len(stores)].Record(ctx, record(10000+w*perWriter+i)); err != nil {
+						t.Errorf("Record: %v", err)
+						return
+					}
+				}
+			}()
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		seen := map[string]bool{}
+		var after int64
+		for finished := false; ; {
+			select {
+			case <-done:
+				finished = true
+			default:
+			}
+			page, err := stores[len(stores)-1].Audit(ctx, store.AuditQuery{After: after, Limit: 37})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page {
+				if seen[r.RequestID] || r.Seq <= after {
+					t.Fatalf("record %s (seq %d) seen twice or out of order after %d", r.RequestID, r.Seq, after)
+				}
+				seen[r.RequestID] = true
+				after = r.Seq
+			}
+			if finished && len(page) == 0 {
+				break
+			}
+		}
+		if len(seen) != writers*perWriter {
+			t.Fatalf("paging during writes saw %d records, want %d", len(seen), writers*perWriter)
+		}
+	})
+}

@@ -11,8 +11,15 @@ CREATE TABLE people (
     created_at   bigint      NOT NULL              -- Unix milliseconds
 );
 
+-- The audit trail. Instances insert concurrently (their commits share WAL
+-- flushes); seq, the export cursor, is assigned after commit by a
+-- sequencer that runs under an advisory lock, so a reader paging with
+-- seq > N never skips a record that commits late.
+CREATE SEQUENCE audit_seq;
+
 CREATE TABLE audit (
-    seq          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- commit order, the export cursor
+    id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq          bigint      UNIQUE,               -- trail order; NULL until sequenced
     serial       bytea       NOT NULL UNIQUE,      -- cti, 12 bytes
     person       bytea       NOT NULL,
     hash_version smallint    NOT NULL,
@@ -28,6 +35,7 @@ CREATE TABLE audit (
 );
 
 CREATE INDEX audit_iat ON audit (iat);
+CREATE INDEX audit_unsequenced ON audit (id) WHERE seq IS NULL;
 
 -- One row per person who is a guardian or a relative: a binding locks the
 -- guardian's and the relative's rows (FOR UPDATE through an upsert) before
