@@ -188,6 +188,13 @@ func TestServeDevDefaults(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, `"serial":"`+cr.Serial+`"`) || strings.Count(out, "\n") < 2 {
 		t.Fatalf("audit --json = exit %d, %q, %q; want the record with serial %s and those after it", code, out, errOut, cr.Serial)
 	}
+	if strings.Contains(out, `"identity"`) || strings.Contains(out, `"person"`) {
+		t.Fatalf("audit --json without --identity shows identities: %s", out)
+	}
+	code, out, errOut = runLive(t, "audit", "--db", "offcode.db", "--json", "--identity", "--secret", "offcode.secret")
+	if code != exitOK || !strings.Contains(out, `"identity":"0`) {
+		t.Fatalf("audit --json --identity = exit %d, %q, %q", code, out, errOut)
+	}
 	code, out, _ = runLive(t, "audit", "--db", "offcode.db", "--since", "2999-01-01T00:00:00Z")
 	if code != exitOK || out != "" {
 		t.Fatalf("audit --since 2999 = exit %d, %q, want nothing", code, out)
