@@ -111,6 +111,9 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (Store, error) {
 // of a writer.
 func (s *pgStore) sequencer() {
 	defer close(s.done)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	s.sequence(ctx) // what instances that died left unnumbered
+	cancel()
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -222,6 +225,11 @@ func (s *pgStore) Close() error {
 		s.c.close()
 		s.stopOnce.Do(func() { close(s.stop) })
 		<-s.done
+		// Number what this instance committed last, for readers that
+		// cannot (offcode audit).
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s.sequence(ctx)
+		cancel()
 	}
 	s.pool.Close()
 	return nil
