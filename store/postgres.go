@@ -249,8 +249,7 @@ const pgInsertAudit = `INSERT INTO audit (serial, person, hash_version, sealed, 
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 // commit writes a group of Record calls in one transaction: every insert
-// in one batch (one round trip), then COMMIT. Seq is assigned later, by
-// sequence.
+// in one batch. Seq is assigned later, by sequence.
 func (s *pgStore) commit(batch []*job) error {
 	ctx := context.Background() // a batch is never abandoned half way
 	var b pgx.Batch
@@ -268,12 +267,10 @@ func (s *pgStore) commit(batch []*job) error {
 				r.IssuedAt.Unix(), r.ExpiresAt.Unix(), r.KeyID[:], r.Token, r.RequestID, binding)
 		}
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("store: recording: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	res := tx.SendBatch(ctx, &b)
+	// One pipeline, one Sync: the extended protocol runs the batch as one
+	// implicit transaction, committed (and flushed, synchronous_commit=on)
+	// before the last result comes back. One round trip per group.
+	res := s.pool.SendBatch(ctx, &b)
 	for range b.Len() {
 		if _, err := res.Exec(); err != nil {
 			res.Close()
@@ -281,9 +278,6 @@ func (s *pgStore) commit(batch []*job) error {
 		}
 	}
 	if err := res.Close(); err != nil {
-		return fmt.Errorf("store: recording: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("store: committing: %w", err)
 	}
 	return nil

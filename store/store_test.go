@@ -486,3 +486,22 @@ func TestAuditPagingNeverSkips(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordAtomic: a group that fails part way (a duplicate serial)
+// leaves nothing of itself in the trail.
+func TestRecordAtomic(t *testing.T) {
+	each(t, func(t *testing.T, s store.Store, dsn string) {
+		ctx := context.Background()
+		a, b := record(1), record(2)
+		b.Serial = a.Serial
+		if err := s.Record(ctx, a, b); err == nil {
+			t.Fatalf("Record(duplicate serials) = nil, want an error")
+		}
+		if recs, err := s.Audit(ctx, store.AuditQuery{}); err != nil || len(recs) != 0 {
+			t.Fatalf("after a failed group the trail has %d records, %v; want none", len(recs), err)
+		}
+		if err := s.Record(ctx, record(3)); err != nil {
+			t.Fatalf("Record after a failed group = %v", err)
+		}
+	})
+}
