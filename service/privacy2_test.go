@@ -53,8 +53,12 @@ func TestNothingCrackableAtRest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The salt is 16 random bytes: found anywhere, it is the clear
+		// hash. The digest may be short (a few bytes could occur by
+		// chance), so it is looked for next to its salt.
 		h := res.Code.Claims.Identity
-		secrets = append(secrets, h.Salt[:], h.Sum[:], []byte(hex.EncodeToString(h.Salt[:])), []byte(hex.EncodeToString(h.Sum[:])))
+		both := append(h.Salt[:], h.Sum[:]...)
+		secrets = append(secrets, h.Salt[:], both, []byte(hex.EncodeToString(h.Salt[:])), []byte(hex.EncodeToString(both)))
 	}
 	export := e.do("GET", "/v1/audit", "auditor", nil)
 	want(t, "audit export", export, 200, "")
@@ -88,7 +92,7 @@ func TestNothingCrackableAtRest(t *testing.T) {
 	// With scope audit_identity the export has them: the separate scope
 	// is what keeps them out.
 	full := e.do("GET", "/v1/audit", "all", nil)
-	if !bytes.Contains(full.body, []byte(hex.EncodeToString(secrets[len(secrets)-4]))) && !bytes.Contains(full.body, secrets[len(secrets)-2]) {
+	if !bytes.Contains(full.body, secrets[len(secrets)-1]) {
 		t.Fatalf("audit_identity export lacks the identity hash: %s", full.body)
 	}
 }
