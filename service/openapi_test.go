@@ -35,7 +35,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	for _, rt := range s.routeTable() {
 		served = append(served, rt.method+" "+rt.path)
 	}
-	served = append(served, "GET /metrics")
+	served = append(served, "GET /metrics", "GET /v1/bundle") // /v1/bundle with Config.Bundles
 	for path, ops := range doc.Paths {
 		for m := range ops {
 			if m == "parameters" {
