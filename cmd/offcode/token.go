@@ -15,11 +15,15 @@ Usage:
 Makes a random token, adds its SHA-256 hash (never the token) to the tokens
 file with its name and scopes (created, mode 0600, if missing), and prints
 the token once, as the last word of the output. Scopes are a comma-separated
-list of issue (POST /v1/codes), bind (kinship bindings and their codes) and
-audit (GET /v1/audit). A running service picks the new token up on SIGHUP.
+list of issue (POST /v1/codes), bind (kinship bindings and their codes),
+audit (GET /v1/audit, without identities), audit_identity (adds each code's
+person and identity hash to the audit: grant it sparingly), revoke (POST and
+GET /v1/revocations) and metrics (GET /metrics with serve --metrics-token).
+A running service picks the new token up on SIGHUP.
 
 Options:
-    --scope SCOPES   issue, bind, audit, comma-separated
+    --scope SCOPES   issue, bind, audit, audit_identity, revoke, metrics,
+                     comma-separated
     --tokens FILE    the tokens file
     --rate N         this token's requests per second (default: the service's)
     --burst N        this token's burst (default: the service's)
