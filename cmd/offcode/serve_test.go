@@ -247,3 +247,42 @@ func TestAuditMissingStore(t *testing.T) {
 		t.Fatalf("audit created nonexist.db")
 	}
 }
+
+// TestServeMetricsAddr: with --metrics-addr, /metrics is served there and
+// not on the API address.
+func TestServeMetricsAddr(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, liveEnv(&stdout, &stderr), []string{"serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"})
+	}()
+	re := regexp.MustCompile(`serving on (http://[0-9.:]+)[\s\S]*metrics on (http://[0-9.:]+)/metrics`)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); m == nil; time.Sleep(10 * time.Millisecond) {
+		m = re.FindStringSubmatch(stderr.String())
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", stderr.String())
+		}
+	}
+	status := func(url string) int {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := status(m[1] + "/metrics"); got != 404 {
+		t.Fatalf("GET /metrics on the API address = %d, want 404", got)
+	}
+	if got := status(m[2] + "/metrics"); got != 200 {
+		t.Fatalf("GET /metrics on --metrics-addr = %d, want 200", got)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	}
+}
