@@ -7,7 +7,7 @@
 //	POST   /v1/codes                        issue a code           (scope issue)
 //	POST   /v1/codes/batch                  issue many, JSON lines (scope issue)
 //	POST   /v1/bindings                     bind a relative        (scope bind)
-//	POST   /v1/guardians/bindings              a guardian's bindings  (scope bind)
+//	POST   /v1/guardians/bindings           a guardian's bindings  (scope bind)
 //	DELETE /v1/bindings/{binding_id}        unbind, after 24 h     (scope bind)
 //	POST   /v1/bindings/{binding_id}/codes  issue a kinship code   (scope bind)
 //	GET    /v1/audit?since=&after=&limit=   the audit trail        (scope audit)
