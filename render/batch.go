@@ -247,6 +247,9 @@ func CheckHolder(holder string) error {
 	if err := fi.checkText(holder); err != nil {
 		return err
 	}
+	if err := CheckHolderPrivacy(holder); err != nil {
+		return err
+	}
 	if fi.width(labelHolder+holder, cardHolderSize) > cardHolderMax {
 		return fmt.Errorf("%w: %q is wider than a card", ErrHolderTooLong, holder)
 	}

@@ -33,3 +33,20 @@ func (e *GlyphError) Error() string {
 
 // Unwrap returns ErrGlyphMissing.
 func (e *GlyphError) Unwrap() error { return ErrGlyphMissing }
+
+// ErrHolderShowsID is wrapped by *HolderIDError.
+var ErrHolderShowsID = errors.New("render: holder line shows too much of an ID number")
+
+// HolderIDError reports a holder line that shows more than
+// MaxHolderIDChars characters of a number such as an ID number. It does
+// not hold the line itself, which is personal data.
+type HolderIDError struct {
+	Shown int // characters of the longest number shown (digits and X, not stars)
+}
+
+func (e *HolderIDError) Error() string {
+	return fmt.Sprintf("render: holder line shows %d characters of a number; a holder line may show at most the last %d characters of an ID number (mask the rest with *, as in 张*华 **************002X)", e.Shown, MaxHolderIDChars)
+}
+
+// Unwrap returns ErrHolderShowsID.
+func (e *HolderIDError) Unwrap() error { return ErrHolderShowsID }

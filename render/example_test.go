@@ -28,7 +28,7 @@ func ExampleWriteSheet() {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 6101**********123X"})
+	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 **************123X"})
 	fmt.Println(err)
 	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "王喆"})
 	fmt.Println(err)

@@ -34,6 +34,9 @@ func newCard(fi *fontInfo, text, holder string, l Level) (*card, error) {
 	if err := fi.checkText(holder); err != nil {
 		return nil, err
 	}
+	if err := CheckHolderPrivacy(holder); err != nil {
+		return nil, err
+	}
 	q, err := NewQR(text, l)
 	if err != nil {
 		return nil, err

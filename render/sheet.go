@@ -13,7 +13,7 @@ import (
 // sheet with no holder line and a level Q symbol.
 type SheetOptions struct {
 	// Holder is an optional line naming the holder, such as a masked name
-	// and ID number ("张*华 6101**********123X"). It is not part of the
+	// and ID number ("张*华 **************123X"). It is not part of the
 	// signed code, and the sheet says so. Every character must be in the
 	// sheet font (GB 2312 and ASCII), or the sheet is refused with a
 	// *GlyphError.

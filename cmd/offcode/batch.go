@@ -33,7 +33,7 @@ The CSV file has a header row naming its columns, in any order:
     colour   green, yellow or red (required; also "color")
     kind     personal or kin (optional column; empty means personal)
     holder   a line printed under the code, such as a masked name and ID
-             number, e.g. 张*华 6101**********123X (optional column; not
+             number, e.g. 张*华 **************123X (optional column; not
              signed, and the card says so; GB 2312 characters only)
 
 The PDF has eight cards to an A4 page, two columns by four rows, each
@@ -58,7 +58,7 @@ Options:
 Examples:
     $ cat people.csv
     id,colour,kind,holder
-    11010519491231002X,green,kin,张*华 1101**********002X
+    11010519491231002X,green,kin,张*华 **************002X
     $ offcode batch --key issuer.pem --in people.csv --out sheets.pdf
     offcode: batch: 1/1 codes (…/s)
     offcode: batch: wrote 1 code on 1 page to sheets.pdf in …

@@ -35,7 +35,7 @@ Options:
                         .txt text, .png QR image (8 px a module), .svg QR
                         image (60 mm), .pdf printable A4 sheet
     --holder TEXT       a line printed on the PDF sheet, such as a masked
-                        name and ID number (张*华 6101**********123X); it is
+                        name and ID number (张*华 **************123X); it is
                         not signed, and the sheet says so
     --level L           QR error correction level L, M, Q (default) or H
 
@@ -47,7 +47,7 @@ Examples:
           --kind kin --at 2026-11-23T08:00:00+08:00 > code.txt
 
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour green \
-          --kind kin --holder '张*华 1101**********002X' --out sheet.pdf
+          --kind kin --holder '张*华 **************002X' --out sheet.pdf
 `
 
 func runIssue(ctx context.Context, e *env, args []string) int {
