@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/kinship"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
+	"github.com/offcode/offcode/verify"
 )
 
 const issueUsage = `Issue a signed offline code and print its text, one line, on stdout.
@@ -18,12 +21,16 @@ const issueUsage = `Issue a signed offline code and print its text, one line, on
 Usage:
     offcode issue --key FILE --id IDNUMBER --colour green|yellow|red
                   [--kind personal|kin] [--at TIME]
-                  [--out FILE [--holder TEXT] [--level L|M|Q|H]]
+                  [--out FILE [--holder TEXT] [--bare] [--level L|M|Q|H]]
 
 The code is valid for 7 days from its issue time. It carries a salted
 Argon2id hash of the ID number, never the number itself (SPEC.md §5). The
 text is "OC1:" followed by Base45, which may contain spaces: quote it when
 you pass it to a shell.
+
+A kinship code (亲属码) is for a relative aged 0 to 16 or 60 and over on the
+issue day (Beijing time); for anyone else it is refused. With --at, a code
+that is already expired or not yet valid is issued with a warning.
 
 Options:
     --key FILE          issuer private key, made by "offcode keygen" (mode 0600)
@@ -32,11 +39,17 @@ Options:
     --kind KIND         personal (default) or kin, a kinship code (亲属码)
     --at TIME           issue time, RFC 3339 (default: now)
     --out FILE          write the code to FILE instead of stdout, by extension:
-                        .txt text, .png QR image (8 px a module), .svg QR
-                        image (60 mm), .pdf printable A4 sheet
-    --holder TEXT       a line printed on the PDF sheet, such as a masked
-                        name and ID number (张*华 **************123X); it is
-                        not signed, and the sheet says so
+                        .png  the phone card, 1080x1920, for a phone's album:
+                              colour, kind, expiry and QR code
+                        .svg  the same card as SVG
+                        .pdf  a printable A4 sheet
+                        .txt  the text
+    --bare              with .png or .svg, write the QR symbol alone (8 px a
+                        module, or 60 mm), for systems that print their own
+    --holder TEXT       a line printed on the card or sheet, such as a masked
+                        name and ID number (张*华 **************002X); at most
+                        the last 4 characters of an ID number may show; it is
+                        not signed, and the card says so
     --level L           QR error correction level L, M, Q (default) or H
 
 Examples:
@@ -44,7 +57,7 @@ Examples:
     OC1:RRQT 9P60GO0+:SOD0T+15578CKSJ9FN00OD0V5WY0ZNDPTUN-0*VMZ 7FWV J9Z+ON%U/E7V5…
 
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour yellow \
-          --kind kin --at 2026-11-23T08:00:00+08:00 > code.txt
+          --kind kin --holder '张*华 **************002X' --out card.png
 
     $ offcode issue --key issuer.pem --id 11010519491231002X --colour green \
           --kind kin --holder '张*华 **************002X' --out sheet.pdf
@@ -61,7 +74,9 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	fset.StringVar(&kindText, "kind", "personal", "")
 	fset.Var(&at, "at", "")
 	var outPath, holder, levelText string
+	var bare bool
 	fset.StringVar(&outPath, "out", "", "")
+	fset.BoolVar(&bare, "bare", false, "")
 	fset.StringVar(&holder, "holder", "", "")
 	fset.StringVar(&levelText, "level", "Q", "")
 	pos, code, ok := e.parseArgs(fset, issueUsage, args)
@@ -92,7 +107,11 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	if holder != "" && outPath == "" {
-		e.errorf("issue: --holder needs --out FILE.pdf")
+		e.errorf("issue: --holder needs --out FILE.png, FILE.svg or FILE.pdf")
+		return exitUsage
+	}
+	if bare && outPath == "" {
+		e.errorf("issue: --bare needs --out FILE.png or FILE.svg")
 		return exitUsage
 	}
 	if holder != "" {
@@ -106,6 +125,15 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		e.badID("issue", err)
 		return exitUsage
+	}
+	if kind == codec.Kin {
+		if err := kinship.CheckAge(id, when); err != nil {
+			// The service's words for the same refusal (age_not_eligible).
+			e.errorf("issue: --kind kin: kinship codes are only for relatives aged 0 to 16 or 60 and over; the relative is %d on %s (Beijing time)",
+				id.AgeOn(when), when.In(identity.Beijing()).Format("2006-01-02"))
+			e.hintf("issue this person a personal code: --kind personal")
+			return exitUsage
+		}
 	}
 	key, err := e.loadKey("issue", keyPath)
 	if err != nil {
@@ -121,11 +149,28 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		e.errorf("issue: %v", err)
 		return exitUsage
 	}
+	if at.set {
+		e.warnWindow(claims, e.now())
+	}
 	if outPath != "" {
-		return e.writeCodeOut("issue", outPath, text, holder, level)
+		return e.writeCodeOut("issue", outPath, text, holder, level, bare)
 	}
 	fmt.Fprintln(e.stdout, text)
 	return exitOK
+}
+
+// warnWindow says on stderr when a code issued with --at is not valid now:
+// already expired, or not yet valid (beyond the verifiers' default skew).
+func (e *env) warnWindow(c *codec.Claims, now time.Time) {
+	show := func(t time.Time) string {
+		return t.In(identity.Beijing()).Format("2006-01-02 15:04") + " Beijing time (UTC+8)"
+	}
+	switch {
+	case !now.Before(c.ExpiresAt):
+		e.infof("warning: issue: this code expired at %s, %s ago: --at is more than 7 days in the past", show(c.ExpiresAt), span(now.Sub(c.ExpiresAt)))
+	case c.IssuedAt.After(now.Add(verify.DefaultSkew)):
+		e.infof("warning: issue: this code is not valid until %s, %s from now: --at is in the future", show(c.IssuedAt), span(c.IssuedAt.Sub(now)))
+	}
 }
 
 // badID reports an invalid --id. The message says what is wrong without

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/offcode/offcode/internal/atomicfile"
@@ -12,49 +13,60 @@ import (
 // outFormats are the --out extensions of "offcode issue".
 var outFormats = []string{".txt", ".png", ".svg", ".pdf"}
 
-// pngScale is the pixels per module of "offcode issue --out code.png".
+// pngScale is the pixels per module of "offcode issue --bare --out code.png".
 const pngScale = 8
 
 // writeCodeOut writes a code to path in the format its extension names:
-// the text (.txt), a QR image (.png, .svg) or a printable A4 sheet (.pdf).
-// It writes a temporary file and renames it, so a failure leaves nothing.
-func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level) int {
+// the text (.txt), the phone card (.png, .svg; with bare, the QR symbol
+// alone) or a printable A4 sheet (.pdf). It writes a temporary file and
+// renames it, so a failure leaves nothing.
+func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level, bare bool) int {
 	ext := strings.ToLower(filepath.Ext(path))
-	var buf bytes.Buffer
-	var err error
-	switch ext {
-	case ".txt":
-		buf.WriteString(text + "\n")
-	case ".png":
-		var q *render.QR
-		if q, err = render.NewQR(text, level); err == nil {
-			err = q.WritePNG(&buf, pngScale)
-		}
-	case ".svg":
-		var q *render.QR
-		if q, err = render.NewQR(text, level); err == nil {
-			err = q.WriteSVG(&buf, 60)
-		}
-	case ".pdf":
-		err = render.WriteSheet(&buf, text, &render.SheetOptions{Holder: holder, Level: level})
-	default:
+	switch {
+	case !slices.Contains(outFormats, ext):
 		e.errorf("%s: --out %s: unknown extension %q", cmd, path, ext)
 		e.hintf("use one of %s", strings.Join(outFormats, ", "))
 		return exitUsage
+	case bare && ext != ".png" && ext != ".svg":
+		e.errorf("%s: --bare is for .png and .svg pictures, not %s files", cmd, ext)
+		return exitUsage
+	case holder != "" && (bare || ext == ".txt"):
+		e.errorf("%s: --holder is printed on cards and sheets, not on a bare QR symbol or in a text file", cmd)
+		return exitUsage
+	}
+	var buf bytes.Buffer
+	var err error
+	what := ""
+	switch {
+	case ext == ".txt":
+		buf.WriteString(text + "\n")
+	case bare:
+		var q *render.QR
+		if q, err = render.NewQR(text, level); err == nil && ext == ".png" {
+			err = q.WritePNG(&buf, pngScale)
+		} else if err == nil {
+			err = q.WriteSVG(&buf, 60)
+		}
+		what = " (the bare QR symbol)"
+	case ext == ".png":
+		err = render.WriteCardPNG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
+		what = fmt.Sprintf(" (phone card, %dx%d)", render.CardWidth, render.CardHeight)
+	case ext == ".svg":
+		err = render.WriteCardSVG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
+		what = " (phone card)"
+	case ext == ".pdf":
+		err = render.WriteSheet(&buf, text, &render.SheetOptions{Holder: holder, Level: level})
+		what = " (A4 sheet)"
 	}
 	if err != nil {
 		e.errorf("%s: %v", cmd, detailRender(err))
-		return exitUsage
-	}
-	if holder != "" && ext != ".pdf" {
-		e.errorf("%s: --holder is printed on PDF sheets only, not in %s files", cmd, ext)
 		return exitUsage
 	}
 	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		e.errorf("%s: %v", cmd, err)
 		return exitUsage
 	}
-	e.infof("%s: wrote %s", cmd, path)
+	e.infof("%s: wrote %s%s", cmd, path, what)
 	return exitOK
 }
 
