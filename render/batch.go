@@ -394,33 +394,3 @@ const (
 	cardHolderSize = 8.0
 	cardHolderMax  = cardW - 14 - 4
 )
-
-// drawCard lays out one code on the card whose top left corner is x, y.
-func drawCard(c canvas, fi *fontInfo, cd *card, x, y float64) {
-	band(c, cd.colour, x+4, y+5, 7, cardH-10)
-	qx, qy := x+14, y+4.5
-	drawQR(c, cd.qr, qx, qy, cardQR)
-
-	cx := x + 68
-	c.setFill(black)
-	c.text(cx, y+11, 13, labelTitle)
-	badge(c, fi, cd.kind, cx, y+14, 22, 7.5, 11)
-	shape(c, cd.colour, cx, y+25, 8)
-	c.setFill(black)
-	c.text(cx+10, y+32, 17, colourWords[cd.colour])
-
-	c.setFill(grey)
-	c.text(cx, y+40, 7, labelIssued)
-	c.setFill(black)
-	c.text(cx, y+44, 7.5, beijing(cd.iat))
-	c.text(cx, y+50.5, 9, labelValidUntil)
-	c.text(cx, y+55.5, 9, beijing(cd.exp))
-
-	if cd.holder != "" {
-		c.text(qx, y+cardQR+9.5, cardHolderSize, labelHolder+cd.holder)
-		c.setFill(grey)
-		c.text(qx, y+cardQR+12.5, 4.5, labelHolderNote)
-	}
-	c.setFill(grey)
-	c.text(qx, y+cardH-3.5, 4.5, fmt.Sprintf(labelKeySerial, cd.kid, cd.serial))
-}

@@ -33,7 +33,8 @@ const (
 	phoneQRMinModule = 4
 
 	phoneMargin     = 5.0
-	phoneHolderSize = 11.0
+	phoneHolderSize = 11.0 // points, or smaller to fit
+	phoneHolderMin  = 7.0
 )
 
 // CardOptions are the choices for a phone card. The zero value is a card
@@ -50,12 +51,13 @@ type CardOptions struct {
 // phoneCard is a card laid out for the phone: the code, the font and the
 // symbol's place in pixels.
 type phoneCard struct {
-	cd     *card
-	fi     *fontInfo
-	font   *sfnt.Font
-	module int // pixels per module
-	qrPx   int // side of the symbol with its quiet zone, pixels
-	qxPx   int // left edge of the symbol, pixels
+	cd         *card
+	fi         *fontInfo
+	font       *sfnt.Font
+	holderSize float64 // points
+	module     int     // pixels per module
+	qrPx       int     // side of the symbol with its quiet zone, pixels
+	qxPx       int     // left edge of the symbol, pixels
 }
 
 func newPhoneCard(text string, o *CardOptions) (*phoneCard, error) {
@@ -74,15 +76,20 @@ func newPhoneCard(text string, o *CardOptions) (*phoneCard, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cd.holder != "" && fi.width(labelHolder+cd.holder, phoneHolderSize) > phoneW-2*phoneMargin {
-		return nil, fmt.Errorf("%w: %q is wider than a phone card", ErrHolderTooLong, cd.holder)
+	// The holder line is set smaller, down to phoneHolderMin, to fit.
+	hs := phoneHolderSize
+	if w := fi.width(labelHolder+cd.holder, 1); w*hs > phoneW-2*phoneMargin {
+		hs = (phoneW - 2*phoneMargin) / w
+		if hs < phoneHolderMin {
+			return nil, fmt.Errorf("%w: %q is wider than a phone card", ErrHolderTooLong, cd.holder)
+		}
 	}
 	n := cd.qr.size + 2*QuietZone
 	m := phoneQRMax / n
 	if m < phoneQRMinModule {
 		return nil, fmt.Errorf("%w: a version %d symbol is too big for a phone card", ErrTooLong, cd.qr.version)
 	}
-	return &phoneCard{cd: cd, fi: fi, font: f, module: m, qrPx: m * n, qxPx: (CardWidth - m*n) / 2}, nil
+	return &phoneCard{cd: cd, fi: fi, font: f, holderSize: hs, module: m, qrPx: m * n, qxPx: (CardWidth - m*n) / 2}, nil
 }
 
 // CardImage returns the phone card of the code text: a CardWidth ×
@@ -202,7 +209,7 @@ func (pc *phoneCard) draw(c canvas) {
 	y := hy + 13
 	if cd.holder != "" {
 		c.setFill(black)
-		c.text(m, y+5.8, phoneHolderSize, labelHolder+cd.holder)
+		c.text(m, y+5.8, pc.holderSize, labelHolder+cd.holder)
 	}
 
 	// The colour: shape and word.

@@ -135,6 +135,14 @@ func TestCardDeterministicAndRefusals(t *testing.T) {
 			t.Errorf("WriteCardSVG(holder %.12q) = %v, want %v", c.holder, err, c.want)
 		}
 	}
+	// Every holder line a batch card takes fits on a phone card.
+	long := "张"
+	for render.CheckHolder(long+"张") == nil {
+		long += "张"
+	}
+	if err := render.WriteCardSVG(&a, text, &render.CardOptions{Holder: long}); err != nil {
+		t.Errorf("WriteCardSVG(holder of %d characters, accepted by CheckHolder) = %v", len([]rune(long)), err)
+	}
 	if _, err := render.CardImage("OC1:NOTACODE", nil); !errors.Is(err, codec.ErrBase45) {
 		t.Errorf("CardImage(bad text) = %v, want a codec error", err)
 	}

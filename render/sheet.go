@@ -74,19 +74,41 @@ func WriteSheet(w io.Writer, text string, o *SheetOptions) error {
 	return nil
 }
 
-// drawSheet lays out one code on an A4 page.
+// drawSheet lays out one code on an A4 page. A kinship sheet is told
+// from a personal one at a glance: the page is framed in black and the
+// title row is white on black.
 func drawSheet(c canvas, fi *fontInfo, cd *card) {
 	const m = sheetMargin
+	kin := cd.kind == codec.Kin
+	in := 0.0 // the black frame of a kinship sheet
+	if kin {
+		in = 5
+		c.setFill(black)
+		c.rect(0, 0, pageW, pageH)
+		c.setFill(white)
+		c.rect(in, in, pageW-2*in, pageH-2*in)
+	}
 	// Bands of the colour's pattern at the top and bottom edges.
-	band(c, cd.colour, 0, 0, pageW, 12)
-	band(c, cd.colour, 0, pageH-12, pageW, 12)
+	band(c, cd.colour, in, in, pageW-2*in, 12-in/2)
+	band(c, cd.colour, in, pageH-12-in/2, pageW-2*in, 12-in/2)
 
 	// Title and kind.
-	c.setFill(black)
-	c.text(m, 36, 30, labelTitle)
-	badge(c, fi, cd.kind, pageW-m-48, 22, 48, 17, 24)
+	if kin {
+		c.setFill(black)
+		c.rect(in, 18, pageW-2*in, 24)
+		c.setFill(white)
+		c.text(m, 36, 30, labelTitle)
+		// The badge inverted: black type in a white box.
+		c.rect(pageW-m-48, 21.5, 48, 17)
+		c.setFill(black)
+		c.text(centre(fi, pageW-m-24, 24, kindWords[cd.kind]), 21.5+8.5+24*mmPerPt*0.36, 24, kindWords[cd.kind])
+	} else {
+		c.setFill(black)
+		c.text(m, 36, 30, labelTitle)
+		badge(c, fi, cd.kind, pageW-m-48, 22, 48, 17, 24)
+	}
 	y := 46.0
-	if cd.kind == codec.Kin {
+	if kin {
 		c.setFill(black)
 		c.rect(m, y, pageW-2*m, 9)
 		c.setFill(white)
