@@ -30,3 +30,20 @@ func TestIssueWindowWarning(t *testing.T) {
 		}
 	}
 }
+
+func TestIsRelease(t *testing.T) {
+	for v, want := range map[string]bool{
+		"v0.1.0":                             true,
+		"v1.2.3-rc.1":                        true,
+		"(devel)":                            false,
+		"":                                   false,
+		"v0.0.0-20261130160810-93fb7d5abcde": false,
+		"v0.0.0-20261130160810-93fb7d5abcde+dirty": false,
+		"v0.1.1-0.20261130160810-93fb7d5abcde":     false,
+		"v0.2.0-pre.0.20261130160810-93fb7d5abcde": false,
+	} {
+		if got := isRelease(v); got != want {
+			t.Errorf("isRelease(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

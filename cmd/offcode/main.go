@@ -151,16 +151,22 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 }
 
-// version returns the module version from the build information, with the
-// VCS revision when the binary was built from a checkout.
+// Version is offcode's version: the release this source tree is, or is
+// on the way to. A binary installed from a tagged module version reports
+// that version instead.
+const Version = "0.1.0"
+
+// version returns the version line's words after "offcode": the version,
+// the VCS revision when the binary was built in a checkout ("+dirty" with
+// uncommitted changes), and the Go version.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return Version
 	}
-	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
+	v := Version
+	if mv := info.Main.Version; isRelease(mv) {
+		v = strings.TrimPrefix(mv, "v")
 	}
 	var rev, modified string
 	for _, s := range info.Settings {
@@ -173,11 +179,30 @@ func version() string {
 			}
 		}
 	}
-	if rev != "" && v == "(devel)" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		v += " " + rev + modified
+	if rev != "" {
+		v += " (" + rev[:min(len(rev), 12)] + modified + ")"
 	}
 	return v + " " + info.GoVersion
+}
+
+// isRelease reports whether a module version names a release: "v1.2.3",
+// not "(devel)", "" or a pseudo-version made from a commit
+// ("v0.0.0-20261130160810-93fb7d5abcde+dirty").
+func isRelease(v string) bool {
+	if !strings.HasPrefix(v, "v") || strings.Contains(v, "+") {
+		return false
+	}
+	// A pseudo-version's last two parts are a 14-digit time and a
+	// 12-digit revision.
+	parts := strings.Split(v, "-")
+	if n := len(parts); n >= 3 && len(parts[n-1]) == 12 {
+		t := parts[n-2]
+		if i := strings.LastIndexByte(t, '.'); i >= 0 {
+			t = t[i+1:]
+		}
+		if len(t) == 14 && strings.Trim(t, "0123456789") == "" {
+			return false
+		}
+	}
+	return true
 }
