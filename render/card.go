@@ -153,7 +153,6 @@ func WriteCardSVG(w io.Writer, text string, o *CardOptions) error {
 
 // Labels of the phone card (see layout.go for the shared ones).
 const (
-	labelPhoneZone = "北京时间（UTC+8），自签发起7天内有效"
 	labelPhoneNote = "持码人信息不在数字签名内，以扫码核验结果为准"
 )
 
@@ -237,7 +236,7 @@ func (pc *phoneCard) draw(c canvas) {
 	issued := labelIssued + " " + beijing(cd.iat)
 	c.text(centre(fi, W/2, 13, issued), y+25.5, 13, issued)
 	c.setFill(grey)
-	c.text(centre(fi, W/2, 8.5, labelPhoneZone), y+29.5, 8.5, labelPhoneZone)
+	c.text(centre(fi, W/2, 8.5, labelZone), y+29.5, 8.5, labelZone)
 
 	// Notes and identifiers, small.
 	if cd.holder != "" {

@@ -61,7 +61,7 @@ const (
 	labelTitle       = "离线码"
 	labelIssued      = "签发时间"
 	labelValidUntil  = "有效期至"
-	labelZone        = "北京时间，自签发起7天内有效"
+	labelZone        = "北京时间（UTC+8），自签发起7天内有效"
 	labelHolder      = "持码人："
 	labelHolderNote  = "持码人信息为打印附注，不在数字签名内，以扫码核验结果为准。"
 	labelInstruction = "核验：用离线核验设备扫描二维码，以设备显示的颜色和有效期为准；需核对身份时请出示身份证。"

@@ -39,7 +39,8 @@ func (d *drawing) blackCovers(x, y float64) bool {
 
 // TestKinAtAGlance checks that a kinship sheet, batch card and phone card
 // are framed in black at their left edge, halfway down, and a personal one
-// is not; and that the expiry is the largest type after the colour word.
+// is not; that the expiry is the largest type after the colour word; and
+// that every text drawn is in the font.
 func TestKinAtAGlance(t *testing.T) {
 	fi, err := loadFont()
 	if err != nil {
@@ -73,6 +74,11 @@ func TestKinAtAGlance(t *testing.T) {
 			exp, word := d.texts[beijing(cd.exp)], d.texts[colourWords[cd.colour]]
 			if exp < c.validMin || exp >= word {
 				t.Errorf("%s %v: expiry time in %gpt, colour word %gpt; want at least %gpt and below the word", c.name, kind, exp, word, c.validMin)
+			}
+			for s := range d.texts {
+				if err := fi.checkText(s); err != nil {
+					t.Errorf("%s %v draws %q: %v", c.name, kind, s, err)
+				}
 			}
 			for s, size := range d.texts {
 				if s != colourWords[cd.colour] && s != beijing(cd.exp) && size > exp && s != labelTitle && s != kindWords[kind] {

@@ -140,7 +140,7 @@ func drawSheet(c canvas, fi *fontInfo, cd *card) {
 	c.text(m+48, y, 24, beijing(cd.exp))
 	y += 7
 	c.setFill(grey)
-	c.text(m+48, y, 10, "（"+labelZone+"）")
+	c.text(m+48, y, 10, labelZone)
 
 	// Holder line, and what it is not.
 	y += 12
