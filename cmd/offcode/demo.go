@@ -14,7 +14,8 @@ import (
 )
 
 const demoUsage = `Show offcode working, with no set-up: make a key and a trust store, issue
-a code, verify it, and see a changed code and an expired code rejected.
+a code, verify it, see a changed code and an expired code rejected, and
+save a kinship code as a phone card (card.png) and verify the picture.
 
 Usage:
     offcode demo [--dir DIR]
@@ -23,9 +24,10 @@ Each step is printed as the offcode command that does it, followed by that
 command's output. The sample ID number is made up.
 
 Options:
-    --dir DIR    keep the key and trust store in DIR (created if missing; it
-                 must not hold issuer.pem already). By default a temporary
-                 directory is used and removed afterwards.
+    --dir DIR    keep the key, the trust store and card.png in DIR (created
+                 if missing; it must not hold issuer.pem already). By
+                 default a temporary directory is used and removed
+                 afterwards.
 
 Examples:
     $ offcode demo
@@ -47,7 +49,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		e.errorf("demo: unexpected argument %q", pos[0])
 		return exitUsage
 	}
-	where := dir + " (kept)"
+	kept, where := dir != "", dir+" (kept)"
 	if dir == "" {
 		tmp, err := os.MkdirTemp(e.getenv("TMPDIR"), "offcode-demo-")
 		if err != nil {
@@ -92,12 +94,26 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		d.step("", "", exitRejected, runVerify, "verify", "--trust", trust, d.bad)
 	}
 
+	// A day after the code's own expiry (it was issued a moment after now).
 	later := now.Add(codec.MaxValidity + 24*time.Hour)
+	if c, err := codec.Decode(text); err == nil {
+		later = c.Claims.ExpiresAt.Add(24 * time.Hour)
+	}
 	d.step("5. Verify the original code 8 days later: it has expired.",
 		"", exitRejected, runVerify, "verify", "--trust", trust, "--at", later.In(identity.Beijing()).Format(time.RFC3339), text)
 
+	card := filepath.Join(dir, "card.png")
+	d.step("6. Issue a yellow kinship code (亲属码) for the same person as a phone card: a picture\n   for a phone's album with the colour, the kind and the expiry time.",
+		"", exitOK, runIssue, "issue", "--key", key, "--id", demoID, "--colour", "yellow", "--kind", "kin", "--out", card)
+
+	d.step("7. Verify the picture, as a checkpoint's camera reads it.",
+		"", exitOK, runVerify, "verify", "--trust", trust, card)
+
 	if d.failed != 0 {
 		return d.failed
+	}
+	if kept {
+		fmt.Fprintf(e.stdout, "\nThe phone card is %s: open it to see what a family saves to a phone.\n", card)
 	}
 	fmt.Fprintf(e.stdout, "\noffcode demo: done. SPEC.md describes codes and verdicts; \"offcode help verify\" the options.\n")
 	return exitOK
@@ -127,6 +143,11 @@ func (d *demo) step(title, variable string, want int, cmd func(context.Context, 
 	sub.stdin, sub.stdout, sub.stderr = strings.NewReader(""), &stdout, &stderr
 	got := cmd(d.ctx, &sub, args[1:])
 	d.out = stdout.String()
+	// What the command says on stderr (what it wrote), as a terminal
+	// shows it; an error is reported below instead.
+	if got == want && variable == "" {
+		d.out += stderr.String()
+	}
 
 	if title != "" {
 		fmt.Fprintf(d.e.stdout, "\n%s\n", title)
