@@ -43,6 +43,21 @@ func TestCardScans(t *testing.T) {
 	}
 }
 
+// TestCardLevels checks that a symbol of every error correction level
+// fits the card and scans.
+func TestCardLevels(t *testing.T) {
+	text := testcode.Issue(7, codec.Red, codec.Kin)
+	for _, l := range []render.Level{render.LevelL, render.LevelM, render.LevelH} {
+		img, err := render.CardImage(text, &render.CardOptions{Level: l, Holder: "张*华 **************002X"})
+		if err != nil {
+			t.Fatalf("CardImage(level %v): %v", l, err)
+		}
+		if got, err := scan.Image(img); err != nil || got != text {
+			t.Errorf("scan.Image(card at level %v) = %v, want the code", l, err)
+		}
+	}
+}
+
 // TestCardColourAndKind checks what a person sees at a glance: the colour
 // ink in the top band, and the black frame that only a kinship card has.
 func TestCardColourAndKind(t *testing.T) {
