@@ -1,8 +1,8 @@
 // Package kinship holds the rules for kinship codes (亲属码): who may be
 // bound to whom, and for how long, as the Xi'an health code service ran them
-// (source: the 一码通 notice in seeds/002). They are service policy, not part
-// of the code format: a kinship code differs from a personal one only by its
-// kind claim (SPEC.md §4.2).
+// (source: the Xi'an notice 《西安市民一码通在支付宝端小程序上线新功能啦》).
+// They are service policy, not part of the code format: a kinship code
+// differs from a personal one only by its kind claim (SPEC.md §4.2).
 //
 // A guardian who has a code of their own binds a relative who cannot easily
 // use a phone: a child aged 0 to 16 or an older person aged 60 and over on
