@@ -120,8 +120,12 @@ func WriteCardPNG(w io.Writer, text string, o *CardOptions) error {
 	if err != nil {
 		return err
 	}
+	var m image.Image = img
+	if p, ok := paletted(img); ok {
+		m = p
+	}
 	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
-	if err := enc.Encode(w, img); err != nil {
+	if err := enc.Encode(w, m); err != nil {
 		return fmt.Errorf("render: writing PNG: %w", err)
 	}
 	return nil

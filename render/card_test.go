@@ -59,7 +59,8 @@ func TestCardLevels(t *testing.T) {
 }
 
 // TestCardColourAndKind checks what a person sees at a glance: the colour
-// ink in the top band, and the black frame that only a kinship card has.
+// ink in the top band and the shape, the expiry in solid type, and the
+// black frame that only a kinship card has.
 func TestCardColourAndKind(t *testing.T) {
 	inks := map[codec.Colour]color.RGBA{
 		codec.Green:  {0, 150, 70, 255},
@@ -75,6 +76,14 @@ func TestCardColourAndKind(t *testing.T) {
 			if n := count(img, image.Rect(0, 0, render.CardWidth, 100), ink); n < 10000 {
 				t.Errorf("card %v %v: %d pixels of ink %v in the top band, want at least 10000", col, kind, n, ink)
 			}
+			// The shape is filled with the ink, and the expiry time is
+			// solid black type (not only outlines).
+			if n := count(img, image.Rect(0, 340, render.CardWidth, 560), colourInks[col]); n < 5000 {
+				t.Errorf("card %v %v: %d pixels of ink %v in the colour's shape, want at least 5000", col, kind, n, colourInks[col])
+			}
+			if n := count(img, image.Rect(0, 1400, render.CardWidth, 1680), color.RGBA{0, 0, 0, 255}); n < 20000 {
+				t.Errorf("card %v %v: %d black pixels in the expiry time, want at least 20000", col, kind, n)
+			}
 			edge := image.Rect(0, 300, 20, 1600) // the left edge, beside the symbol
 			black := count(img, edge, color.RGBA{0, 0, 0, 255})
 			if kin := kind == codec.Kin; kin != (black == edge.Dx()*edge.Dy()) {
@@ -82,6 +91,13 @@ func TestCardColourAndKind(t *testing.T) {
 			}
 		}
 	}
+}
+
+// colourInks are the colours' shape fills (render's colourInks).
+var colourInks = map[codec.Colour]color.RGBA{
+	codec.Green:  {0, 150, 70, 255},
+	codec.Yellow: {250, 200, 0, 255},
+	codec.Red:    {200, 20, 30, 255},
 }
 
 func count(img *image.RGBA, r image.Rectangle, c color.RGBA) int {
