@@ -152,6 +152,9 @@ func checkHolder(h string) *apiError {
 	if err := render.CheckText(h); err != nil {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
 	}
+	if err := render.CheckHolderPrivacy(h); err != nil {
+		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
+	}
 	return nil
 }
 

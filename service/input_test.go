@@ -36,6 +36,7 @@ func TestIssueRejectsBadInput(t *testing.T) {
 		{"kin kind", map[string]string{"id": adult, "colour": "green", "kind": "kin"}, 400, "invalid_kind"},
 		{"other kind", map[string]string{"id": adult, "colour": "green", "kind": "vip"}, 400, "invalid_kind"},
 		{"long holder", map[string]string{"id": adult, "colour": "green", "holder": strings.Repeat("张", 41)}, 400, "invalid_field"},
+		{"holder shows 8 ID characters", map[string]string{"id": adult, "colour": "green", "holder": "张*华 1101**********002X"}, 400, "invalid_field"},
 		{"binary", "\x00\xff\xfe", 400, "invalid_json"},
 	} {
 		r := e.do("POST", "/v1/codes", "issuer", tc.body)
