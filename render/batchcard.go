@@ -26,7 +26,7 @@ func drawCard(c canvas, fi *fontInfo, cd *card, x, y float64) {
 
 	cx := x + 68
 	c.setFill(black)
-	c.text(cx, y+11, 13, labelTitle)
+	c.text(cx, y+11, 11, labelTitle)
 	badge(c, fi, cd.kind, cx, y+14, 22, 7.5, 11)
 	shape(c, cd.colour, cx, y+25, 8)
 	c.setFill(black)
