@@ -20,7 +20,7 @@ const (
 	CardWidth  = 1080 // pixels
 	CardHeight = 1920 // pixels
 
-	// The layout is in units of CardWidth/phoneW pixels.
+	// The layout is in units of phoneScale pixels: phoneW × phoneH.
 	phoneScale = 12.0
 	phoneW     = CardWidth / phoneScale
 	phoneH     = CardHeight / phoneScale
@@ -55,7 +55,6 @@ type phoneCard struct {
 	fi         *fontInfo
 	font       *sfnt.Font
 	holderSize float64 // points
-	module     int     // pixels per module
 	qrPx       int     // side of the symbol with its quiet zone, pixels
 	qxPx       int     // left edge of the symbol, pixels
 }
@@ -89,7 +88,7 @@ func newPhoneCard(text string, o *CardOptions) (*phoneCard, error) {
 	if m < phoneQRMinModule {
 		return nil, fmt.Errorf("%w: a version %d symbol is too big for a phone card", ErrTooLong, cd.qr.version)
 	}
-	return &phoneCard{cd: cd, fi: fi, font: f, holderSize: hs, module: m, qrPx: m * n, qxPx: (CardWidth - m*n) / 2}, nil
+	return &phoneCard{cd: cd, fi: fi, font: f, holderSize: hs, qrPx: m * n, qxPx: (CardWidth - m*n) / 2}, nil
 }
 
 // CardImage returns the phone card of the code text: a CardWidth ×

@@ -55,7 +55,7 @@ func TestKinAtAGlance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pc := &phoneCard{cd: cd, fi: fi, font: f, holderSize: phoneHolderSize, module: 11, qrPx: 759, qxPx: 160}
+		pc := &phoneCard{cd: cd, fi: fi, font: f, holderSize: phoneHolderSize, qrPx: 759, qxPx: 160}
 		for _, c := range []struct {
 			name     string
 			draw     func(*drawing)
