@@ -123,7 +123,9 @@ func WriteCardPNG(w io.Writer, text string, o *CardOptions) error {
 	if p, ok := paletted(img); ok {
 		m = p
 	}
-	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
+	// BestSpeed: about 90 KB instead of 60 KB, in a third of the time,
+	// which matters more to the service that sends one per request.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(w, m); err != nil {
 		return fmt.Errorf("render: writing PNG: %w", err)
 	}
