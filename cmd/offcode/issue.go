@@ -159,6 +159,10 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
+// cardSize returns the phone card's size in pixels, as issue --out
+// reports it.
+func cardSize() string { return fmt.Sprintf("%dx%d", render.CardWidth, render.CardHeight) }
+
 // warnWindow says on stderr when a code issued with --at is not valid now:
 // already expired, or not yet valid (beyond the verifiers' default skew).
 func (e *env) warnWindow(c *codec.Claims, now time.Time) {

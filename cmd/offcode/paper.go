@@ -50,7 +50,7 @@ func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level, b
 		what = " (the bare QR symbol)"
 	case ext == ".png":
 		err = render.WriteCardPNG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
-		what = fmt.Sprintf(" (phone card, %dx%d)", render.CardWidth, render.CardHeight)
+		what = " (phone card, " + cardSize() + ")"
 	case ext == ".svg":
 		err = render.WriteCardSVG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
 		what = " (phone card)"
