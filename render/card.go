@@ -169,12 +169,11 @@ func (pc *phoneCard) draw(c canvas) {
 
 	// The page; a kinship card is framed in black all round.
 	in := 0.0
-	c.setFill(white)
 	if kin {
 		in = 2.0
 		c.setFill(black)
+		c.rect(0, 0, W, H)
 	}
-	c.rect(0, 0, W, H)
 	c.setFill(white)
 	c.rect(in, in, W-2*in, H-2*in)
 
