@@ -65,7 +65,7 @@ func TestBatchPDFSubset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), "张*华 1101**********002X"); err != nil {
+	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), "张*华 **************002X"); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Close(); err != nil {

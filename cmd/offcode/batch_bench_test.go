@@ -23,7 +23,7 @@ func benchRows(b *testing.B, n int) []batchRow {
 	}
 	rows := make([]batchRow, n)
 	for i := range rows {
-		rows[i] = batchRow{line: i + 2, id: id, colour: codec.Colour(i % 3), kind: codec.Kind(i % 2), holder: "张*华 1101**********002X"}
+		rows[i] = batchRow{line: i + 2, id: id, colour: codec.Colour(i % 3), kind: codec.Kind(i % 2), holder: "张*华 **************002X"}
 	}
 	return rows
 }

@@ -73,7 +73,7 @@ func run(dir string) error {
 		if err != nil {
 			return err
 		}
-		err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 1101**********002X"})
+		err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 **************002X"})
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
