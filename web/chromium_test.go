@@ -36,6 +36,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/scan"
+	"github.com/offcode/offcode/verify"
 )
 
 var shots = flag.String("shots", "", "write screenshots of the verdict screens into this directory")
@@ -450,10 +451,11 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := bundle.NewVerifier(held)
+	trust, err := verify.FromBundle(held)
 	if err != nil {
 		b.Fatal(err)
 	}
+	v := verify.New(trust)
 	native := func() time.Duration {
 		start := time.Now()
 		text, err := scan.Image(img)
