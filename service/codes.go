@@ -145,10 +145,6 @@ func checkHolder(h string) *apiError {
 	if !utf8.ValidString(h) || utf8.RuneCountInString(h) > maxHolder {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder must be at most %d characters", maxHolder)
 	}
-	if n := holderIDChars(h); n > maxHolderIDChars {
-		return errorf(http.StatusBadRequest, CodeInvalidField,
-			"holder shows %d characters of an ID number; print at most the last %d (such as **************002X)", n, maxHolderIDChars)
-	}
 	if err := render.CheckText(h); err != nil {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
 	}
@@ -156,33 +152,6 @@ func checkHolder(h string) *apiError {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
 	}
 	return nil
-}
-
-// maxHolderIDChars is how many characters of an ID number a holder line
-// may show (issue 10: the last 4).
-const maxHolderIDChars = 4
-
-// holderIDChars counts the characters of h that may belong to an ID
-// number: digits, and X right after a digit (the check character).
-//
-// This is the service's copy of the holder-line policy; render/holder.go
-// is to hold the shared one.
-func holderIDChars(h string) int {
-	n := 0
-	prevDigit := false
-	for _, r := range h {
-		switch {
-		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
-			n++
-			prevDigit = true
-		case (r == 'X' || r == 'x') && prevDigit:
-			n++
-			prevDigit = false
-		default:
-			prevDigit = false
-		}
-	}
-	return n
 }
 
 // idError turns an ID parse error into invalid_id; the message names the
@@ -287,11 +256,9 @@ func (s *Service) issueOne(w http.ResponseWriter, r *http.Request, spec *issueSp
 	var body bytes.Buffer
 	switch format {
 	case formatPNG:
-		q, err := render.NewQR(is.text, render.LevelQ)
-		if err == nil {
-			err = q.WritePNG(&body, 8)
-		}
-		if err != nil {
+		// The phone card (render.WriteCardPNG), as `offcode issue --out
+		// card.png` writes it: colour, kind and expiry a person can read.
+		if err := render.WriteCardPNG(&body, is.text, &render.CardOptions{Holder: spec.holder}); err != nil {
 			return s.internal(r, "rendering PNG", err)
 		}
 	case formatPDF:

@@ -2,8 +2,13 @@ package service_test
 
 import (
 	"bytes"
+	"encoding/hex"
+	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/scan"
 )
 
 func TestIssueRejectsBadInput(t *testing.T) {
@@ -113,6 +118,26 @@ func TestPNGAndPDF(t *testing.T) {
 	r := e.do("POST", "/v1/codes", "issuer", body, "Accept", "image/png")
 	if r.status != 201 || r.header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(r.body, []byte("\x89PNG")) {
 		t.Fatalf("POST /v1/codes Accept image/png = %d %s %.20q", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	// The PNG is the phone card that `offcode issue --out card.png`
+	// writes (portrait, in colour), and it scans back to the code issued.
+	img, err := png.Decode(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("Accept image/png: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1080 || b.Dy() != 1920 {
+		t.Fatalf("Accept image/png: %dx%d, want the 1080x1920 phone card", b.Dx(), b.Dy())
+	}
+	text, err := scan.Image(img)
+	if err != nil {
+		t.Fatalf("Accept image/png: scan: %v", err)
+	}
+	c, err := codec.Decode(text)
+	if err != nil {
+		t.Fatalf("Accept image/png: decode scanned code: %v", err)
+	}
+	if got, want := hex.EncodeToString(c.Claims.Serial[:]), r.header.Get("X-Offcode-Serial"); got != want {
+		t.Fatalf("Accept image/png: card holds serial %s, response says %s", got, want)
 	}
 	r = e.do("POST", "/v1/codes", "issuer", body, "Accept", "application/pdf")
 	if r.status != 201 || r.header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(r.body, []byte("%PDF")) {
