@@ -2,6 +2,8 @@ package scan
 
 import (
 	"math/rand/v2"
+
+	"github.com/makiuchi-d/gozxing"
 	"testing"
 )
 
@@ -42,5 +44,42 @@ func TestLocalMatrix(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHybridMatrix checks hybridMatrix against gozxing's HybridBinarizer,
+// bit for bit, on noisy planes of awkward sizes with flat regions (where
+// black points come from the neighbours) and strides wider than the rows.
+func TestHybridMatrix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sz := range [][2]int{{40, 40}, {41, 57}, {100, 63}, {255, 129}, {333, 71}} {
+		w, h := sz[0], sz[1]
+		str := w + 5
+		pix := make([]byte, h*str)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := 128 + 60*((x/7+y/9)%2) + rng.IntN(20)
+				if (x/23+y/17)%3 == 0 {
+					v = 90 + rng.IntN(4) // flat: low dynamic range
+				}
+				pix[y*str+x] = byte(v)
+			}
+		}
+		g := &grey{pix, w, h, str}
+		got := hybridMatrix(g)
+		want, err := gozxing.NewHybridBinarizer(newPlaneSource(pix, w, h, str)).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if got.Get(x, y) != want.Get(x, y) {
+					t.Fatalf("%d×%d: pixel (%d,%d) = %v, gozxing %v", w, h, x, y, got.Get(x, y), want.Get(x, y))
+				}
+			}
+		}
+	}
+	if hybridMatrix(&grey{make([]byte, 39*100), 39, 100, 39}) != nil {
+		t.Error("hybridMatrix of a 39-pixel-wide plane is not nil")
 	}
 }

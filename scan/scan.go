@@ -336,6 +336,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
 	case !a.global && !a.invert && p.hybrid != nil:
 		matrix = p.hybrid
+	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
+		matrix = hybridMatrix(&p.grey)
+		p.hybrid = matrix
 	default:
 		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
 		if a.invert {
