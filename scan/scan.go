@@ -457,22 +457,42 @@ func resize(pix []byte, w, h, stride, rw, rh int) []byte {
 			ws[x] = 0
 		}
 	}
-	for y := 0; y < rh; y++ {
-		sy := max((2*y+1)*fy/2-1<<15, 0)
-		y0 := min(sy>>16, h-1)
-		y1 := min(y0+1, h-1)
-		ty := int32(sy&0xffff) >> 8
-		r0, r1 := pix[y0*stride:], pix[y1*stride:]
-		o := out[y*rw : (y+1)*rw]
-		for x := range o {
+	// Horizontal interpolation of a source row, kept for the output
+	// rows that share it: a row is interpolated once, not once per
+	// output row.
+	horiz := func(sy int, dst []int32) {
+		r := pix[sy*stride:]
+		for x := range dst {
 			x0, tx := xs[x], ws[x]
 			x1 := x0
 			if tx > 0 {
 				x1++
 			}
-			a := int32(r0[x0])*(256-tx) + int32(r0[x1])*tx
-			b := int32(r1[x0])*(256-tx) + int32(r1[x1])*tx
-			o[x] = byte((a*(256-ty) + b*ty + 1<<15) >> 16)
+			dst[x] = int32(r[x0])*(256-tx) + int32(r[x1])*tx
+		}
+	}
+	ra, rb := make([]int32, rw), make([]int32, rw)
+	ia, ib := -1, -1
+	for y := 0; y < rh; y++ {
+		sy := max((2*y+1)*fy/2-1<<15, 0)
+		y0 := min(sy>>16, h-1)
+		y1 := min(y0+1, h-1)
+		ty := int32(sy&0xffff) >> 8
+		if ia != y0 {
+			if ib == y0 {
+				ra, rb, ia, ib = rb, ra, ib, ia
+			} else {
+				horiz(y0, ra)
+				ia = y0
+			}
+		}
+		if ib != y1 {
+			horiz(y1, rb)
+			ib = y1
+		}
+		o := out[y*rw : (y+1)*rw]
+		for x := range o {
+			o[x] = byte((ra[x]*(256-ty) + rb[x]*ty + 1<<15) >> 16)
 		}
 	}
 	return out
