@@ -120,3 +120,51 @@ func TestResize(t *testing.T) {
 		}
 	}
 }
+
+// TestAlignSearch checks alignSearch, which shares samples between
+// candidates, against scoring every candidate on its own.
+func TestAlignSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const w, h = 120, 110
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	g := &grey{pix, w, h, w}
+	// A tilted, rotated grid of 4.3 px modules.
+	hm, ok := fit([]pt{{3.5, 3.5}, {21.5, 3.5}, {3.5, 21.5}, {18.5, 18.5}}, []pt{{10, 12}, {90, 20}, {5, 95}, {80, 85}})
+	if !ok {
+		t.Fatal("fit failed")
+	}
+	for _, a := range []pt{{18.5, 18.5}, {6.5, 10.5}, {0.5, 24.5}} {
+		for _, sign := range []float64{1, -1} {
+			best, bestScore := pt{}, 0.0
+			for dv := -2.0; dv <= 2; dv += 0.25 {
+				for du := -2.0; du <= 2; du += 0.25 {
+					c := pt{a.x + du, a.y + dv}
+					var ring1, ring2 float64
+					for dy := -2.0; dy <= 2; dy++ {
+						for dx := -2.0; dx <= 2; dx++ {
+							v := g.at(hm.apply(pt{c.x + dx, c.y + dy}))
+							if max(dx, -dx, dy, -dy) == 1 {
+								ring1 += v
+							} else {
+								ring2 += v
+							}
+						}
+					}
+					if s := sign * (ring1/8 - ring2/17); s > bestScore {
+						best, bestScore = c, s
+					}
+				}
+			}
+			if bestScore == 0 {
+				t.Fatalf("a %v sign %v: no candidate scored above 0; the test proves nothing", a, sign)
+			}
+			gotP, gotS := alignSearch(g, &hm, a, sign)
+			if gotP != best || gotS != bestScore {
+				t.Errorf("alignSearch(%v, %v) = %v %v, want %v %v", a, sign, gotP, gotS, best, bestScore)
+			}
+		}
+	}
+}
