@@ -245,17 +245,7 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, de
 		return int(math.Copysign(1, (a.x+a.y)-(b.x+b.y)))
 	})
 	for _, a := range aligns {
-		best, bestScore := pt{}, 0.0
-		const r, step = 2.0, 0.25
-		for dv := -r; dv <= r; dv += step {
-			for du := -r; du <= r; du += step {
-				c := pt{a.x + du, a.y + dv}
-				s := sign * alignScore(g, &h, c)
-				if s > bestScore {
-					best, bestScore = c, s
-				}
-			}
-		}
+		best, bestScore := alignSearch(g, &h, a, sign)
 		if bestScore < 0.35*contrast {
 			continue
 		}
@@ -298,22 +288,40 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, de
 	return nil, nil, false
 }
 
-// alignScore is how much an alignment pattern centred on module point c
-// looks like one: the mean of its light ring less the mean of its dark
-// ring and centre.
-func alignScore(g *grey, h *homography, c pt) float64 {
-	var ring1, ring2 float64
-	for dy := -2.0; dy <= 2; dy++ {
-		for dx := -2.0; dx <= 2; dx++ {
-			v := g.at(h.apply(pt{c.x + dx, c.y + dy}))
-			if math.Max(math.Abs(dx), math.Abs(dy)) == 1 {
-				ring1 += v
-			} else {
-				ring2 += v
+// alignSearch returns the point within two modules of module point a, in
+// quarter-module steps, that looks most like an alignment pattern centre,
+// and its score times sign (0 and a zero point if none scores above 0). A
+// candidate's score is the mean of its light ring less the mean of its
+// dark ring and centre, sampled a module apart; the candidates share their
+// samples, so the plane is sampled once at each of 33×33 points.
+func alignSearch(g *grey, h *homography, a pt, sign float64) (pt, float64) {
+	const n = 33 // quarter-module points from a-4 to a+4
+	var tab [n * n]float64
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			tab[j*n+i] = g.at(h.apply(pt{a.x + float64(i-16)/4, a.y + float64(j-16)/4}))
+		}
+	}
+	best, bestScore := pt{}, 0.0
+	for v := 0; v <= 16; v++ {
+		for u := 0; u <= 16; u++ {
+			var ring1, ring2 float64
+			for dy := -2; dy <= 2; dy++ {
+				for dx := -2; dx <= 2; dx++ {
+					val := tab[(v+8+4*dy)*n+u+8+4*dx]
+					if max(dx, -dx, dy, -dy) == 1 {
+						ring1 += val
+					} else {
+						ring2 += val
+					}
+				}
+			}
+			if s := sign * (ring1/8 - ring2/17); s > bestScore {
+				best, bestScore = pt{a.x + float64(u-8)/4, a.y + float64(v-8)/4}, s
 			}
 		}
 	}
-	return ring1/8 - ring2/17
+	return best, bestScore
 }
 
 // thresholds returns per-module thresholds to try: the mean of the

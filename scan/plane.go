@@ -68,34 +68,42 @@ func (p *planeSource) Invert() gozxing.LuminanceSource { return gozxing.NewInver
 
 func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) }
 
-// localMatrix binarises the plane against the mean of the (2r+1)² window
-// around each pixel, less bias grey levels: a dark pixel is darker than its
-// neighbourhood. Unlike gozxing's hybrid binariser (a threshold per 8×8
-// block), the window slides, and its size can follow the module size.
-func localMatrix(g *grey, r int, bias int, invert bool) *gozxing.BitMatrix {
+// integral returns the integral image of the plane: (w+1)×(h+1) sums of
+// the pixels above and left of each corner.
+func integral(g *grey) []uint32 {
 	w, h := g.w, g.h
-	// Integral image of the plane, one row at a time over a ring of
-	// column sums.
 	sat := make([]uint32, (w+1)*(h+1))
 	for y := 0; y < h; y++ {
 		row := g.pix[y*g.str : y*g.str+w]
 		var acc uint32
-		up, cur := sat[y*(w+1):], sat[(y+1)*(w+1):]
+		up, cur := sat[y*(w+1):(y+1)*(w+1)], sat[(y+1)*(w+1):(y+2)*(w+1)]
 		for x, v := range row {
 			acc += uint32(v)
 			cur[x+1] = up[x+1] + acc
 		}
 	}
+	return sat
+}
+
+// localMatrix binarises the plane against the mean of the (2r+1)² window
+// around each pixel, less bias grey levels: a dark pixel is darker than its
+// neighbourhood. Unlike gozxing's hybrid binariser (a threshold per 8×8
+// block), the window slides, and its size can follow the module size. sat
+// is the plane's integral image.
+func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.BitMatrix {
+	w, h := g.w, g.h
 	m, _ := gozxing.NewBitMatrix(w, h)
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
 		row := g.pix[y*g.str : y*g.str+w]
+		top, bot := sat[y0*(w+1):(y0+1)*(w+1)], sat[y1*(w+1):(y1+1)*(w+1)]
 		for x, v := range row {
 			x0, x1 := max(x-r, 0), min(x+r+1, w)
-			sum := sat[y1*(w+1)+x1] - sat[y0*(w+1)+x1] - sat[y1*(w+1)+x0] + sat[y0*(w+1)+x0]
-			n := uint32((y1 - y0) * (x1 - x0))
-			mean := int(sum / n)
-			if (!invert && int(v) <= mean-bias) || (invert && int(v) >= mean+bias) {
+			sum := int(bot[x1] - top[x1] - bot[x0] + top[x0])
+			n := (y1 - y0) * (x1 - x0)
+			// With mean = ⌊sum/n⌋, for integer k: k ≤ mean ⇔ k·n ≤ sum,
+			// and mean ≤ k ⇔ sum < (k+1)·n; no division.
+			if (!invert && (int(v)+bias)*n <= sum) || (invert && sum < (int(v)-bias+1)*n) {
 				m.Set(x, y)
 			}
 		}

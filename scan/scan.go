@@ -198,6 +198,12 @@ type found struct {
 type plane struct {
 	grey
 	scale float64
+	// Made on first use and shared by the attempts on the plane: the
+	// hybrid binariser's matrix (the same with and without TRY_HARDER) and
+	// the integral image of the sliding-window binariser (the same for
+	// every radius).
+	hybrid *gozxing.BitMatrix
+	sat    []uint32
 }
 
 // scanner holds the readers of one scan.
@@ -215,17 +221,17 @@ type scanner struct {
 // one adds nothing.
 func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	s := &scanner{dec: decoder.NewDecoder()}
-	raw := plane{grey{pix, w, h, stride}, 1}
+	raw := &plane{grey: grey{pix, w, h, stride}, scale: 1}
 	var smoothed *plane
-	getSmoothed := func() plane {
+	getSmoothed := func() *plane {
 		if smoothed == nil {
-			smoothed = &plane{grey{smooth(pix, w, h, stride), w, h, w}, 1}
+			smoothed = &plane{grey: grey{smooth(pix, w, h, stride), w, h, w}, scale: 1}
 		}
-		return *smoothed
+		return smoothed
 	}
 	type step struct {
 		name  string
-		plane func() plane
+		plane func() *plane
 		a     attempt
 	}
 	var steps []step
@@ -234,20 +240,28 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	// commonest trouble, so the smoothed frame is tried early. The order
 	// and the choice of steps follow which steps read the tuning set
 	// (internal/degrade): a step that read nothing there is not tried.
-	rawPlane := func() plane { return raw }
+	rawPlane := func() *plane { return raw }
 	first := ladder[0]
 	if w*h >= 2<<20 {
 		// A page scan: the cheap search skips rows enough to miss the
 		// finder patterns of a symbol among several.
 		first = ladder[1]
 	}
-	for _, st := range []struct {
+	type rung struct {
 		smooth bool
 		a      attempt
-	}{
+	}
+	var done []rung
+	for _, st := range []rung{
 		{false, first}, {false, ladder[5]}, {true, ladder[0]}, {true, ladder[5]},
 		{false, ladder[6]}, {false, ladder[3]}, {false, ladder[1]},
 	} {
+		// On a page scan the first step is already hybrid+harder: the
+		// same attempt on the same plane reads the same.
+		if slices.Contains(done, st) {
+			continue
+		}
+		done = append(done, st)
 		if st.smooth {
 			steps = append(steps, step{"smoothed/" + st.a.name, getSmoothed, st.a})
 		} else {
@@ -265,15 +279,15 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 			continue
 		}
 		var scaled *plane
-		get := func() plane {
+		get := func() *plane {
 			if scaled == nil {
 				src := raw.grey
 				if f < 1 {
 					src = getSmoothed().grey
 				}
-				scaled = &plane{grey{resize(src.pix, w, h, src.str, rw, rh), rw, rh, rw}, f}
+				scaled = &plane{grey: grey{resize(src.pix, w, h, src.str, rw, rh), rw, rh, rw}, scale: f}
 			}
-			return *scaled
+			return scaled
 		}
 		steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, ladder[0].name), get, ladder[0]})
 	}
@@ -307,16 +321,25 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 // known to panic, but an image is input, and input must never crash the
 // caller: a panic is a failed attempt. pending counts the triples of
 // finder patterns left unread that share no pattern with a symbol read.
-func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
+func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, pending = nil, 0
 		}
 	}()
 	var matrix *gozxing.BitMatrix
-	if a.local > 0 {
-		matrix = localMatrix(&p.grey, a.local, 2, a.invert)
-	} else {
+	switch {
+	case a.local > 0:
+		if p.sat == nil {
+			p.sat = integral(&p.grey)
+		}
+		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
+	case !a.global && !a.invert && p.hybrid != nil:
+		matrix = p.hybrid
+	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
+		matrix = hybridMatrix(&p.grey)
+		p.hybrid = matrix
+	default:
 		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
 		if a.invert {
 			src = src.Invert()
@@ -330,6 +353,9 @@ func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
 		var err error
 		if matrix, err = bin.GetBlackMatrix(); err != nil {
 			return nil, 0
+		}
+		if !a.global && !a.invert {
+			p.hybrid = matrix
 		}
 	}
 	var hints map[gozxing.DecodeHintType]interface{}
@@ -377,7 +403,7 @@ func (s *scanner) read(p plane, a attempt) (out []found, pending int) {
 }
 
 // decode reads the symbol whose finder patterns are info.
-func (s *scanner) decode(det *detector.Detector, p plane, info *detector.FinderPatternInfo, inverted bool) (string, []pt, bool) {
+func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.FinderPatternInfo, inverted bool) (string, []pt, bool) {
 	if dr, err := det.ProcessFinderPatternInfo(info); err == nil {
 		if r, err := s.dec.Decode(dr.GetBits(), nil); err == nil {
 			ps := info.GetBottomLeft()
@@ -431,22 +457,42 @@ func resize(pix []byte, w, h, stride, rw, rh int) []byte {
 			ws[x] = 0
 		}
 	}
-	for y := 0; y < rh; y++ {
-		sy := max((2*y+1)*fy/2-1<<15, 0)
-		y0 := min(sy>>16, h-1)
-		y1 := min(y0+1, h-1)
-		ty := int32(sy&0xffff) >> 8
-		r0, r1 := pix[y0*stride:], pix[y1*stride:]
-		o := out[y*rw : (y+1)*rw]
-		for x := range o {
+	// Horizontal interpolation of a source row, kept for the output
+	// rows that share it: a row is interpolated once, not once per
+	// output row.
+	horiz := func(sy int, dst []int32) {
+		r := pix[sy*stride:]
+		for x := range dst {
 			x0, tx := xs[x], ws[x]
 			x1 := x0
 			if tx > 0 {
 				x1++
 			}
-			a := int32(r0[x0])*(256-tx) + int32(r0[x1])*tx
-			b := int32(r1[x0])*(256-tx) + int32(r1[x1])*tx
-			o[x] = byte((a*(256-ty) + b*ty + 1<<15) >> 16)
+			dst[x] = int32(r[x0])*(256-tx) + int32(r[x1])*tx
+		}
+	}
+	ra, rb := make([]int32, rw), make([]int32, rw)
+	ia, ib := -1, -1
+	for y := 0; y < rh; y++ {
+		sy := max((2*y+1)*fy/2-1<<15, 0)
+		y0 := min(sy>>16, h-1)
+		y1 := min(y0+1, h-1)
+		ty := int32(sy&0xffff) >> 8
+		if ia != y0 {
+			if ib == y0 {
+				ra, rb, ia, ib = rb, ra, ib, ia
+			} else {
+				horiz(y0, ra)
+				ia = y0
+			}
+		}
+		if ib != y1 {
+			horiz(y1, rb)
+			ib = y1
+		}
+		o := out[y*rw : (y+1)*rw]
+		for x := range o {
+			o[x] = byte((ra[x]*(256-ty) + rb[x]*ty + 1<<15) >> 16)
 		}
 	}
 	return out

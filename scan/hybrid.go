@@ -1,0 +1,104 @@
+package scan
+
+import "github.com/makiuchi-d/gozxing"
+
+// hybridMatrix binarises the plane exactly as gozxing's HybridBinarizer
+// does (a threshold per 8×8 block from the black points of the 5×5 blocks
+// around it), bit for bit, but reads the plane in place and sets eight
+// pixels at a time. Planes smaller than 40 pixels either way, where gozxing
+// falls back to its global histogram, return nil.
+func hybridMatrix(g *grey) *gozxing.BitMatrix {
+	const (
+		bs       = 8 // block size
+		minRange = 24
+	)
+	w, h := g.w, g.h
+	if w < 5*bs || h < 5*bs {
+		return nil
+	}
+	sw, sh := (w+bs-1)/bs, (h+bs-1)/bs
+	maxX, maxY := w-bs, h-bs
+	// Black point of every block.
+	black := make([]int, sw*sh)
+	for by := 0; by < sh; by++ {
+		yo := min(by*bs, maxY)
+		for bx := 0; bx < sw; bx++ {
+			xo := min(bx*bs, maxX)
+			sum, lo, hi := 0, 0xff, 0
+			for yy := 0; yy < bs; yy++ {
+				row := g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs]
+				for _, v := range row {
+					p := int(v)
+					sum += p
+					lo = min(lo, p)
+					hi = max(hi, p)
+				}
+				if hi-lo > minRange {
+					// Contrast enough: the rest of the block only
+					// adds to the sum.
+					for yy++; yy < bs; yy++ {
+						for _, v := range g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs] {
+							sum += int(v)
+						}
+					}
+				}
+			}
+			avg := sum >> 6
+			if hi-lo <= minRange {
+				avg = lo / 2
+				if by > 0 && bx > 0 {
+					n := (black[(by-1)*sw+bx] + 2*black[by*sw+bx-1] + black[(by-1)*sw+bx-1]) / 4
+					if lo < n {
+						avg = n
+					}
+				}
+			}
+			black[by*sw+bx] = avg
+		}
+	}
+	// Threshold every block against the mean black point of the 5×5
+	// blocks around it. Blocks at the right and bottom edges overlap
+	// their neighbours; as in gozxing, a pixel is dark if either block
+	// makes it so.
+	rowSize := (w + 31) / 32
+	bits := make([]uint32, rowSize*h)
+	for by := 0; by < sh; by++ {
+		yo := min(by*bs, maxY)
+		top := min(max(by, 2), sh-3)
+		for bx := 0; bx < sw; bx++ {
+			xo := min(bx*bs, maxX)
+			left := min(max(bx, 2), sw-3)
+			sum := 0
+			for z := -2; z <= 2; z++ {
+				r := black[(top+z)*sw+left-2 : (top+z)*sw+left+3]
+				sum += r[0] + r[1] + r[2] + r[3] + r[4]
+			}
+			t := sum / 25
+			word, shift := xo/32, uint(xo%32)
+			for yy := 0; yy < bs; yy++ {
+				row := g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs]
+				var mask uint64
+				for i, v := range row {
+					if int(v) <= t {
+						mask |= 1 << uint(i)
+					}
+				}
+				mask <<= shift
+				o := (yo+yy)*rowSize + word
+				bits[o] |= uint32(mask)
+				if mask>>32 != 0 {
+					bits[o+1] |= uint32(mask >> 32)
+				}
+			}
+		}
+	}
+	m, _ := gozxing.NewBitMatrix(w, h)
+	row := gozxing.NewBitArray(w)
+	for y := 0; y < h; y++ {
+		for i, v := range bits[y*rowSize : (y+1)*rowSize] {
+			row.SetBulk(i*32, v)
+		}
+		m.SetRow(y, row)
+	}
+	return m
+}

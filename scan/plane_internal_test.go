@@ -1,0 +1,170 @@
+package scan
+
+import (
+	"math/rand/v2"
+
+	"github.com/makiuchi-d/gozxing"
+	"testing"
+)
+
+// TestLocalMatrix checks the sliding-window binariser, which compares
+// without dividing, against the window mean computed pixel by pixel.
+func TestLocalMatrix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const w, h, str = 37, 23, 41
+	pix := make([]byte, h*str)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+		if i%7 == 0 {
+			pix[i] = 0
+		}
+	}
+	g := &grey{pix, w, h, str}
+	sat := integral(g)
+	for _, r := range []int{1, 5, 10} {
+		for _, invert := range []bool{false, true} {
+			m := localMatrix(g, sat, r, 2, invert)
+			for y := 0; y < h; y++ {
+				for x := 0; x < w; x++ {
+					sum, n := 0, 0
+					for yy := max(y-r, 0); yy < min(y+r+1, h); yy++ {
+						for xx := max(x-r, 0); xx < min(x+r+1, w); xx++ {
+							sum += int(pix[yy*str+xx])
+							n++
+						}
+					}
+					v, mean := int(pix[y*str+x]), sum/n
+					want := v <= mean-2
+					if invert {
+						want = v >= mean+2
+					}
+					if m.Get(x, y) != want {
+						t.Fatalf("r %d invert %v: pixel (%d,%d) = %v, want %v (value %d, mean %d)", r, invert, x, y, m.Get(x, y), want, v, mean)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestHybridMatrix checks hybridMatrix against gozxing's HybridBinarizer,
+// bit for bit, on noisy planes of awkward sizes with flat regions (where
+// black points come from the neighbours) and strides wider than the rows.
+func TestHybridMatrix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sz := range [][2]int{{40, 40}, {41, 57}, {100, 63}, {255, 129}, {333, 71}} {
+		w, h := sz[0], sz[1]
+		str := w + 5
+		pix := make([]byte, h*str)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := 128 + 60*((x/7+y/9)%2) + rng.IntN(20)
+				if (x/23+y/17)%3 == 0 {
+					v = 90 + rng.IntN(4) // flat: low dynamic range
+				}
+				pix[y*str+x] = byte(v)
+			}
+		}
+		g := &grey{pix, w, h, str}
+		got := hybridMatrix(g)
+		want, err := gozxing.NewHybridBinarizer(newPlaneSource(pix, w, h, str)).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if got.Get(x, y) != want.Get(x, y) {
+					t.Fatalf("%d×%d: pixel (%d,%d) = %v, gozxing %v", w, h, x, y, got.Get(x, y), want.Get(x, y))
+				}
+			}
+		}
+	}
+	if hybridMatrix(&grey{make([]byte, 39*100), 39, 100, 39}) != nil {
+		t.Error("hybridMatrix of a 39-pixel-wide plane is not nil")
+	}
+}
+
+// TestResize checks resize, which interpolates each source row once,
+// against bilinear interpolation computed pixel by pixel in the same
+// fixed point.
+func TestResize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const w, h, str = 53, 37, 60
+	pix := make([]byte, h*str)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	for _, sz := range [][2]int{{106, 74}, {74, 51}, {26, 18}, {53, 37}, {200, 21}} {
+		rw, rh := sz[0], sz[1]
+		got := resize(pix, w, h, str, rw, rh)
+		fx, fy := (w<<16)/rw, (h<<16)/rh
+		for y := 0; y < rh; y++ {
+			sy := max((2*y+1)*fy/2-1<<15, 0)
+			y0 := min(sy>>16, h-1)
+			y1 := min(y0+1, h-1)
+			ty := int32(sy&0xffff) >> 8
+			for x := 0; x < rw; x++ {
+				sx := max((2*x+1)*fx/2-1<<15, 0)
+				x0 := min(sx>>16, w-1)
+				x1, tx := min(x0+1, w-1), int32(sx&0xffff)>>8
+				if x0 == w-1 {
+					tx = 0
+				}
+				at := func(x, y int) int32 { return int32(pix[y*str+x]) }
+				a := at(x0, y0)*(256-tx) + at(x1, y0)*tx
+				b := at(x0, y1)*(256-tx) + at(x1, y1)*tx
+				if want := byte((a*(256-ty) + b*ty + 1<<15) >> 16); got[y*rw+x] != want {
+					t.Fatalf("%d×%d: pixel (%d,%d) = %d, want %d", rw, rh, x, y, got[y*rw+x], want)
+				}
+			}
+		}
+	}
+}
+
+// TestAlignSearch checks alignSearch, which shares samples between
+// candidates, against scoring every candidate on its own.
+func TestAlignSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const w, h = 120, 110
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	g := &grey{pix, w, h, w}
+	// A tilted, rotated grid of 4.3 px modules.
+	hm, ok := fit([]pt{{3.5, 3.5}, {21.5, 3.5}, {3.5, 21.5}, {18.5, 18.5}}, []pt{{10, 12}, {90, 20}, {5, 95}, {80, 85}})
+	if !ok {
+		t.Fatal("fit failed")
+	}
+	for _, a := range []pt{{18.5, 18.5}, {6.5, 10.5}, {0.5, 24.5}} {
+		for _, sign := range []float64{1, -1} {
+			best, bestScore := pt{}, 0.0
+			for dv := -2.0; dv <= 2; dv += 0.25 {
+				for du := -2.0; du <= 2; du += 0.25 {
+					c := pt{a.x + du, a.y + dv}
+					var ring1, ring2 float64
+					for dy := -2.0; dy <= 2; dy++ {
+						for dx := -2.0; dx <= 2; dx++ {
+							v := g.at(hm.apply(pt{c.x + dx, c.y + dy}))
+							if max(dx, -dx, dy, -dy) == 1 {
+								ring1 += v
+							} else {
+								ring2 += v
+							}
+						}
+					}
+					if s := sign * (ring1/8 - ring2/17); s > bestScore {
+						best, bestScore = c, s
+					}
+				}
+			}
+			if bestScore == 0 {
+				t.Fatalf("a %v sign %v: no candidate scored above 0; the test proves nothing", a, sign)
+			}
+			gotP, gotS := alignSearch(g, &hm, a, sign)
+			if gotP != best || gotS != bestScore {
+				t.Errorf("alignSearch(%v, %v) = %v %v, want %v %v", a, sign, gotP, gotS, best, bestScore)
+			}
+		}
+	}
+}
