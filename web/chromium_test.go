@@ -410,7 +410,7 @@ func TestChromiumStatic(t *testing.T) {
 // RGBA frame holding a code to its verdict inside the page (posted to the
 // worker, scanned and verified by offcode.wasm, the verdict back) and the
 // same frame through the native scanner and verifier (scan.Image and
-// bundle.Verifier.Verify, what "offcode scan" and "offcode verify --bundle"
+// verify.Verifier.Verify, what "offcode scan" and "offcode verify --bundle"
 // run). Each iteration is one interleaved round of 10 frames each way; the
 // metrics are the medians over all rounds and their ratios: page-ms is the
 // whole round trip, wasm-ms the part inside offcode.wasm, queue-ms the
