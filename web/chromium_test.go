@@ -91,8 +91,9 @@ func (f *fixture) run(t testing.TB, args ...string) string {
 	return string(out)
 }
 
-// frame returns the code picture at path centred on a white 1280×720
-// frame, scaled to 600 pixels high, as a camera would see it held up.
+// frame returns the code picture at path (a phone card or a bare QR code)
+// centred on a white 1280×720 frame, scaled to 680 pixels high with its
+// aspect kept, as a camera would see it held up.
 func frame(t testing.TB, path string) *image.RGBA {
 	t.Helper()
 	fh, err := os.Open(path)
@@ -106,9 +107,11 @@ func frame(t testing.TB, path string) *image.RGBA {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	side := 600
-	r := image.Rect(640-side/2, 60, 640+side/2, 60+side)
-	draw.NearestNeighbor.Scale(dst, r, src, src.Bounds(), draw.Src, nil)
+	sb := src.Bounds()
+	h := 680
+	w := sb.Dx() * h / sb.Dy()
+	r := image.Rect(640-w/2, 20, 640-w/2+w, 20+h)
+	draw.ApproxBiLinear.Scale(dst, r, src, sb, draw.Src, nil)
 	return dst
 }
 
