@@ -112,8 +112,10 @@ func TestREADME(t *testing.T) {
 	var script strings.Builder
 	script.WriteString("exec 2>&1\n")
 	for _, c := range cmds {
-		fmt.Fprintf(&script, "%s\nprintf '%s'\n", c.cmd, readmeSep)
+		// Keep the command's exit status for the next one ("echo $?").
+		fmt.Fprintf(&script, "%s\nreadme_rc=$?; printf '%s'; (exit $readme_rc)\n", c.cmd, readmeSep)
 	}
+	script.WriteString("exit 0\n")
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
