@@ -394,7 +394,7 @@ func (s *pgStore) bindTx(ctx context.Context, b Binding, sealed []byte, version 
 		ON CONFLICT (person) DO UPDATE SET person = excluded.person`, lo, hi); err != nil {
 		return Binding{}, false, fmt.Errorf("store: binding: %w", err)
 	}
-	got, err := scanPGBinding(tx.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE guardian = $1 AND relative = $2`,
+	got, err := scanBinding(tx.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE guardian = $1 AND relative = $2`,
 		b.Guardian[:], b.Relative[:]))
 	if err == nil {
 		return got, false, nil
@@ -430,29 +430,8 @@ func (s *pgStore) bindTx(ctx context.Context, b Binding, sealed []byte, version 
 	return b, true, nil
 }
 
-func scanPGBinding(row pgx.Row) (Binding, error) {
-	var b Binding
-	var g, r []byte
-	var at int64
-	var until *int64
-	err := row.Scan(&b.ID, &g, &r, &b.Relation, &b.RelativeLast4, &at, &until)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return b, ErrNotFound
-	}
-	if err != nil {
-		return b, fmt.Errorf("store: reading binding: %w", err)
-	}
-	copy(b.Guardian[:], g)
-	copy(b.Relative[:], r)
-	b.CreatedAt = time.UnixMilli(at).UTC()
-	if until != nil {
-		b.EligibleUntil = time.UnixMilli(*until).UTC()
-	}
-	return b, nil
-}
-
 func (s *pgStore) Binding(ctx context.Context, id string) (Binding, error) {
-	return scanPGBinding(s.pool.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE id = $1`, id))
+	return scanBinding(s.pool.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE id = $1`, id))
 }
 
 func (s *pgStore) GuardianBindings(ctx context.Context, guardian PersonKey) ([]Binding, error) {
@@ -463,7 +442,7 @@ func (s *pgStore) GuardianBindings(ctx context.Context, guardian PersonKey) ([]B
 	defer rows.Close()
 	out := []Binding{}
 	for rows.Next() {
-		b, err := scanPGBinding(rows)
+		b, err := scanBinding(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -481,7 +460,7 @@ func (s *pgStore) Unbind(ctx context.Context, id string, now time.Time, lim Limi
 		return fmt.Errorf("store: unbinding: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	b, err := scanPGBinding(tx.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE id = $1 FOR UPDATE`, id))
+	b, err := scanBinding(tx.QueryRow(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE id = $1 FOR UPDATE`, id))
 	if err != nil {
 		return err
 	}
@@ -534,16 +513,10 @@ func (s *pgStore) Revocations(ctx context.Context, after int64, limit int) ([]Re
 	defer rows.Close()
 	out := []Revocation{}
 	for rows.Next() {
-		var rv Revocation
-		var serial, kid, person, sealed []byte
-		var at int64
-		if err := rows.Scan(&rv.Seq, &serial, &kid, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
-			return nil, fmt.Errorf("store: reading revocations: %w", err)
-		}
-		if err := fillRevocation(s.seal, &rv, serial, kid, person, sealed); err != nil {
+		rv, err := scanRevocation(s.seal, rows)
+		if err != nil {
 			return nil, err
 		}
-		rv.At = time.Unix(at, 0).UTC()
 		out = append(out, rv)
 	}
 	if err := rows.Err(); err != nil {

@@ -475,29 +475,6 @@ func nullMillis(t time.Time) any {
 	return t.UnixMilli()
 }
 
-type rowScanner interface{ Scan(...any) error }
-
-func scanBinding(row rowScanner) (Binding, error) {
-	var b Binding
-	var g, r []byte
-	var at int64
-	var until sql.NullInt64
-	err := row.Scan(&b.ID, &g, &r, &b.Relation, &b.RelativeLast4, &at, &until)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b, ErrNotFound
-	}
-	if err != nil {
-		return b, fmt.Errorf("store: reading binding: %w", err)
-	}
-	copy(b.Guardian[:], g)
-	copy(b.Relative[:], r)
-	b.CreatedAt = time.UnixMilli(at).UTC()
-	if until.Valid {
-		b.EligibleUntil = time.UnixMilli(until.Int64).UTC()
-	}
-	return b, nil
-}
-
 func (s *sqliteStore) Binding(ctx context.Context, id string) (Binding, error) {
 	return scanBinding(s.r.QueryRowContext(ctx, `SELECT `+bindingColumns+` FROM bindings WHERE id = ?`, id))
 }
@@ -591,16 +568,10 @@ func (s *sqliteStore) Revocations(ctx context.Context, after int64, limit int) (
 	defer rows.Close()
 	out := []Revocation{}
 	for rows.Next() {
-		var rv Revocation
-		var serial, kid, person, sealed []byte
-		var at int64
-		if err := rows.Scan(&rv.Seq, &serial, &kid, &person, &sealed, &rv.Reason, &rv.Token, &rv.RequestID, &at); err != nil {
-			return nil, fmt.Errorf("store: reading revocations: %w", err)
-		}
-		if err := fillRevocation(s.seal, &rv, serial, kid, person, sealed); err != nil {
+		rv, err := scanRevocation(s.seal, rows)
+		if err != nil {
 			return nil, err
 		}
-		rv.At = time.Unix(at, 0).UTC()
 		out = append(out, rv)
 	}
 	if err := rows.Err(); err != nil {
