@@ -12,7 +12,9 @@
 // and a symbol gozxing's sampler cannot read is sampled again from the
 // grey image through a homography fitted to every alignment pattern it
 // has. Mirrored symbols are read as they are. A clean frame costs one
-// attempt.
+// attempt. Quick makes only that first attempt, for a live camera's
+// frames, where a frame with no code in view is the common case and the
+// next frame comes a few milliseconds later.
 //
 // Scanning reads text only; it says nothing of authenticity. Pass the text
 // to package verify.

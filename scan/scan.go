@@ -77,6 +77,35 @@ func PlaneAll(pix []byte, width, height, stride int) ([]Code, error) {
 	return scan(pix, width, height, stride)
 }
 
+// Quick is Plane for a live camera's frames: it makes only the first,
+// cheapest attempt (gozxing's hybrid binariser on the frame as it is),
+// none of the other binarisers, smoothed, inverted or rescaled ones.
+// A frame with no code in view costs a fraction of what Plane spends on
+// it, so the next frame, with the code perhaps better in view, is taken
+// sooner. A symbol that only the later attempts read (noisy, tiny or
+// badly lit) is missed: scan a still picture with Plane or Image.
+// Errors are those of Plane.
+func Quick(pix []byte, width, height, stride int) (string, error) {
+	if width <= 0 || height <= 0 || stride < width || len(pix) < (height-1)*stride+width {
+		return "", fmt.Errorf("%w: %d×%d pixels with stride %d in %d bytes", ErrPlane, width, height, stride, len(pix))
+	}
+	fs, _, err := scanSteps(pix, width, height, stride, quickSteps)
+	if err != nil {
+		return "", err
+	}
+	cs, err := offcodes(fs)
+	if err != nil {
+		return "", err
+	}
+	return cs[0].Text, nil
+}
+
+// quickSteps is how many of scanAll's steps Quick makes. On the tuning
+// set (internal/degrade) the second step, a sliding-window binariser,
+// read no frame the first missed and doubled the cost of a frame with no
+// code.
+const quickSteps = 1
+
 func scan(pix []byte, w, h, stride int) ([]Code, error) {
 	fs, _, err := scanAll(pix, w, h, stride)
 	if err != nil {
@@ -220,6 +249,12 @@ type scanner struct {
 // patterns it could not read (a batch page), later steps run too, until
 // one adds nothing.
 func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
+	return scanSteps(pix, w, h, stride, -1)
+}
+
+// scanSteps is scanAll making only the first n steps, or every step if n
+// is negative.
+func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	s := &scanner{dec: decoder.NewDecoder()}
 	raw := &plane{grey: grey{pix, w, h, stride}, scale: 1}
 	var smoothed *plane
@@ -290,6 +325,9 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 			return scaled
 		}
 		steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, ladder[0].name), get, ladder[0]})
+	}
+	if n >= 0 && n < len(steps) {
+		steps = steps[:n]
 	}
 	var all []found
 	seen := map[string]bool{}

@@ -145,9 +145,12 @@ func TestDegradedSet(t *testing.T) {
 	}
 	var manifest bytes.Buffer
 	perCond := map[string][2]int{}
-	ok := 0
+	ok, quick := 0, 0
 	var frameTimes []time.Duration
 	for _, s := range set {
+		if got, err := quickImage(s.Image); err == nil && got == s.Text {
+			quick++
+		}
 		start := time.Now()
 		got, err := scan.Image(s.Image)
 		d := time.Since(start)
@@ -184,6 +187,7 @@ func TestDegradedSet(t *testing.T) {
 		t.Logf("median scan of a 1280×720 frame: %v", frameTimes[len(frameTimes)/2])
 	}
 	t.Logf("decode rate %d/%d = %.1f%%", ok, len(set), 100*rate)
+	t.Logf("quick path (Quick): %d/%d read", quick, len(set))
 	if rate < 0.90 {
 		t.Errorf("decode rate %.1f%%, want at least 90%%", 100*rate)
 	}
@@ -246,4 +250,92 @@ func TestUnreadable(t *testing.T) {
 	if errors.Is(err, scan.ErrUnreadable) {
 		t.Errorf("Image(blank) = %v, want no ErrUnreadable", err)
 	}
+}
+
+// TestQuick: the quick path reads clean frames (a bare symbol, and a
+// sharp symbol in a 1280×720 frame), finds nothing in a frame without a
+// code, and refuses a bad plane as Plane does.
+func TestQuick(t *testing.T) {
+	text := texts(1)[0]
+	g := qrImage(t, text, 4)
+	if got, err := scan.Quick(g.Pix, g.Rect.Dx(), g.Rect.Dy(), g.Stride); err != nil || got != text {
+		t.Errorf("Quick(bare symbol) = %q, %v, want %q", got, err, text)
+	}
+	for _, p := range []degrade.Params{
+		{Width: 1280, Height: 720, PPM: 5, Seed: 1},
+		{Width: 1280, Height: 720, PPM: 8, Angle: 10, Seed: 3},
+	} {
+		q, err := render.NewQR(text, render.LevelQ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := degrade.Make(q, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := img.(*image.Gray)
+		if got, err := scan.Quick(f.Pix, f.Rect.Dx(), f.Rect.Dy(), f.Stride); err != nil || got != text {
+			t.Errorf("Quick(frame %+v) = %q, %v, want %q", p, got, err, text)
+		}
+	}
+	nc := noCodeFrame()
+	if _, err := scan.Quick(nc.Pix, 1280, 720, nc.Stride); !errors.Is(err, scan.ErrNotFound) {
+		t.Errorf("Quick(no code) = %v, want ErrNotFound", err)
+	}
+	n := qrImage(t, "HTTPS://EXAMPLE.COM/HEALTH", 4)
+	if _, err := scan.Quick(n.Pix, n.Rect.Dx(), n.Rect.Dy(), n.Stride); !errors.Is(err, scan.ErrNotOffcode) {
+		t.Errorf("Quick(non-offcode QR) = %v, want ErrNotOffcode", err)
+	}
+	if _, err := scan.Quick(make([]byte, 10), 4, 4, 4); !errors.Is(err, scan.ErrPlane) {
+		t.Errorf("Quick(10 bytes for 4×4) = %v, want ErrPlane", err)
+	}
+}
+
+// noCodeFrame is a 1280×720 frame with no code in it: a lit scene of
+// gradients and texture with sensor noise, like a camera pointed at a
+// desk.
+func noCodeFrame() *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, 1280, 720))
+	seed := uint32(1)
+	for y := 0; y < 720; y++ {
+		for x := 0; x < 1280; x++ {
+			seed = seed*1664525 + 1013904223
+			v := 60 + x*120/1280 + y*50/720 + int(seed>>28)
+			if (x/97+y/61)%3 == 0 {
+				v += 30
+			}
+			g.Pix[y*g.Stride+x] = uint8(v)
+		}
+	}
+	return g
+}
+
+func benchNoCode(b *testing.B, f func(pix []byte, w, h, stride int) (string, error)) {
+	g := noCodeFrame()
+	for b.Loop() {
+		if _, err := f(g.Pix, 1280, 720, g.Stride); !errors.Is(err, scan.ErrNotFound) {
+			b.Fatalf("no-code frame: %v, want ErrNotFound", err)
+		}
+	}
+}
+
+// BenchmarkNoCode1280x720 scans a 1280×720 frame with no code in it,
+// the commonest live camera frame: scan=quick is Quick (what the browser
+// verifier's camera loop runs), scan=full is Plane (every attempt).
+//
+//	go test -run '^$' -bench NoCode -count 6 ./scan | benchstat -col /scan -
+func BenchmarkNoCode1280x720(b *testing.B) {
+	b.Run("scan=quick", func(b *testing.B) { benchNoCode(b, scan.Quick) })
+	b.Run("scan=full", func(b *testing.B) { benchNoCode(b, scan.Plane) })
+}
+
+// quickImage runs Quick on the luminance of a grey or JPEG image.
+func quickImage(img image.Image) (string, error) {
+	switch m := img.(type) {
+	case *image.Gray:
+		return scan.Quick(m.Pix, m.Rect.Dx(), m.Rect.Dy(), m.Stride)
+	case *image.YCbCr:
+		return scan.Quick(m.Y, m.Rect.Dx(), m.Rect.Dy(), m.YStride)
+	}
+	return "", fmt.Errorf("quickImage: %T", img)
 }
