@@ -273,10 +273,13 @@ function grab(source, w, h) {
   return ctx.getImageData(0, 0, w, h).data;
 }
 
-async function scanSource(source, w, h) {
+// scanSource scans a frame of source: a live camera's with scanCamera (the
+// scanner's cheap first attempt only: the next frame follows 30 ms later),
+// a picture opened with scanFrame (every attempt).
+async function scanSource(source, w, h, fn) {
   const px = grab(source, w, h);
   const data = new Uint8Array(px.buffer, px.byteOffset, px.byteLength);
-  return call('scanFrame', [data, w, h, Date.now()], [data.buffer]);
+  return call(fn, [data, w, h, Date.now()], [data.buffer]);
 }
 
 async function startCamera() {
@@ -295,7 +298,7 @@ async function startCamera() {
   document.body.dataset.camera = 'on';
   const loop = async () => {
     if (!cameraScan && !cameraHeld && video.videoWidth > 0 && document.visibilityState === 'visible') {
-      cameraScan = scanSource(video, video.videoWidth, video.videoHeight);
+      cameraScan = scanSource(video, video.videoWidth, video.videoHeight, 'scanCamera');
       try { onResult(await cameraScan); } finally { cameraScan = null; }
     }
     setTimeout(loop, 30);
@@ -309,7 +312,7 @@ async function openPicture(file) {
   try { bmp = await createImageBitmap(file); } catch (e) { status(t('notFound')); return; }
   const scale = Math.min(1, 2048 / Math.max(bmp.width, bmp.height));
   const w = Math.round(bmp.width * scale), h = Math.round(bmp.height * scale);
-  const r = await scanSource(bmp, w, h);
+  const r = await scanSource(bmp, w, h, 'scanFrame');
   bmp.close();
   if (r.found) { lastText = ''; onResult(r); } else status(r.error || (r.notOffcode ? t('notOffcode') : t('notFound')));
 }
@@ -361,8 +364,7 @@ async function main() {
 }
 
 // For benchmarks: run f with the camera loop held, once the frame it has in
-// the worker is done, so that the frames f times do not queue behind it (a
-// frame holding no code keeps the worker busy for a second or more).
+// the worker is done, so that the frames f times do not queue behind it.
 async function withCameraHeld(f) {
   cameraHeld++;
   try {
@@ -373,7 +375,8 @@ async function withCameraHeld(f) {
   }
 }
 
-// For benchmarks: scan one RGBA frame n times; for each, the milliseconds
+// For benchmarks: scan one RGBA frame n times as the camera loop does
+// (scanCamera); for each, the milliseconds
 // from posting it to the worker to its verdict (times), inside offcode.wasm
 // (inWasm), and from posting to the worker receiving it (queue).
 window.offcodeBench = (rgba, w, h, n) => withCameraHeld(async () => {
@@ -382,7 +385,7 @@ window.offcodeBench = (rgba, w, h, n) => withCameraHeld(async () => {
   for (let i = 0; i < n; i++) {
     const data = rgba.slice();
     const t0 = performance.now();
-    last = await call('scanFrame', [data, w, h, Date.now()], [data.buffer]);
+    last = await call('scanCamera', [data, w, h, Date.now()], [data.buffer]);
     times.push(performance.now() - t0);
     inWasm.push(last.ms);
     queue.push(last.recvAt - (performance.timeOrigin + t0));
@@ -397,7 +400,7 @@ window.offcodeBenchCamera = (n) => withCameraHeld(async () => {
   const video = $('video');
   if (document.body.dataset.camera !== 'on' || !(video.videoWidth > 0)) return null;
   const inWasm = [];
-  for (let i = 0; i < n; i++) inWasm.push((await scanSource(video, video.videoWidth, video.videoHeight)).ms);
+  for (let i = 0; i < n; i++) inWasm.push((await scanSource(video, video.videoWidth, video.videoHeight, 'scanCamera')).ms);
   return { inWasm, width: video.videoWidth, height: video.videoHeight };
 });
 

@@ -17,8 +17,10 @@ type scanner struct {
 }
 
 // scanRGBA returns the text of the offline code in an RGBA frame of w×h
-// pixels, 4 bytes a pixel, rows packed. Errors are those of scan.Plane.
-func (s *scanner) scanRGBA(rgba []byte, w, h int) (string, error) {
+// pixels, 4 bytes a pixel, rows packed: by scan.Quick if quick (a live
+// camera's frame), else by scan.Plane (a picture opened). Errors are those
+// of scan.Plane.
+func (s *scanner) scanRGBA(rgba []byte, w, h int, quick bool) (string, error) {
 	if w <= 0 || h <= 0 || w*h > maxFramePixels || len(rgba) != 4*w*h {
 		return "", fmt.Errorf("%w: an RGBA frame of %d×%d pixels in %d bytes", scan.ErrPlane, w, h, len(rgba))
 	}
@@ -33,6 +35,9 @@ func (s *scanner) scanRGBA(rgba []byte, w, h int) (string, error) {
 		l := (299*r + 587*g + 114*b) / 1000
 		// Not premultiplied (ImageData): composite over white.
 		lum[i] = byte((l*a + 255*(255-a)) / 255)
+	}
+	if quick {
+		return scan.Quick(lum, w, h, w)
 	}
 	return scan.Plane(lum, w, h, w)
 }

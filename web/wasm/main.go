@@ -42,7 +42,8 @@ type app struct {
 //	restore(payload: Uint8Array)          reinstall the bundle stored after accept
 //	accept(bundle: Uint8Array)            offer a signed bundle or delta from /v1/bundle
 //	info(nowMs)                           the bundle held: sequence, expiry, staleness
-//	scanFrame(rgba, width, height, nowMs) scan an RGBA frame and verify what it holds
+//	scanFrame(rgba, width, height, nowMs) scan an RGBA picture (every attempt) and verify what it holds
+//	scanCamera(rgba, width, height, nowMs) the same for a live camera frame: scan.Quick, the cheap attempt only
 //	verifyText(text, nowMs)               verify a code's text
 //	checkID(idNumber, nowMs)              check the last code against an ID number (Argon2id)
 func install(a *app) {
@@ -51,7 +52,8 @@ func install(a *app) {
 		"restore":    a.restore,
 		"accept":     a.accept,
 		"info":       a.info,
-		"scanFrame":  a.scanFrame,
+		"scanFrame":  func(args []js.Value) (map[string]any, error) { return a.scanFrame(args, false) },
+		"scanCamera": func(args []js.Value) (map[string]any, error) { return a.scanFrame(args, true) },
 		"verifyText": a.verifyText,
 		"checkID":    a.checkID,
 	}
@@ -148,7 +150,9 @@ func infoObject(t trustInfo, now time.Time) map[string]any {
 	return out
 }
 
-func (a *app) scanFrame(args []js.Value) (map[string]any, error) {
+// scanFrame scans an RGBA frame, by scan.Quick if quick, and verifies the
+// code it holds.
+func (a *app) scanFrame(args []js.Value, quick bool) (map[string]any, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
 	}
@@ -168,7 +172,7 @@ func (a *app) scanFrame(args []js.Value) (map[string]any, error) {
 	}
 	rgba := a.frame[:4*w*h]
 	js.CopyBytesToGo(rgba, args[0])
-	text, err := a.sc.scanRGBA(rgba, w, h)
+	text, err := a.sc.scanRGBA(rgba, w, h, quick)
 	switch {
 	case errors.Is(err, scan.ErrNotFound):
 		return map[string]any{"found": false, "ms": msSince(start)}, nil

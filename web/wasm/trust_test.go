@@ -192,18 +192,20 @@ func TestScanRGBA(t *testing.T) {
 	w := newWorld(t)
 	frame := codeFrame(t, w.text)
 	var s scanner
-	got, err := s.scanRGBA(frame.Pix, 1280, 720)
-	if err != nil || got != w.text {
-		t.Fatalf("scanRGBA = %q, %v; want the code", got, err)
-	}
-	// The buffer is reused: a second, blank frame finds nothing.
-	blank := image.NewRGBA(image.Rect(0, 0, 640, 360))
-	if _, err := s.scanRGBA(blank.Pix, 640, 360); !errors.Is(err, scan.ErrNotFound) {
-		t.Fatalf("blank frame: %v, want ErrNotFound", err)
-	}
-	for _, c := range []struct{ n, w, h int }{{10, 2, 2}, {16, 0, 4}, {16, 5000, 5000}} {
-		if _, err := s.scanRGBA(make([]byte, c.n), c.w, c.h); !errors.Is(err, scan.ErrPlane) {
-			t.Errorf("scanRGBA(%d bytes, %d×%d) = %v, want ErrPlane", c.n, c.w, c.h, err)
+	for _, quick := range []bool{false, true} {
+		got, err := s.scanRGBA(frame.Pix, 1280, 720, quick)
+		if err != nil || got != w.text {
+			t.Fatalf("scanRGBA(quick %v) = %q, %v; want the code", quick, got, err)
+		}
+		// The buffer is reused: a second, blank frame finds nothing.
+		blank := image.NewRGBA(image.Rect(0, 0, 640, 360))
+		if _, err := s.scanRGBA(blank.Pix, 640, 360, quick); !errors.Is(err, scan.ErrNotFound) {
+			t.Fatalf("blank frame (quick %v): %v, want ErrNotFound", quick, err)
+		}
+		for _, c := range []struct{ n, w, h int }{{10, 2, 2}, {16, 0, 4}, {16, 5000, 5000}} {
+			if _, err := s.scanRGBA(make([]byte, c.n), c.w, c.h, quick); !errors.Is(err, scan.ErrPlane) {
+				t.Errorf("scanRGBA(%d bytes, %d×%d, quick %v) = %v, want ErrPlane", c.n, c.w, c.h, quick, err)
+			}
 		}
 	}
 }
@@ -223,7 +225,8 @@ func codeFrame(t testing.TB, text string) *image.RGBA {
 }
 
 // BenchmarkScanVerify scans a 1280×720 RGBA frame holding a code and
-// verifies it, as the page's worker does for each camera frame. Run it
+// verifies it, as the page's worker does for each camera frame (the quick
+// scan). Run it
 // natively and, for the WebAssembly figure, under Node:
 //
 //	go test -run '^$' -bench ScanVerify ./web/wasm
@@ -239,7 +242,7 @@ func BenchmarkScanVerify(b *testing.B) {
 	var s scanner
 	b.Run("scan", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.scanRGBA(frame.Pix, 1280, 720); err != nil {
+			if _, err := s.scanRGBA(frame.Pix, 1280, 720, true); err != nil {
 				b.Fatal(err)
 			}
 		}
