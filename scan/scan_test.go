@@ -329,13 +329,19 @@ func BenchmarkNoCode1280x720(b *testing.B) {
 	b.Run("scan=full", func(b *testing.B) { benchNoCode(b, scan.Plane) })
 }
 
-// quickImage runs Quick on the luminance of a grey or JPEG image.
+// quickImage runs Quick on the luminance of img (whole planes only).
 func quickImage(img image.Image) (string, error) {
 	switch m := img.(type) {
 	case *image.Gray:
-		return scan.Quick(m.Pix, m.Rect.Dx(), m.Rect.Dy(), m.Stride)
+		if m.Rect.Min == (image.Point{}) {
+			return scan.Quick(m.Pix, m.Rect.Dx(), m.Rect.Dy(), m.Stride)
+		}
 	case *image.YCbCr:
-		return scan.Quick(m.Y, m.Rect.Dx(), m.Rect.Dy(), m.YStride)
+		if m.Rect.Min == (image.Point{}) {
+			return scan.Quick(m.Y, m.Rect.Dx(), m.Rect.Dy(), m.YStride)
+		}
 	}
-	return "", fmt.Errorf("quickImage: %T", img)
+	g := image.NewGray(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	draw.Draw(g, g.Rect, img, img.Bounds().Min, draw.Src)
+	return scan.Quick(g.Pix, g.Rect.Dx(), g.Rect.Dy(), g.Stride)
 }
