@@ -440,18 +440,7 @@ func (s *pgStore) GuardianBindings(ctx context.Context, guardian PersonKey) ([]B
 		return nil, fmt.Errorf("store: reading bindings: %w", err)
 	}
 	defer rows.Close()
-	out := []Binding{}
-	for rows.Next() {
-		b, err := scanBinding(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reading bindings: %w", err)
-	}
-	return out, nil
+	return collect(rows, scanBinding, "bindings")
 }
 
 func (s *pgStore) Unbind(ctx context.Context, id string, now time.Time, lim Limits) error {
@@ -511,18 +500,7 @@ func (s *pgStore) Revocations(ctx context.Context, after int64, limit int) ([]Re
 		return nil, fmt.Errorf("store: reading revocations: %w", err)
 	}
 	defer rows.Close()
-	out := []Revocation{}
-	for rows.Next() {
-		rv, err := scanRevocation(s.seal, rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rv)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reading revocations: %w", err)
-	}
-	return out, nil
+	return collect(rows, func(r rowScanner) (Revocation, error) { return scanRevocation(s.seal, r) }, "revocations")
 }
 
 // compile-time check

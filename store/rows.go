@@ -13,6 +13,31 @@ import (
 // pgx.Rows. Rows both backends read the same way are scanned here once.
 type rowScanner interface{ Scan(...any) error }
 
+// rowsScanner is a result set of either backend: *sql.Rows or pgx.Rows.
+type rowsScanner interface {
+	rowScanner
+	Next() bool
+	Err() error
+}
+
+// collect reads every row of rows with scan; what names the rows in
+// errors. It never returns a nil slice, so an empty list encodes as [].
+// The caller closes rows.
+func collect[T any](rows rowsScanner, scan func(rowScanner) (T, error), what string) ([]T, error) {
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: reading %s: %w", what, err)
+	}
+	return out, nil
+}
+
 // scanBinding reads one row of bindingColumns; no row is ErrNotFound.
 func scanBinding(row rowScanner) (Binding, error) {
 	var b Binding

@@ -486,18 +486,7 @@ func (s *sqliteStore) GuardianBindings(ctx context.Context, guardian PersonKey) 
 		return nil, fmt.Errorf("store: reading bindings: %w", err)
 	}
 	defer rows.Close()
-	out := []Binding{}
-	for rows.Next() {
-		b, err := scanBinding(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reading bindings: %w", err)
-	}
-	return out, nil
+	return collect(rows, scanBinding, "bindings")
 }
 
 func (s *sqliteStore) Unbind(ctx context.Context, id string, now time.Time, lim Limits) error {
@@ -566,18 +555,7 @@ func (s *sqliteStore) Revocations(ctx context.Context, after int64, limit int) (
 		return nil, fmt.Errorf("store: reading revocations: %w", err)
 	}
 	defer rows.Close()
-	out := []Revocation{}
-	for rows.Next() {
-		rv, err := scanRevocation(s.seal, rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rv)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reading revocations: %w", err)
-	}
-	return out, nil
+	return collect(rows, func(r rowScanner) (Revocation, error) { return scanRevocation(s.seal, r) }, "revocations")
 }
 
 func fillRevocation(seal *sealer, rv *Revocation, serial, kid, person, sealed []byte) error {
