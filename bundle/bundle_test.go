@@ -13,7 +13,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/verify"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
 // A root holder trusts an issuer key, signs a bundle, and later revokes a

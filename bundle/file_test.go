@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/bundle"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
 func TestReadFileAndDraft(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
 // TestStateDir walks a device's state directory through the rollback the

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/bundle"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
 // vectorDir holds the trust-bundle vectors (SPEC.md §13.11); minVectors is
@@ -70,11 +70,11 @@ func TestVectorsRegenerate(t *testing.T) {
 	}
 	got := loadVectors(t)
 	if len(got) != len(want) {
-		t.Fatalf("%s holds %d vectors, the generator makes %d; run: go run ./internal/bundlegen", vectorDir, len(got), len(want))
+		t.Fatalf("%s holds %d vectors, the generator makes %d; run: go run ./internal/tools/bundlegen", vectorDir, len(got), len(want))
 	}
 	for _, v := range got {
 		if !bytes.Equal(v.raw, want[v.name]) {
-			t.Errorf("%s differs from what the generator makes; run: go run ./internal/bundlegen", v.name)
+			t.Errorf("%s differs from what the generator makes; run: go run ./internal/tools/bundlegen", v.name)
 		}
 	}
 }

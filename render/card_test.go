@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
 )

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 )
 
 // drawing is a canvas that records filled rectangles and text with their

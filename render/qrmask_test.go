@@ -9,7 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 )
 
 // TestMaskSameAsGozxing encodes many payloads of every length class and

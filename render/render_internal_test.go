@@ -9,7 +9,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 )
 
 // recorder is a canvas that keeps the text drawn on it.

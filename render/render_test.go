@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
 )

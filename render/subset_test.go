@@ -8,7 +8,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 )
 
 // TestSubsetFont checks that a subset keeps the outlines of the glyphs

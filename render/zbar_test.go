@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 )
 

@@ -14,7 +14,7 @@ import (
 
 // heldOut lists the sets the scanner is measured on but never tuned on
 // (scripts/heldout-set.sh makes them, another generator than
-// internal/degrade), each with the fewest codes it must read. Every
+// internal/testkit/degrade), each with the fewest codes it must read. Every
 // condition of a set must also be read at least once.
 var heldOut = []struct {
 	dir   string

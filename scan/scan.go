@@ -101,7 +101,7 @@ func Quick(pix []byte, width, height, stride int) (string, error) {
 }
 
 // quickSteps is how many of scanAll's steps Quick makes. The second
-// step, a sliding-window binariser, read no tuning frame (internal/degrade)
+// step, a sliding-window binariser, read no tuning frame (internal/testkit/degrade)
 // the first missed and 4 more of the 56 held-out photos (38 against 34;
 // the full scan reads 44), but made a frame with no code about three
 // times as dear (BenchmarkNoCode1280x720): on a live camera the next
@@ -276,7 +276,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	// noise and JPEG ringing that break the binarisers. Noise is the
 	// commonest trouble, so the smoothed frame is tried early. The order
 	// and the choice of steps follow which steps read the tuning set
-	// (internal/degrade): a step that read nothing there is not tried.
+	// (internal/testkit/degrade): a step that read nothing there is not tried.
 	rawPlane := func() *plane { return raw }
 	first := ladder[0]
 	if w*h >= 2<<20 {

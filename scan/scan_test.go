@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/degrade"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/degrade"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
 )
@@ -134,7 +134,7 @@ func TestNotOffcode(t *testing.T) {
 	}
 }
 
-// TestDegradedSet reads the deterministic degraded set (internal/degrade)
+// TestDegradedSet reads the deterministic degraded set (internal/testkit/degrade)
 // and asserts the decode rate: at least 90% overall, and every condition
 // read at least once. Run with -degraded.variants=N for a bigger set, and
 // -degraded.out=DIR to write it out for other readers (zbarimg).

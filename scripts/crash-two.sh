@@ -3,7 +3,7 @@
 # take load; one is killed with SIGKILL; the other must keep serving, and
 # every code a client received from either (a complete 201 body) must be in
 # the audit trail read through the survivor. The same check runs in the test
-# suite as TestKillOneOfTwo (service/multi_test.go, -tags postgres); this
+# suite as TestKillOneOfTwo (internal/service/multi_test.go, -tags postgres); this
 # script does it with the real binary and curl.
 #
 # PG_DSN names the database to use (a fresh schema is made in it); without

@@ -2,7 +2,7 @@
 # crash.sh — SIGKILL "offcode serve" while clients are issuing codes, restart
 # it, and check that every code a client received (a complete 201 body) is
 # in the audit trail. The same check runs in the test suite as
-# TestCrashSafety (service/crash_test.go); this script does it with the real
+# TestCrashSafety (internal/service/crash_test.go); this script does it with the real
 # binary and curl.
 #
 # Usage: scripts/crash.sh            (env: ROUNDS=3 CLIENTS=4 PORT=18081)

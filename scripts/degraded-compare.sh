@@ -3,7 +3,7 @@
 # zbar-tools) and ZXingReader (Debian zxing-cpp-tools) on every scan set, in
 # one run:
 #
-#   tuning   the set the scanner is tuned on: internal/degrade, written by
+#   tuning   the set the scanner is tuned on: internal/testkit/degrade, written by
 #            package scan's TestDegradedSet (VARIANTS images per condition)
 #   photos   held-out camera-like photos (scan/testdata/photos)
 #   print    held-out photos and scans of printed sheets and batch pages

@@ -10,7 +10,7 @@
 #
 #   scripts/heldout-set.sh [photos] [print]     (default: both)
 #
-# The scanner is never tuned on these sets (it is tuned on internal/degrade,
+# The scanner is never tuned on these sets (it is tuned on internal/testkit/degrade,
 # a different generator with different parameters); package scan's tests
 # only measure it on them. The clean sources come from
 # scan/internal/heldoutsrc (testcode codes 1000 and up); every distortion is

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/offcode" ./cmd/offcode
-go run ./internal/testutil/picturetest/mkpng "$work"
+go run ./internal/testkit/picturetest/mkpng "$work"
 "$work/offcode" keygen --key "$work/k.pem" --trust "$work/t.json" 2>/dev/null >/dev/null
 for f in 10000.png 30000.png gif-big.png 5000.png; do
 	for cmd in "verify --trust $work/t.json" "scan"; do

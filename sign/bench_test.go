@@ -6,7 +6,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
-	"github.com/offcode/offcode/internal/testutil/benchcpu"
+	"github.com/offcode/offcode/internal/testkit/benchcpu"
 )
 
 // BenchmarkIssue measures issuing a code from claims whose identity hash is

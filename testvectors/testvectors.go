@@ -8,13 +8,13 @@
 // expected result of each verification step with a final verdict. The
 // format is documented in README.md.
 //
-// The files are written by internal/vectorgen from fixed seeds and are never
+// The files are written by internal/tools/vectorgen from fixed seeds and are never
 // edited by hand; a test regenerates them and compares byte for byte. They
 // are embedded in this package so that every package that parses or
 // verifies codes can walk all of them with All.
 package testvectors
 
-//go:generate go run ../internal/vectorgen -out .
+//go:generate go run ../internal/tools/vectorgen -out .
 
 import (
 	"bytes"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/offcode/offcode/internal/vectorgen/gen"
+	"github.com/offcode/offcode/internal/tools/vectorgen/gen"
 	"github.com/offcode/offcode/testvectors"
 )
 

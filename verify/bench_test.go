@@ -10,7 +10,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
-	"github.com/offcode/offcode/internal/testutil/benchcpu"
+	"github.com/offcode/offcode/internal/testkit/benchcpu"
 )
 
 // benchFixture returns a valid code, a verifier that trusts its key, and the

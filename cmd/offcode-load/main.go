@@ -20,7 +20,7 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/offcode/offcode/internal/loadgen"
+	"github.com/offcode/offcode/internal/tools/loadgen"
 )
 
 func main() {

@@ -8,8 +8,8 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/offcode/offcode/service"
-	"github.com/offcode/offcode/store"
+	"github.com/offcode/offcode/internal/service"
+	"github.com/offcode/offcode/internal/store"
 )
 
 const auditUsage = `Export the signing service's audit trail: every code it issued.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/service"
+	"github.com/offcode/offcode/internal/service"
 )
 
 const bundlePullUsage = `Import the signing service's pending revocations into a bundle draft.

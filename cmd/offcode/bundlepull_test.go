@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/offcode/offcode/service"
+	"github.com/offcode/offcode/internal/service"
+	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/sign"
-	"github.com/offcode/offcode/store"
 )
 
 // TestBundlePull is issue 11's revocation acceptance: a revocation posted

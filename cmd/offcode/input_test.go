@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/offcode/offcode/internal/testutil/picturetest"
+	"github.com/offcode/offcode/internal/testkit/picturetest"
 	"github.com/offcode/offcode/render"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
-	"github.com/offcode/offcode/kinship"
+	"github.com/offcode/offcode/internal/kinship"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"

@@ -17,9 +17,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/offcode/offcode/service"
+	"github.com/offcode/offcode/internal/service"
+	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/sign"
-	"github.com/offcode/offcode/store"
 	"github.com/offcode/offcode/verify"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/offcode/offcode/service"
+	"github.com/offcode/offcode/internal/service"
 )
 
 const tokenUsage = `Add an API token for the signing service.

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/offcode/offcode/internal/readlimit"
-	"github.com/offcode/offcode/service"
+	"github.com/offcode/offcode/internal/service"
 	"github.com/offcode/offcode/verify"
 )
 

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/offcode/offcode/internal/testutil/picturetest"
+	"github.com/offcode/offcode/internal/testkit/picturetest"
 )
 
 func hugePNG(t testing.TB, w, h int) []byte {

@@ -11,7 +11,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
-	"github.com/offcode/offcode/internal/bundlegen/gen"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
 )

@@ -1,7 +1,7 @@
 // Command heldoutsrc writes the clean sources of the held-out scan sets
 // (scripts/heldout-set.sh distorts them): symbol PNGs of offline codes, A4
 // sheets and batch pages as PDF, and codes.tsv naming the code in each
-// source. It shares no code with internal/degrade, which makes the tuning
+// source. It shares no code with internal/testkit/degrade, which makes the tuning
 // set; the codes are testcode codes numbered from 1000, never in the
 // tuning set.
 //
@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/testcode"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 )
 

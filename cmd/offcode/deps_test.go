@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestBinaryDeps checks the role split of internal/ (internal/README.md):
+// the offcode binary links no generator and no test helper.
+func TestBinaryDeps(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	n := 0
+	for _, p := range strings.Fields(string(out)) {
+		if !strings.HasPrefix(p, "github.com/offcode/offcode/") {
+			continue
+		}
+		n++
+		for _, bad := range []string{"/internal/tools/", "/internal/testkit/", "/testvectors"} {
+			if strings.Contains(p, bad) {
+				t.Errorf("the offcode binary links %s", p)
+			}
+		}
+	}
+	if n < 10 {
+		t.Fatalf("go list -deps found %d offcode packages, want the whole binary", n)
+	}
+}
