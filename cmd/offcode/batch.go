@@ -220,9 +220,19 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(batchMemoryLimit))
 	}
 
-	// Pass 1: check every row.
+	good, ok := checkBatchRows(e, inPath, when, skipBad)
+	if !ok {
+		return exitUsage
+	}
+	return printBatch(ctx, e, &batchRun{key: key, in: inPath, out: outPath, at: when, level: level, good: good})
+}
+
+// checkBatchRows is the first pass of a batch: it checks every row of in,
+// reporting each bad one, and returns the number of good rows, with false
+// when no PDF may be written.
+func checkBatchRows(e *env, inPath string, when time.Time, skipBad bool) (int, bool) {
 	good, bad := 0, 0
-	err = eachRow(inPath, when, func(line int, _ batchRow, err error) error {
+	err := eachRow(inPath, when, func(line int, _ batchRow, err error) error {
 		if err != nil {
 			bad++
 			if skipBad {
@@ -238,35 +248,49 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	})
 	if err != nil {
 		e.errorf("batch: %s: %v", inPath, err)
-		return exitUsage
+		return good, false
 	}
 	switch {
 	case bad > 0 && !skipBad:
 		e.errorf("batch: %d bad row(s) of %d; no PDF written", bad, good+bad)
 		e.hintf("fix the rows above, or pass --skip-bad to print the %d good rows", good)
-		return exitUsage
+		return good, false
 	case good == 0:
 		e.errorf("batch: %s has no good rows; no PDF written", inPath)
-		return exitUsage
+		return good, false
 	case bad > 0:
 		e.infof("batch: skipped %d bad row(s) of %d", bad, good+bad)
 	}
+	return good, true
+}
 
-	// Pass 2: issue and print, streaming.
-	tmp, err := atomicfile.Create(outPath, 0o644)
+// batchRun is what the second pass of a batch works from.
+type batchRun struct {
+	key     *sign.Key
+	in, out string
+	at      time.Time
+	level   render.Level
+	good    int
+}
+
+// printBatch is the second pass of a batch: it issues a code for every good
+// row and streams the cards into the PDF, which replaces the output file
+// only when complete.
+func printBatch(ctx context.Context, e *env, r *batchRun) int {
+	tmp, err := atomicfile.Create(r.out, 0o644)
 	if err != nil {
 		e.errorf("batch: %v", err)
 		return exitUsage
 	}
 	defer tmp.Abort() // does nothing after Commit
 	w := bufio.NewWriterSize(tmp, 256<<10)
-	b, err := render.NewBatch(w, &render.BatchOptions{Level: level})
+	b, err := render.NewBatch(w, &render.BatchOptions{Level: r.level})
 	if err != nil {
 		e.errorf("batch: %v", err)
 		return exitUsage
 	}
-	p := &batchPrinter{e: e, key: key, at: when, b: b, level: level, total: good, start: time.Now(), lastReport: time.Now()}
-	err = eachRow(inPath, when, func(_ int, row batchRow, err error) error {
+	p := &batchPrinter{e: e, key: r.key, at: r.at, b: b, level: r.level, total: r.good, start: time.Now(), lastReport: time.Now()}
+	err = eachRow(r.in, r.at, func(_ int, row batchRow, err error) error {
 		if err != nil {
 			return nil
 		}
@@ -294,7 +318,7 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	pages := (b.Count() + render.BatchColumns*render.BatchRows - 1) / (render.BatchColumns * render.BatchRows)
 	d := time.Since(p.start)
 	e.infof("batch: wrote %s on %s to %s in %v (%.0f codes/s)",
-		plural(b.Count(), "code"), plural(pages, "page"), outPath, d.Round(time.Millisecond), float64(b.Count())/d.Seconds())
+		plural(b.Count(), "code"), plural(pages, "page"), r.out, d.Round(time.Millisecond), float64(b.Count())/d.Seconds())
 	return exitOK
 }
 
