@@ -238,7 +238,6 @@ func (d *diagnoser) item(sb *strings.Builder, depth int) error {
 	if err != nil {
 		return err
 	}
-	indef := ai == 31
 	switch major {
 	case majorUint:
 		sb.WriteString(strconv.FormatUint(n, 10) + ind)
@@ -249,76 +248,12 @@ func (d *diagnoser) item(sb *strings.Builder, depth int) error {
 			sb.WriteString("-" + strconv.FormatUint(n+1, 10) + ind)
 		}
 	case majorBytes, majorText:
-		if indef {
-			sb.WriteString("(_ ")
-			for i := 0; ; i++ {
-				if d.off < len(d.b) && d.b[d.off] == 0xff {
-					d.off++
-					break
-				}
-				if d.off < len(d.b) && d.b[d.off]>>5 != major {
-					return d.fail("chunk of another type in an indefinite-length string")
-				}
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				if err := d.item(sb, depth+1); err != nil {
-					return err
-				}
-			}
-			sb.WriteString(")")
-			return nil
+		if ai == 31 {
+			return d.indefString(sb, major, depth)
 		}
-		if uint64(len(d.b)-d.off) < n {
-			return d.fail("string runs past the end")
-		}
-		s := d.b[d.off : d.off+int(n)]
-		d.off += int(n)
-		if major == majorBytes {
-			sb.WriteString("h'" + hex.EncodeToString(s) + "'" + ind)
-			return nil
-		}
-		if !utf8.Valid(s) {
-			return d.fail("text string is not UTF-8")
-		}
-		var q bytes.Buffer
-		enc := json.NewEncoder(&q)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(string(s)); err != nil {
-			return err
-		}
-		sb.WriteString(strings.TrimSuffix(q.String(), "\n") + ind)
+		return d.str(sb, major, n, ind)
 	case majorArray, majorMap:
-		open, close := "[", "]"
-		if major == majorMap {
-			open, close = "{", "}"
-		}
-		sb.WriteString(open)
-		switch {
-		case indef:
-			sb.WriteString("_ ")
-		case ind != "":
-			sb.WriteString(ind + " ")
-		}
-		for i := uint64(0); indef || i < n; i++ {
-			if indef && d.off < len(d.b) && d.b[d.off] == 0xff {
-				d.off++
-				break
-			}
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			if err := d.item(sb, depth+1); err != nil {
-				return err
-			}
-			if major == majorMap {
-				sb.WriteString(": ")
-				if err := d.item(sb, depth+1); err != nil {
-					return err
-				}
-			}
-		}
-		sb.WriteString(close)
+		return d.container(sb, major, ai == 31, n, ind, depth)
 	case majorTag:
 		sb.WriteString(strconv.FormatUint(n, 10) + ind + "(")
 		if err := d.item(sb, depth+1); err != nil {
@@ -326,24 +261,113 @@ func (d *diagnoser) item(sb *strings.Builder, depth int) error {
 		}
 		sb.WriteString(")")
 	case majorOther:
-		switch {
-		case ai == 20:
-			sb.WriteString("false")
-		case ai == 21:
-			sb.WriteString("true")
-		case ai == 22:
-			sb.WriteString("null")
-		case ai == 23:
-			sb.WriteString("undefined")
-		case ai < 20:
-			sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
-		case ai == 24 && n >= 32:
-			sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
-		case ai == 25 && n == 0x3e00:
-			sb.WriteString("1.5_1") // the one half-precision value the vectors use
-		default:
-			return d.fail("simple value or float %d not supported by this printer", ai)
+		return d.simple(sb, ai, n)
+	}
+	return nil
+}
+
+// indefString prints an indefinite-length byte or text string: its chunks
+// in "(_ …)".
+func (d *diagnoser) indefString(sb *strings.Builder, major byte, depth int) error {
+	sb.WriteString("(_ ")
+	for i := 0; ; i++ {
+		if d.off < len(d.b) && d.b[d.off] == 0xff {
+			d.off++
+			break
 		}
+		if d.off < len(d.b) && d.b[d.off]>>5 != major {
+			return d.fail("chunk of another type in an indefinite-length string")
+		}
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		if err := d.item(sb, depth+1); err != nil {
+			return err
+		}
+	}
+	sb.WriteString(")")
+	return nil
+}
+
+// str prints a definite-length byte string as h'…' or a text string as a
+// JSON string.
+func (d *diagnoser) str(sb *strings.Builder, major byte, n uint64, ind string) error {
+	if uint64(len(d.b)-d.off) < n {
+		return d.fail("string runs past the end")
+	}
+	s := d.b[d.off : d.off+int(n)]
+	d.off += int(n)
+	if major == majorBytes {
+		sb.WriteString("h'" + hex.EncodeToString(s) + "'" + ind)
+		return nil
+	}
+	if !utf8.Valid(s) {
+		return d.fail("text string is not UTF-8")
+	}
+	var q bytes.Buffer
+	enc := json.NewEncoder(&q)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(string(s)); err != nil {
+		return err
+	}
+	sb.WriteString(strings.TrimSuffix(q.String(), "\n") + ind)
+	return nil
+}
+
+// container prints an array or a map, definite or indefinite.
+func (d *diagnoser) container(sb *strings.Builder, major byte, indef bool, n uint64, ind string, depth int) error {
+	open, close := "[", "]"
+	if major == majorMap {
+		open, close = "{", "}"
+	}
+	sb.WriteString(open)
+	switch {
+	case indef:
+		sb.WriteString("_ ")
+	case ind != "":
+		sb.WriteString(ind + " ")
+	}
+	for i := uint64(0); indef || i < n; i++ {
+		if indef && d.off < len(d.b) && d.b[d.off] == 0xff {
+			d.off++
+			break
+		}
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		if err := d.item(sb, depth+1); err != nil {
+			return err
+		}
+		if major == majorMap {
+			sb.WriteString(": ")
+			if err := d.item(sb, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	sb.WriteString(close)
+	return nil
+}
+
+// simple prints a simple value or the one float the vectors use.
+func (d *diagnoser) simple(sb *strings.Builder, ai byte, n uint64) error {
+	switch {
+	case ai == 20:
+		sb.WriteString("false")
+	case ai == 21:
+		sb.WriteString("true")
+	case ai == 22:
+		sb.WriteString("null")
+	case ai == 23:
+		sb.WriteString("undefined")
+	case ai < 20:
+		sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
+	case ai == 24 && n >= 32:
+		sb.WriteString("simple(" + strconv.FormatUint(n, 10) + ")")
+	case ai == 25 && n == 0x3e00:
+		sb.WriteString("1.5_1") // the one half-precision value the vectors use
+	default:
+		return d.fail("simple value or float %d not supported by this printer", ai)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
 )
@@ -10,12 +11,6 @@ func envelopeCases() (vs []vector, err error) {
 	k1 := Key(1)
 	kid1 := kidOf(pubOf(k1))
 	add := func(v vector) { vs = append(vs, v) }
-	// A conforming envelope around payload, with the members given as
-	// encoded items, for the cases that change one of them.
-	envelopeOf := func(payload []byte) (prot, sig []byte) {
-		prot = protected(kid1)
-		return prot, signWith(k1, prot, payload)
-	}
 	{
 		v := build("malformed_truncated_text", "A valid code's text cut after 99 Base45 characters, as a partial scan: "+
 			"the COSE_Sign1 bytes it carries (cose_hex) are the first 66 bytes of the message, which ends inside the payload: malformed.")
@@ -40,6 +35,19 @@ func envelopeCases() (vs []vector, err error) {
 		v := build("malformed_empty", "The prefix alone: the COSE_Sign1 message is empty: malformed.")
 		v.text = Prefix
 		add(v.expect(decodeFails("malformed")))
+	}
+	return append(vs, memberCases(k1, kid1)...), nil
+}
+
+// memberCases returns the vectors of one part of SPEC.md: the members of the
+// COSE_Sign1 array, their count and types (SPEC.md §3, §8 step 4).
+func memberCases(k1 ed25519.PrivateKey, kid1 []byte) (vs []vector) {
+	add := func(v vector) { vs = append(vs, v) }
+	// A conforming envelope around payload, with the members given as
+	// encoded items, for the cases that change one of them.
+	envelopeOf := func(payload []byte) (prot, sig []byte) {
+		prot = protected(kid1)
+		return prot, signWith(k1, prot, payload)
 	}
 	{
 		v := build("malformed_signature_63_bytes", "The signature member is 63 bytes (the last byte of a real signature dropped); "+
@@ -107,7 +115,7 @@ func envelopeCases() (vs []vector, err error) {
 		v.payloadNotCBOR = true
 		add(v.expect(decodeFails("malformed")))
 	}
-	return vs, nil
+	return vs
 }
 
 // tagCases returns the vectors of one part of SPEC.md: tag (SPEC.md §3, §8 step 3).

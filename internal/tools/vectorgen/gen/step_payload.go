@@ -6,12 +6,8 @@ import (
 
 // claimCases returns the vectors of one part of SPEC.md: claims (SPEC.md §4, §8 step 6). Each payload is correctly signed.
 func claimCases() (vs []vector) {
-	k1 := Key(1)
-	add := func(v vector) { vs = append(vs, v) }
 	claimCase := func(name, desc, verdict string, mk func(c claims) []byte) {
-		v := build(name, desc)
-		v.code(k1, mk(base(name)))
-		add(v.expect(decodeFails(verdict)))
+		vs = append(vs, claimVector(name, desc, verdict, mk))
 	}
 	for _, m := range []struct {
 		name string
@@ -54,6 +50,24 @@ func claimCases() (vs []vector) {
 		func(c claims) []byte {
 			return c.top(array(u(c.colour), u(c.kind), c.identity())).canonical()
 		})
+	return append(vs, claimValueCases()...)
+}
+
+// claimVector returns the vector named name of a payload mk makes from the
+// base claims, correctly signed by test key 1, expected to fail decoding
+// with verdict.
+func claimVector(name, desc, verdict string, mk func(c claims) []byte) vector {
+	v := build(name, desc)
+	v.code(Key(1), mk(base(name)))
+	return v.expect(decodeFails(verdict))
+}
+
+// claimValueCases returns the vectors of one part of SPEC.md: claim values
+// of the wrong type or out of range (SPEC.md §4.1, §8 step 6).
+func claimValueCases() (vs []vector) {
+	claimCase := func(name, desc, verdict string, mk func(c claims) []byte) {
+		vs = append(vs, claimVector(name, desc, verdict, mk))
+	}
 	claimCase("bad_claim_exp_equals_iat", "exp equals iat: the window is empty: bad claim.", "bad_claim",
 		func(c claims) []byte { c.exp = c.iat; return c.payload() })
 	claimCase("bad_claim_exp_before_iat", "exp is one second before iat: bad claim.", "bad_claim",
