@@ -49,57 +49,14 @@ func runLive(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 // TestServeDevDefaults starts "offcode serve" with no options in an empty
 // directory, issues a code over HTTP with the printed token, verifies it
-// with "offcode verify", adds a token, reloads with SIGHUP, exports the
-// audit trail, and stops the service.
+// with "offcode verify", adds a token, reloads with SIGHUP, rolls the key
+// over, exports the audit trail, and stops the service.
 func TestServeDevDefaults(t *testing.T) {
 	t.Chdir(t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr lockedBuffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, liveEnv(&stdout, &stderr), []string{"serve", "--addr", "127.0.0.1:0"}) }()
-	addrRE := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
-	var base string
-	for deadline := time.Now().Add(20 * time.Second); base == ""; {
-		if m := addrRE.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited %d: %s", code, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start: %s", stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	// The development token is printed once on stdout, never in the log.
-	token := regexp.MustCompile(`^(oc_[A-Za-z0-9_-]+)\n$`).FindStringSubmatch(stdout.String())
-	if token == nil {
-		t.Fatalf("serve printed no token on stdout: %q", stdout.String())
-	}
-	if strings.Contains(stderr.String(), token[1]) {
-		t.Fatalf("the development token is in the log: %s", stderr.String())
-	}
-	for _, f := range []string{"issuer.pem", "offcode.secret", "tokens.json"} {
-		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("%s: %v, mode %v, want 0600", f, err, fi.Mode())
-		}
-	}
-	post := func(path, tok, body string) (int, []byte) {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, b
-	}
-	status, body := post("/v1/codes", token[1], `{"id":"11010519491231002X","colour":"green"}`)
+	s := startDevServe(ctx, t)
+	status, body := s.post("/v1/codes", s.token, `{"id":"11010519491231002X","colour":"green"}`)
 	var cr struct{ Code, Serial, Kid string }
 	if status != 201 || json.Unmarshal(body, &cr) != nil {
 		t.Fatalf("POST /v1/codes = %d %s", status, body)
@@ -107,15 +64,99 @@ func TestServeDevDefaults(t *testing.T) {
 	if code, out, errOut := runLive(t, "verify", "--trust", "trust.json", "--id", "11010519491231002X", cr.Code); code != exitOK {
 		t.Fatalf("offcode verify = exit %d: %s %s", code, out, errOut)
 	}
+	s.checkTokenReload(t)
+	s.checkKeyRollover(t, cr.Code, cr.Kid)
 
-	// A token added while serving works after SIGHUP.
+	cancel()
+	select {
+	case code := <-s.done:
+		if code != exitOK {
+			t.Fatalf("serve exited %d after shutdown: %s", code, s.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop")
+	}
+	if strings.Contains(s.stderr.String(), "11010519491231002X") || strings.Contains(s.stderr.String(), "PRIVATE KEY") {
+		t.Fatalf("serve logged an ID number or the key")
+	}
+	checkDevAudit(t, cr.Serial)
+	checkDevKeyRefused(t)
+}
+
+// devServe is an "offcode serve" started by startDevServe on its embedded
+// defaults in the current directory.
+type devServe struct {
+	base, token string
+	stderr      *lockedBuffer
+	done        chan int
+}
+
+// startDevServe starts "offcode serve" and waits for its address and the
+// development token, which it checks is printed once on stdout and never in
+// the log, next to key, secret and token files of mode 0600.
+func startDevServe(ctx context.Context, t *testing.T) *devServe {
+	t.Helper()
+	var stdout lockedBuffer
+	s := &devServe{stderr: &lockedBuffer{}, done: make(chan int, 1)}
+	go func() { s.done <- run(ctx, liveEnv(&stdout, s.stderr), []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	addrRE := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
+	for deadline := time.Now().Add(20 * time.Second); s.base == ""; {
+		if m := addrRE.FindStringSubmatch(s.stderr.String()); m != nil {
+			s.base = m[1]
+			break
+		}
+		select {
+		case code := <-s.done:
+			t.Fatalf("serve exited %d: %s", code, s.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s", s.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	token := regexp.MustCompile(`^(oc_[A-Za-z0-9_-]+)\n$`).FindStringSubmatch(stdout.String())
+	if token == nil {
+		t.Fatalf("serve printed no token on stdout: %q", stdout.String())
+	}
+	s.token = token[1]
+	if strings.Contains(s.stderr.String(), s.token) {
+		t.Fatalf("the development token is in the log: %s", s.stderr.String())
+	}
+	for _, f := range []string{"issuer.pem", "offcode.secret", "tokens.json"} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v, mode %v, want 0600", f, err, fi.Mode())
+		}
+	}
+	return s
+}
+
+// post sends body to path with the bearer token tok and returns the status
+// and the response body.
+func (s *devServe) post(path, tok, body string) (int, []byte) {
+	req, _ := http.NewRequest("POST", s.base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, []byte(err.Error())
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// checkTokenReload adds a token while serving and checks that it works
+// after SIGHUP, not before, and that "token add" refuses a duplicate name
+// and an unknown scope.
+func (s *devServe) checkTokenReload(t *testing.T) {
+	t.Helper()
 	code, out, errOut := runLive(t, "token", "add", "auditor", "--scope", "audit", "--tokens", "tokens.json")
 	if code != exitOK || len(strings.Fields(out)) != 1 || !strings.HasPrefix(strings.TrimSpace(out), "oc_") {
 		t.Fatalf("token add = exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	auditor := strings.TrimSpace(out)
 	get := func() int {
-		req, _ := http.NewRequest("GET", base+"/v1/audit", nil)
+		req, _ := http.NewRequest("GET", s.base+"/v1/audit", nil)
 		req.Header.Set("Authorization", "Bearer "+auditor)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -130,7 +171,7 @@ func TestServeDevDefaults(t *testing.T) {
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
 	for deadline := time.Now().Add(5 * time.Second); get() != 200; {
 		if time.Now().After(deadline) {
-			t.Fatalf("new token not accepted after SIGHUP: %s", stderr.String())
+			t.Fatalf("new token not accepted after SIGHUP: %s", s.stderr.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -140,10 +181,13 @@ func TestServeDevDefaults(t *testing.T) {
 	if code, _, errOut := runLive(t, "token", "add", "x", "--scope", "root", "--tokens", "tokens.json"); code != exitUsage || !strings.Contains(errOut, "unknown scope") {
 		t.Fatalf("token add --scope root = exit %d, %s", code, errOut)
 	}
+}
 
-	// Key rollover: a new key (already in the trust store) replaces the
-	// key file; after SIGHUP new codes carry its kid and old codes still
-	// verify.
+// checkKeyRollover puts a new key (already in the trust store) in place
+// of the key file: after SIGHUP new codes carry its kid and the old code
+// (oldCode, signed under oldKid) still verifies.
+func (s *devServe) checkKeyRollover(t *testing.T, oldCode, oldKid string) {
+	t.Helper()
 	if code, _, errOut := runLive(t, "keygen", "--key", "next.pem", "--trust", "trust.json"); code != exitOK {
 		t.Fatalf("keygen next.pem = exit %d: %s", code, errOut)
 	}
@@ -153,40 +197,32 @@ func TestServeDevDefaults(t *testing.T) {
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
 	var cr2 struct{ Code, Kid string }
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		status, body := post("/v1/codes", token[1], `{"id":"11010519491231002X","colour":"yellow"}`)
+		status, body := s.post("/v1/codes", s.token, `{"id":"11010519491231002X","colour":"yellow"}`)
 		if status != 201 || json.Unmarshal(body, &cr2) != nil {
 			t.Fatalf("POST /v1/codes after rollover = %d %s", status, body)
 		}
-		if cr2.Kid != cr.Kid {
+		if cr2.Kid != oldKid {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("kid still %s after SIGHUP with a new key: %s", cr.Kid, stderr.String())
+			t.Fatalf("kid still %s after SIGHUP with a new key: %s", oldKid, s.stderr.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	for _, c := range []string{cr.Code, cr2.Code} {
+	for _, c := range []string{oldCode, cr2.Code} {
 		if code, out, errOut := runLive(t, "verify", "--trust", "trust.json", c); code != exitOK {
 			t.Fatalf("verify after rollover = exit %d: %s %s", code, out, errOut)
 		}
 	}
+}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("serve exited %d after shutdown: %s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not stop")
-	}
-	if strings.Contains(stderr.String(), "11010519491231002X") || strings.Contains(stderr.String(), "PRIVATE KEY") {
-		t.Fatalf("serve logged an ID number or the key")
-	}
-
-	code, out, errOut = runLive(t, "audit", "--db", "offcode.db", "--json")
-	if code != exitOK || !strings.Contains(out, `"serial":"`+cr.Serial+`"`) || strings.Count(out, "\n") < 2 {
-		t.Fatalf("audit --json = exit %d, %q, %q; want the record with serial %s and those after it", code, out, errOut, cr.Serial)
+// checkDevAudit exports the audit trail of the stopped service: the record
+// of serial and those after it, identities only with --identity --secret.
+func checkDevAudit(t *testing.T, serial string) {
+	t.Helper()
+	code, out, errOut := runLive(t, "audit", "--db", "offcode.db", "--json")
+	if code != exitOK || !strings.Contains(out, `"serial":"`+serial+`"`) || strings.Count(out, "\n") < 2 {
+		t.Fatalf("audit --json = exit %d, %q, %q; want the record with serial %s and those after it", code, out, errOut, serial)
 	}
 	if strings.Contains(out, `"identity"`) || strings.Contains(out, `"person"`) {
 		t.Fatalf("audit --json without --identity shows identities: %s", out)
@@ -199,10 +235,14 @@ func TestServeDevDefaults(t *testing.T) {
 	if code != exitOK || out != "" {
 		t.Fatalf("audit --since 2999 = exit %d, %q, want nothing", code, out)
 	}
+}
 
-	// A key file others can read: the service refuses to start.
+// checkDevKeyRefused checks that the service refuses to start with a key
+// file others can read, or a key file that does not exist.
+func checkDevKeyRefused(t *testing.T) {
+	t.Helper()
 	os.Chmod("issuer.pem", 0o644)
-	code, _, errOut = runLive(t, "serve", "--addr", "127.0.0.1:0")
+	code, _, errOut := runLive(t, "serve", "--addr", "127.0.0.1:0")
 	if code != exitUsage || !strings.Contains(errOut, "0600") {
 		t.Fatalf("serve with key mode 0644 = exit %d, %q; want exit 2 naming 0600", code, errOut)
 	}
