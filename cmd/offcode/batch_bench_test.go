@@ -10,6 +10,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/testkit/benchcpu"
 	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 )
@@ -40,6 +41,7 @@ func BenchmarkBatchRows(b *testing.B) {
 	e := &env{rand: rand.Reader, stderr: io.Discard}
 	p := &batchPrinter{e: e, key: testcode.Key(), at: testcode.At, b: pdf, total: len(rows), start: time.Now(), lastReport: time.Now()}
 	b.ResetTimer()
+	cpu := benchcpu.Now()
 	for _, row := range rows {
 		if err := p.add(row); err != nil {
 			b.Fatal(err)
@@ -51,6 +53,7 @@ func BenchmarkBatchRows(b *testing.B) {
 	if err := pdf.Close(); err != nil {
 		b.Fatal(err)
 	}
+	benchcpu.Report(b, cpu)
 }
 
 // BenchmarkArgon2idRows is the floor of BenchmarkBatchRows: the same rows
@@ -59,6 +62,8 @@ func BenchmarkBatchRows(b *testing.B) {
 func BenchmarkArgon2idRows(b *testing.B) {
 	rows := benchRows(b, b.N)
 	b.ResetTimer()
+	cpu := benchcpu.Now()
+	defer benchcpu.Report(b, cpu)
 	for len(rows) > 0 {
 		chunk := rows[:min(batchChunk, len(rows))]
 		rows = rows[len(chunk):]
