@@ -9,6 +9,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/verify"
 )
@@ -143,7 +144,7 @@ func BenchmarkVerify1M(b *testing.B) {
 	v := verify.New(trust)
 	t0 := bd.IssuedAt
 	c := &codec.Claims{IssuedAt: t0.Add(time.Minute), ExpiresAt: t0.Add(time.Hour), Serial: [12]byte{1}}
-	c.Identity.Version = identity.HashVersion
+	c.Identity.Version = format.HashVersion
 	text, err := gen.IssuerKey(1).Issue(c)
 	if err != nil {
 		b.Fatal(err)

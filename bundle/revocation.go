@@ -10,6 +10,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // Sizes of revocation entries (SPEC.md §13.6).
@@ -46,7 +47,7 @@ func SerialEntry(kid codec.KeyID, serial [codec.SerialSize]byte) Entry {
 // IdentityEntry returns the revocation entry of identity hash h (SPEC.md
 // §13.6). Codes carry the same h only if the issuer reused the salt.
 func IdentityEntry(h identity.Hash) Entry {
-	var buf [len(identityTag) + 1 + identity.SaltSize + identity.SumSize]byte
+	var buf [len(identityTag) + 1 + identity.SaltSize + format.SumSize]byte
 	n := copy(buf[:], identityTag)
 	buf[n] = h.Version
 	n++

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // Colour is the health colour decided by the health authority (SPEC.md §4.2).
@@ -162,8 +163,8 @@ func (c *Claims) Validate() error {
 	if err := checkClaims(iat, exp, uint64(c.Colour), uint64(c.Kind), uint64(c.Identity.Version)); err != nil {
 		return err
 	}
-	if !identity.ValidSum(c.Identity.Sum[:]) {
-		return wrap(ErrClaim, "identity digest has bits set beyond its first %d", identity.SumBits)
+	if !format.ValidSum(c.Identity.Sum[:]) {
+		return wrap(ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
 	}
 	return nil
 }
@@ -180,7 +181,7 @@ func checkClaims(iat, exp int64, colour, kind, version uint64) error {
 		return wrap(ErrClaim, "colour %d out of range", colour)
 	case kind >= uint64(len(kindNames)):
 		return wrap(ErrClaim, "kind %d out of range", kind)
-	case version != identity.HashVersion:
+	case version != format.HashVersion:
 		return wrap(ErrClaim, "identity hash version %d unknown", version)
 	}
 	return nil
@@ -237,9 +238,9 @@ func UnmarshalClaims(b []byte) (Claims, error) {
 	if len(cti) != SerialSize {
 		return Claims{}, wrap(ErrClaim, "cti is %d bytes, want %d", len(cti), SerialSize)
 	}
-	if len(salt) != identity.SaltSize || len(sum) != identity.SumSize {
+	if len(salt) != identity.SaltSize || len(sum) != format.SumSize {
 		return Claims{}, wrap(ErrClaim, "identity salt and digest are %d and %d bytes, want %d and %d",
-			len(salt), len(sum), identity.SaltSize, identity.SumSize)
+			len(salt), len(sum), identity.SaltSize, format.SumSize)
 	}
 	if iat > maxNumericDay || exp > maxNumericDay {
 		return Claims{}, wrap(ErrClaim, "iat %d or exp %d out of range", iat, exp)
@@ -248,8 +249,8 @@ func UnmarshalClaims(b []byte) (Claims, error) {
 	if err := checkClaims(int64(iat), int64(exp), colour, kind, version); err != nil {
 		return Claims{}, err
 	}
-	if !identity.ValidSum(sum) {
-		return Claims{}, wrap(ErrClaim, "identity digest has bits set beyond its first %d", identity.SumBits)
+	if !format.ValidSum(sum) {
+		return Claims{}, wrap(ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
 	}
 	c := Claims{
 		IssuedAt:  time.Unix(int64(iat), 0).UTC(),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // hx decodes hex written with optional spaces, for hand-made CBOR.
@@ -74,7 +75,7 @@ func testClaims() Claims {
 		ExpiresAt: testIat.Add(7 * 24 * time.Hour),
 		Colour:    Yellow,
 		Kind:      Kin,
-		Identity:  identity.Hash{Version: identity.HashVersion},
+		Identity:  identity.Hash{Version: format.HashVersion},
 	}
 	copy(c.Serial[:], hx("000102030405060708090a0b"))
 	copy(c.Identity.Salt[:], hx(hSalt))

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Reasons an ID number is refused. An *IDError wraps exactly one of them.
+// Reasons an ID number is refused (SPEC.md §5.1). The error of ParseID wraps
+// exactly one of them; test for them with errors.Is.
 var (
 	ErrLength     = errors.New("identity: ID number has the wrong length")
 	ErrCharacter  = errors.New("identity: ID number has a character that is not allowed")
@@ -13,20 +14,15 @@ var (
 	ErrBirthDate  = errors.New("identity: ID number birth date is impossible or in the future")
 )
 
-// ErrHashVersion is returned for an identity hash version this package does
-// not implement.
-var ErrHashVersion = errors.New("identity: unknown identity hash version")
-
-// IDError describes an ID number that failed validation. Input is what the
-// caller passed; it is not included in Error, since it is personal data.
-type IDError struct {
-	Input  string
-	Reason error  // one of ErrLength, ErrCharacter, ErrCheckDigit, ErrBirthDate
-	Detail string // what exactly is wrong, without the number itself
+// idError describes an ID number that failed validation. It never holds
+// the number, which is personal data.
+type idError struct {
+	reason error  // one of ErrLength, ErrCharacter, ErrCheckDigit, ErrBirthDate
+	detail string // what exactly is wrong, without the number itself
 }
 
-func (e *IDError) Error() string {
-	return fmt.Sprintf("%v: %s", e.Reason, e.Detail)
+func (e *idError) Error() string {
+	return fmt.Sprintf("%v: %s", e.reason, e.detail)
 }
 
-func (e *IDError) Unwrap() error { return e.Reason }
+func (e *idError) Unwrap() error { return e.reason }

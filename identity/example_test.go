@@ -14,15 +14,13 @@ func ExampleParseID() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(id.Masked())
-	fmt.Println(id.BirthDate().Format("2006-01-02"))
-	fmt.Println(id.AgeOn(now))
+	fmt.Println(id) // masked: an ID number is personal data
+	fmt.Println(len(id.Number()))
 
 	_, err = identity.ParseID("110105194912310021", now)
 	fmt.Println(err)
 	// Output:
-	// 1101**********002X
-	// 1949-12-31
-	// 76
+	// **************002X
+	// 18
 	// identity: ID number check digit is wrong: check digit is 1, want X
 }

@@ -1,11 +1,11 @@
 package identity
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
 	"testing"
-	"testing/iotest"
+
+	"github.com/offcode/offcode/internal/format"
 )
 
 var salt1 = [SaltSize]byte{0: 1, 15: 0xff}
@@ -16,8 +16,8 @@ func TestHashIDDeterministic(t *testing.T) {
 	if a != b {
 		t.Fatalf("HashID twice = %x and %x, want equal", a.Sum, b.Sum)
 	}
-	if a.Version != HashVersion || a.Salt != salt1 {
-		t.Fatalf("HashID = {Version: %d, Salt: %x}, want {%d, %x}", a.Version, a.Salt, HashVersion, salt1)
+	if a.Version != format.HashVersion || a.Salt != salt1 {
+		t.Fatalf("HashID = {Version: %d, Salt: %x}, want {%d, %x}", a.Version, a.Salt, format.HashVersion, salt1)
 	}
 	// The lower-case form normalises to the same number and so the same hash.
 	if c := HashID(mustParse(t, "11010519491231002x"), salt1); c != a {
@@ -43,7 +43,7 @@ func TestHashIDKnownAnswer(t *testing.T) {
 	// 578cd64a2b2a8bf86dd203ff5afd6626. The digest is its first 20 bits.
 	const want = "578cd0"
 	if h := hex.EncodeToString(got.Sum[:]); h != want {
-		t.Fatalf("HashID(%s, %x) = %s, want %s", id.Masked(), salt1, h, want)
+		t.Fatalf("HashID(%s, %x) = %s, want %s", id, salt1, h, want)
 	}
 }
 
@@ -68,7 +68,7 @@ func TestMatches(t *testing.T) {
 	}{
 		{"same ID", h, id, true},
 		{"other ID", h, other, false},
-		{"other salt", Hash{Version: HashVersion, Salt: [SaltSize]byte{}, Sum: h.Sum}, id, false},
+		{"other salt", Hash{Version: format.HashVersion, Salt: [SaltSize]byte{}, Sum: h.Sum}, id, false},
 		{"flipped sum bit", func() Hash { g := h; g.Sum[0] ^= 1; return g }(), id, false},
 	}
 	for _, tt := range tests {
@@ -85,23 +85,9 @@ func TestMatchesUnknownVersion(t *testing.T) {
 		h := HashID(id, salt1)
 		h.Version = v
 		ok, err := h.Matches(id)
-		if ok || !errors.Is(err, ErrHashVersion) {
-			t.Fatalf("Hash{Version: %d}.Matches = %v, %v, want false, %v", v, ok, err, ErrHashVersion)
+		if ok || !errors.Is(err, format.ErrHashVersion) {
+			t.Fatalf("Hash{Version: %d}.Matches = %v, %v, want false, %v", v, ok, err, format.ErrHashVersion)
 		}
-	}
-}
-
-func TestNewSalt(t *testing.T) {
-	src := bytes.Repeat([]byte{7}, SaltSize)
-	s, err := NewSalt(bytes.NewReader(src))
-	if err != nil || !bytes.Equal(s[:], src) {
-		t.Fatalf("NewSalt = %x, %v, want %x, nil", s, err, src)
-	}
-	if _, err := NewSalt(bytes.NewReader(src[:SaltSize-1])); err == nil {
-		t.Fatalf("NewSalt(short reader) = nil error, want error")
-	}
-	if _, err := NewSalt(iotest.ErrReader(errors.New("boom"))); err == nil {
-		t.Fatalf("NewSalt(failing reader) = nil error, want error")
 	}
 }
 
@@ -110,8 +96,8 @@ func TestValidSum(t *testing.T) {
 		sum  []byte
 		want bool
 	}{{[]byte{1, 2, 0x30}, true}, {[]byte{1, 2, 0x31}, false}, {[]byte{1, 2, 0x38}, false}, {[]byte{1, 2}, false}, {make([]byte, 16), false}} {
-		if got := ValidSum(tt.sum); got != tt.want {
-			t.Errorf("ValidSum(%x) = %v, want %v", tt.sum, got, tt.want)
+		if got := format.ValidSum(tt.sum); got != tt.want {
+			t.Errorf("format.ValidSum(%x) = %v, want %v", tt.sum, got, tt.want)
 		}
 	}
 }

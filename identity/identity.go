@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// IDLength is the length of a normalised resident ID number.
-const IDLength = 18
+// idLength is the length of a normalised resident ID number.
+const idLength = 18
 
 // ID is a validated, normalised 18-character resident ID number: 17 digits
 // followed by a check digit 0-9 or X (upper case). The zero ID is invalid.
@@ -35,13 +35,13 @@ const checkChars = "10X98765432"
 // time, used to reject a birth date in the future (dates are compared in
 // Beijing time, UTC+8).
 //
-// The error is an *IDError whose Reason is one of the Err* sentinels, so
-// callers can test it with errors.Is.
+// The error wraps one of ErrLength, ErrCharacter, ErrCheckDigit and
+// ErrBirthDate, for errors.Is; its message says what is wrong without
+// repeating the number.
 func ParseID(s string, now time.Time) (ID, error) {
-	orig := s
 	s = strings.TrimSpace(s)
-	if n := len(s); n != IDLength {
-		return ID{}, &IDError{Input: orig, Reason: ErrLength, Detail: fmt.Sprintf("has %d characters, want %d", n, IDLength)}
+	if n := len(s); n != idLength {
+		return ID{}, &idError{reason: ErrLength, detail: fmt.Sprintf("has %d characters, want %d", n, idLength)}
 	}
 	b := []byte(s)
 	if b[17] == 'x' {
@@ -49,32 +49,32 @@ func ParseID(s string, now time.Time) (ID, error) {
 	}
 	for i := 0; i < 17; i++ {
 		if b[i] < '0' || b[i] > '9' {
-			return ID{}, &IDError{Input: orig, Reason: ErrCharacter, Detail: fmt.Sprintf("character %d is %q, want a digit", i+1, b[i])}
+			return ID{}, &idError{reason: ErrCharacter, detail: fmt.Sprintf("character %d is %q, want a digit", i+1, b[i])}
 		}
 	}
 	if c := b[17]; (c < '0' || c > '9') && c != 'X' {
-		return ID{}, &IDError{Input: orig, Reason: ErrCharacter, Detail: fmt.Sprintf("character 18 is %q, want a digit or X", c)}
+		return ID{}, &idError{reason: ErrCharacter, detail: fmt.Sprintf("character 18 is %q, want a digit or X", c)}
 	}
 	sum := 0
 	for i, w := range weights {
 		sum += int(b[i]-'0') * w
 	}
 	if want := checkChars[sum%11]; b[17] != want {
-		return ID{}, &IDError{Input: orig, Reason: ErrCheckDigit, Detail: fmt.Sprintf("check digit is %c, want %c", b[17], want)}
+		return ID{}, &idError{reason: ErrCheckDigit, detail: fmt.Sprintf("check digit is %c, want %c", b[17], want)}
 	}
 	y := atoi(b[6:10])
 	m := atoi(b[10:12])
 	d := atoi(b[12:14])
 	birth := time.Date(y, time.Month(m), d, 0, 0, 0, 0, beijing)
 	if y < 1900 {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth year is before 1900"}
+		return ID{}, &idError{reason: ErrBirthDate, detail: "birth year is before 1900"}
 	}
 	if m < 1 || m > 12 || d < 1 || birth.Day() != d || birth.Month() != time.Month(m) {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth date is not a real date"}
+		return ID{}, &idError{reason: ErrBirthDate, detail: "birth date is not a real date"}
 	}
 	today := now.In(beijing)
 	if birth.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, beijing)) {
-		return ID{}, &IDError{Input: orig, Reason: ErrBirthDate, Detail: "birth date is in the future (China Standard Time)"}
+		return ID{}, &idError{reason: ErrBirthDate, detail: "birth date is in the future (China Standard Time)"}
 	}
 	return ID{s: string(b)}, nil
 }
@@ -107,7 +107,7 @@ func (id ID) String() string {
 	if id.s == "" {
 		return ""
 	}
-	return strings.Repeat("*", IDLength-4) + id.s[IDLength-4:]
+	return strings.Repeat("*", idLength-4) + id.s[idLength-4:]
 }
 
 // LogValue implements slog.LogValuer: an ID in a log record is masked as
@@ -117,36 +117,5 @@ func (id ID) LogValue() slog.Value { return slog.StringValue(id.String()) }
 // GoString implements fmt.GoStringer, so that %#v is masked too.
 func (id ID) GoString() string { return "identity.ID(" + id.String() + ")" }
 
-// IsZero reports whether id is the zero ID, which no successful ParseID returns.
-func (id ID) IsZero() bool { return id.s == "" }
-
-// Masked returns the number with all but the first four and last four
-// characters replaced by '*', for display on paper.
-func (id ID) Masked() string {
-	if id.s == "" {
-		return ""
-	}
-	return id.s[:4] + strings.Repeat("*", IDLength-8) + id.s[IDLength-4:]
-}
-
-// BirthDate returns the birth date encoded in the number, at midnight
-// Beijing time.
-func (id ID) BirthDate() time.Time {
-	if id.s == "" {
-		return time.Time{}
-	}
-	b := []byte(id.s)
-	return time.Date(atoi(b[6:10]), time.Month(atoi(b[10:12])), atoi(b[12:14]), 0, 0, 0, 0, beijing)
-}
-
-// AgeOn returns the age in whole years on the day t falls on in Beijing time.
-// A person born on 29 February turns a year older on 1 March in common years.
-func (id ID) AgeOn(t time.Time) int {
-	birth := id.BirthDate()
-	t = t.In(beijing)
-	age := t.Year() - birth.Year()
-	if t.Month() < birth.Month() || (t.Month() == birth.Month() && t.Day() < birth.Day()) {
-		age--
-	}
-	return age
-}
+// isZero reports whether id is the zero ID, which no successful ParseID returns.
+func (id ID) isZero() bool { return id.s == "" }

@@ -23,9 +23,9 @@ const Validity = codec.MaxValidity
 // A service that re-issues to the same person may keep the identity.Hash and
 // build Claims itself (SPEC.md §5.3).
 func NewClaims(rand io.Reader, id identity.ID, colour codec.Colour, kind codec.Kind, at time.Time) (*codec.Claims, error) {
-	salt, err := identity.NewSalt(rand)
-	if err != nil {
-		return nil, err
+	var salt [identity.SaltSize]byte
+	if _, err := io.ReadFull(rand, salt[:]); err != nil {
+		return nil, fmt.Errorf("sign: reading salt: %w", err)
 	}
 	c := &codec.Claims{
 		IssuedAt: at.Truncate(time.Second).UTC(),

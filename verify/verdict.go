@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // Verdict is the outcome of verifying a code: Valid, or the one reason it was
@@ -80,7 +80,7 @@ var verdicts = []struct {
 	{ErrIdentityRevoked, IdentityRevoked},
 	{ErrStaleTrust, StaleTrust},
 	{ErrIDMismatch, IDMismatch},
-	{identity.ErrHashVersion, BadClaim},
+	{format.ErrHashVersion, BadClaim},
 }
 
 // Verdicts returns every verdict, Valid first, in step order.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 func TestVerdictOf(t *testing.T) {
@@ -31,7 +31,7 @@ func TestVerdictOf(t *testing.T) {
 		{codec.ErrMissingClaim, MissingClaim},
 		{codec.ErrUnknownClaim, UnknownClaim},
 		{codec.ErrClaim, BadClaim},
-		{identity.ErrHashVersion, BadClaim},
+		{format.ErrHashVersion, BadClaim},
 		{ErrUnknownKey, UnknownKid},
 		{&UnknownKeyError{KeyID: codec.KeyID{1}}, UnknownKid},
 		{ErrNonCanonicalSignature, NonCanonicalSignature},

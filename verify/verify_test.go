@@ -9,6 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 func TestVerifyValid(t *testing.T) {
@@ -298,8 +299,8 @@ func TestMatchID(t *testing.T) {
 		t.Fatalf("MatchID(other ID) = %v, want %v", err, ErrIDMismatch)
 	}
 	code.Claims.Identity.Version = 1
-	if err := MatchID(code, testID(t)); !errors.Is(err, identity.ErrHashVersion) || VerdictOf(err) != BadClaim {
-		t.Fatalf("MatchID(version 1) = %v, want %v", err, identity.ErrHashVersion)
+	if err := MatchID(code, testID(t)); !errors.Is(err, format.ErrHashVersion) || VerdictOf(err) != BadClaim {
+		t.Fatalf("MatchID(version 1) = %v, want %v", err, format.ErrHashVersion)
 	}
 }
 

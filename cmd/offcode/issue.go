@@ -130,7 +130,7 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		if err := kinship.CheckAge(id, when); err != nil {
 			// The service's words for the same refusal (age_not_eligible).
 			e.errorf("issue: --kind kin: kinship codes are only for relatives aged 0 to 16 or 60 and over; the relative is %d on %s (Beijing time)",
-				id.AgeOn(when), when.In(identity.Beijing()).Format("2006-01-02"))
+				kinship.AgeOn(id, when), when.In(identity.Beijing()).Format("2006-01-02"))
 			e.hintf("issue this person a personal code: --kind personal")
 			return exitUsage
 		}

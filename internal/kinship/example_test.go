@@ -20,10 +20,10 @@ func ExampleCheckAge() {
 		if err := kinship.CheckAge(id, now); err != nil {
 			fmt.Println(err)
 		} else {
-			fmt.Println(id.Masked(), "may be bound")
+			fmt.Println(id, "may be bound")
 		}
 	}
 	// Output:
-	// 1101**********002X may be bound
+	// **************002X may be bound
 	// kinship: relative must be aged 0-16 or 60 and over; the relative is 36 on 2026-11-23 (Beijing time)
 }

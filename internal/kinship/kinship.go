@@ -43,7 +43,7 @@ var ErrSamePerson = errors.New("kinship: guardian and relative are the same pers
 // or 60 and over, on that day in Beijing time. The error wraps ErrAge and
 // says the age.
 func CheckAge(relative identity.ID, now time.Time) error {
-	age := relative.AgeOn(now)
+	age := AgeOn(relative, now)
 	if age <= MaxChildAge || age >= MinElderAge {
 		return nil
 	}
@@ -57,7 +57,7 @@ var ErrGuardianAge = errors.New("kinship: guardian must be an adult")
 // CheckGuardian reports whether guardian is at least minAge on now's day in
 // Beijing time; the error wraps ErrGuardianAge and says the age.
 func CheckGuardian(guardian identity.ID, now time.Time, minAge int) error {
-	if age := guardian.AgeOn(now); age < minAge {
+	if age := AgeOn(guardian, now); age < minAge {
 		return fmt.Errorf("%w (%d or over); the guardian is %d", ErrGuardianAge, minAge, age)
 	}
 	return nil
@@ -77,10 +77,10 @@ func CheckPair(guardian, relative identity.ID, now time.Time) error {
 // child, zero (never) for an older person. A child born on 29 February
 // turns 17 on 1 March.
 func EligibleUntil(relative identity.ID, now time.Time) time.Time {
-	if relative.AgeOn(now) >= MinElderAge {
+	if AgeOn(relative, now) >= MinElderAge {
 		return time.Time{}
 	}
-	b := relative.BirthDate()
+	b := BirthDate(relative)
 	end := time.Date(b.Year()+MaxChildAge+1, b.Month(), b.Day(), 0, 0, 0, 0, identity.Beijing())
 	if end.Day() != b.Day() { // 29 February in a common year normalised to 1 March
 		end = time.Date(b.Year()+MaxChildAge+1, time.March, 1, 0, 0, 0, 0, identity.Beijing())

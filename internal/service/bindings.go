@@ -130,13 +130,13 @@ func (s *Service) parseBind(req *BindRequest, now time.Time) (guardian, relative
 	}
 	if err := kinship.CheckGuardian(guardian, now, s.guardianAge); err != nil {
 		return guardian, relative, "", errorf(http.StatusUnprocessableEntity, CodeGuardianNotAdult,
-			"a guardian must be %d or over; the guardian is %d", s.guardianAge, guardian.AgeOn(now))
+			"a guardian must be %d or over; the guardian is %d", s.guardianAge, kinship.AgeOn(guardian, now))
 	}
 	if err := kinship.CheckPair(guardian, relative, now); err != nil {
 		if errors.Is(err, kinship.ErrAge) {
 			return guardian, relative, "", errorf(http.StatusUnprocessableEntity, CodeAgeNotEligible,
 				"kinship codes are only for relatives aged 0 to 16 or 60 and over; the relative is %d on %s (Beijing time)",
-				relative.AgeOn(now), now.In(identity.Beijing()).Format("2006-01-02"))
+				kinship.AgeOn(relative, now), now.In(identity.Beijing()).Format("2006-01-02"))
 		}
 		return guardian, relative, "", errorf(http.StatusUnprocessableEntity, CodeInvalidBinding, "the guardian and the relative are the same person")
 	}

@@ -157,13 +157,15 @@ func checkHolder(h string) *apiError {
 // idError turns an ID parse error into invalid_id; the message names the
 // field and the defect, never the number nor its birth date.
 func idError(field string, err error) *apiError {
-	var ie *identity.IDError
 	msg := "not a valid ID number"
-	switch {
-	case errors.Is(err, identity.ErrBirthDate):
+	if errors.Is(err, identity.ErrBirthDate) {
 		msg = "its birth date is not possible"
-	case errors.As(err, &ie):
-		msg = maskRuns(ie.Detail, 6)
+	} else {
+		for _, reason := range []error{identity.ErrLength, identity.ErrCharacter, identity.ErrCheckDigit} {
+			if errors.Is(err, reason) {
+				msg = maskRuns(strings.TrimPrefix(err.Error(), reason.Error()+": "), 6)
+			}
+		}
 	}
 	return errorf(http.StatusBadRequest, CodeInvalidID, "%s is not a valid resident ID number: %s", field, msg)
 }

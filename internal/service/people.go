@@ -154,10 +154,10 @@ func (s *Service) newHash(ctx context.Context, key store.PersonKey, id identity.
 	if c.err = callerFrom(ctx).chargeNew(); c.err != nil {
 		return identity.Hash{}, c.err
 	}
-	salt, err := identity.NewSalt(s.rand)
-	if err != nil {
-		c.err = err
-		return identity.Hash{}, err
+	var salt [identity.SaltSize]byte
+	if _, err := io.ReadFull(s.rand, salt[:]); err != nil {
+		c.err = fmt.Errorf("service: reading salt: %w", err)
+		return identity.Hash{}, c.err
 	}
 	// Argon2id takes 4 MiB and a core for ~5 ms: bound how many run at once.
 	select {

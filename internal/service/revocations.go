@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/verify"
 )
@@ -115,7 +116,7 @@ func IdentityHex(h identity.Hash) string {
 func ParseIdentityHex(s string) (identity.Hash, error) {
 	var h identity.Hash
 	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 1+identity.SaltSize+identity.SumSize {
+	if err != nil || len(b) != 1+identity.SaltSize+format.SumSize {
 		return h, errors.New("service: identity must be hex version, salt and sum")
 	}
 	h.Version = b[0]

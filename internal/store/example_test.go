@@ -9,6 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/store"
 )
 
@@ -25,7 +26,7 @@ func Example() {
 
 	at := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
 	rec := &store.Record{
-		Identity:  identity.Hash{Version: identity.HashVersion},
+		Identity:  identity.Hash{Version: format.HashVersion},
 		Colour:    codec.Green,
 		Kind:      codec.Personal,
 		IssuedAt:  at,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // sealVersion is the first byte of a sealed identity hash.
@@ -16,7 +17,7 @@ const sealVersion = 1
 
 // sealedSize is the size of a sealed identity hash: version, nonce, the
 // hash (version, salt, sum) and the GCM tag.
-const sealedSize = 1 + 12 + 1 + identity.SaltSize + identity.SumSize + 16
+const sealedSize = 1 + 12 + 1 + identity.SaltSize + format.SumSize + 16
 
 // sealer seals identity hashes with AES-256-GCM under a key derived from the
 // service secret (HKDF-SHA256, info "offcode store identity v1"). The
@@ -50,7 +51,7 @@ func (s *sealer) seal(p PersonKey, h identity.Hash) ([]byte, error) {
 	if s == nil {
 		return nil, ErrNoSecret
 	}
-	plain := make([]byte, 0, 1+identity.SaltSize+identity.SumSize)
+	plain := make([]byte, 0, 1+identity.SaltSize+format.SumSize)
 	plain = append(plain, h.Version)
 	plain = append(plain, h.Salt[:]...)
 	plain = append(plain, h.Sum[:]...)

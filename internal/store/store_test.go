@@ -13,6 +13,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/internal/testkit/pgtest"
 )
@@ -41,7 +42,7 @@ func key(i int) store.PersonKey {
 }
 
 func hash(i int) identity.Hash {
-	h := identity.Hash{Version: identity.HashVersion}
+	h := identity.Hash{Version: format.HashVersion}
 	h.Salt[0], h.Sum[0] = byte(i), byte(i>>8)
 	return h
 }

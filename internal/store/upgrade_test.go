@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // TestUpgradeSealsOldRows opens a schema-1 store, whose people and audit
@@ -74,7 +75,7 @@ func TestBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := identity.Hash{Version: 1, Salt: [identity.SaltSize]byte{1}, Sum: [identity.SumSize]byte{2}}
+	h := identity.Hash{Version: 1, Salt: [identity.SaltSize]byte{1}, Sum: [format.SumSize]byte{2}}
 	if _, err := s.ClaimPerson(ctx, PersonKey{9}, h, time.Unix(1_790_000_000, 0)); err != nil {
 		t.Fatal(err)
 	}

@@ -190,16 +190,13 @@ func (d *device) checkID(s string, now time.Time) (idResult, error) {
 
 // idReason names why s is not an ID number without repeating it.
 func idReason(err error) string {
-	var ie *identity.IDError
-	if errors.As(err, &ie) {
-		for _, r := range []struct {
-			err  error
-			name string
-		}{{identity.ErrLength, "length"}, {identity.ErrCharacter, "character"},
-			{identity.ErrCheckDigit, "check_digit"}, {identity.ErrBirthDate, "birth_date"}} {
-			if errors.Is(ie.Reason, r.err) {
-				return r.name
-			}
+	for _, r := range []struct {
+		err  error
+		name string
+	}{{identity.ErrLength, "length"}, {identity.ErrCharacter, "character"},
+		{identity.ErrCheckDigit, "check_digit"}, {identity.ErrBirthDate, "birth_date"}} {
+		if errors.Is(err, r.err) {
+			return r.name
 		}
 	}
 	return "invalid"

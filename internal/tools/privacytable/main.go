@@ -28,6 +28,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // The ID space (SPEC.md §5.1, §5.4).
@@ -59,7 +60,7 @@ func rows() []row {
 
 func main() {
 	dur := flag.Duration("time", 3*time.Second, "measure each hash rate for `d`")
-	bits := flag.Int("bits", identity.SumBits, "digest length in bits for the table")
+	bits := flag.Int("bits", format.SumBits, "digest length in bits for the table")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: privacytable [-time d] [-bits n]\n\nMeasures the Argon2id rate of the identity hash (SPEC.md §5.2) and prints\nthe privacy table of SPEC.md §5.4.\n")
 		flag.PrintDefaults()
@@ -76,7 +77,7 @@ func main() {
 	one := rate(1, *dur)
 	all := rate(runtime.NumCPU(), *dur)
 	fmt.Printf("Argon2id t=%d m=%d KiB p=%d, %d-byte output (SPEC.md §5.2), measured for %v each:\n",
-		identity.Argon2Time, identity.Argon2MemoryK, identity.Argon2Threads, identity.Argon2Output, *dur)
+		format.Argon2Time, format.Argon2MemoryK, format.Argon2Threads, format.Argon2Output, *dur)
 	fmt.Printf("  one core:          %.0f hashes/s (%.2f ms each)\n", one, 1000/one)
 	fmt.Printf("  this machine (%d): %.0f hashes/s\n", runtime.NumCPU(), all)
 	fmt.Printf("  one GPU:           %.0f hashes/s (estimate, not measured)\n\n", gpuRate)
@@ -123,7 +124,7 @@ func rate(n int, d time.Duration) float64 {
 					return
 				default:
 				}
-				argon2.IDKey(id, salt, identity.Argon2Time, identity.Argon2MemoryK, identity.Argon2Threads, identity.Argon2Output)
+				argon2.IDKey(id, salt, format.Argon2Time, format.Argon2MemoryK, format.Argon2Threads, format.Argon2Output)
 				done.Add(1)
 			}
 		}()
