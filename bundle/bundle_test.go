@@ -13,6 +13,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/verify"
 )
@@ -140,8 +141,8 @@ func TestNotACode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := codec.ParseMessage(signed); verify.VerdictOf(err) != verify.BadHeader {
-		t.Fatalf("codec.ParseMessage(bundle) = %v, want %s", err, verify.BadHeader)
+	if _, err := codec.Decode(format.EncodeText(codec.Prefix, signed)); verify.VerdictOf(err) != verify.BadHeader {
+		t.Fatalf("codec.Decode(bundle as a code) = %v, want %s", err, verify.BadHeader)
 	}
 	if _, err := bundle.ParseEnvelope(signed); err != nil {
 		t.Fatalf("ParseEnvelope(bundle) = %v", err)

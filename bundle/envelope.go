@@ -41,9 +41,7 @@ func Sign(b *Bundle, root *RootKey) ([]byte, error) {
 func SignPayload(p []byte, root *RootKey) []byte {
 	prot := protectedHeader(root.kid)
 	tbs := format.AppendSigStructure(nil, prot, p)
-	return codec.MarshalMessage(&codec.Message{
-		Protected: prot, Payload: p, Signature: ed25519.Sign(root.priv, tbs),
-	})
+	return format.AppendMessage(nil, prot, p, ed25519.Sign(root.priv, tbs))
 }
 
 // Envelope is a signed bundle split into its parts, not yet verified.

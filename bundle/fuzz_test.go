@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/bundle"
-	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 )
 
 // FuzzDecodeBundle decodes arbitrary bytes as a signed bundle. It must not
@@ -39,7 +39,7 @@ func FuzzDecodeBundle(f *testing.F) {
 		if err != nil {
 			return
 		}
-		re := codec.MarshalMessage(&codec.Message{Protected: e.Protected, Payload: e.Payload, Signature: e.Signature})
+		re := format.AppendMessage(nil, e.Protected, e.Payload, e.Signature)
 		if !bytes.Equal(re, data) {
 			t.Fatalf("envelope re-encodes to %x, want %x", re, data)
 		}

@@ -28,8 +28,8 @@ func (c Colour) String() string {
 	return fmt.Sprintf("colour(%d)", uint8(c))
 }
 
-// Valid reports whether c is one of Green, Yellow and Red.
-func (c Colour) Valid() bool { return int(c) < len(colourNames) }
+// valid reports whether c is one of Green, Yellow and Red.
+func (c Colour) valid() bool { return int(c) < len(colourNames) }
 
 // ParseColour parses "green", "yellow" or "red".
 func ParseColour(s string) (Colour, error) {
@@ -43,7 +43,7 @@ func ParseColour(s string) (Colour, error) {
 
 // MarshalText implements encoding.TextMarshaler.
 func (c Colour) MarshalText() ([]byte, error) {
-	if !c.Valid() {
+	if !c.valid() {
 		return nil, fmt.Errorf("%w %d", errInvalidColour, uint8(c))
 	}
 	return []byte(c.String()), nil
@@ -78,8 +78,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
-// Valid reports whether k is Personal or Kin.
-func (k Kind) Valid() bool { return int(k) < len(kindNames) }
+// valid reports whether k is Personal or Kin.
+func (k Kind) valid() bool { return int(k) < len(kindNames) }
 
 // ParseKind parses "personal" or "kin".
 func ParseKind(s string) (Kind, error) {
@@ -93,7 +93,7 @@ func ParseKind(s string) (Kind, error) {
 
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) {
-	if !k.Valid() {
+	if !k.valid() {
 		return nil, fmt.Errorf("%w %d", errInvalidKind, uint8(k))
 	}
 	return []byte(k.String()), nil
@@ -157,14 +157,14 @@ type wireIdentity struct {
 // range with ExpiresAt after IssuedAt, and a known identity hash version.
 // It does not bound the window to MaxValidity: that is a verification rule
 // (SPEC.md §7), and the test vectors need longer windows encoded. Errors
-// wrap ErrClaim.
+// wrap format.ErrClaim.
 func (c *Claims) Validate() error {
 	iat, exp := c.IssuedAt.Unix(), c.ExpiresAt.Unix()
 	if err := checkClaims(iat, exp, uint64(c.Colour), uint64(c.Kind), uint64(c.Identity.Version)); err != nil {
 		return err
 	}
 	if !format.ValidSum(c.Identity.Sum[:]) {
-		return wrap(ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
+		return wrap(format.ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
 	}
 	return nil
 }
@@ -172,17 +172,17 @@ func (c *Claims) Validate() error {
 func checkClaims(iat, exp int64, colour, kind, version uint64) error {
 	switch {
 	case iat < 0 || iat > maxNumericDay:
-		return wrap(ErrClaim, "iat %d out of range", iat)
+		return wrap(format.ErrClaim, "iat %d out of range", iat)
 	case exp < 0 || exp > maxNumericDay:
-		return wrap(ErrClaim, "exp %d out of range", exp)
+		return wrap(format.ErrClaim, "exp %d out of range", exp)
 	case exp <= iat:
-		return wrap(ErrClaim, "exp %d is not after iat %d", exp, iat)
+		return wrap(format.ErrClaim, "exp %d is not after iat %d", exp, iat)
 	case colour >= uint64(len(colourNames)):
-		return wrap(ErrClaim, "colour %d out of range", colour)
+		return wrap(format.ErrClaim, "colour %d out of range", colour)
 	case kind >= uint64(len(kindNames)):
-		return wrap(ErrClaim, "kind %d out of range", kind)
+		return wrap(format.ErrClaim, "kind %d out of range", kind)
 	case version != format.HashVersion:
-		return wrap(ErrClaim, "identity hash version %d unknown", version)
+		return wrap(format.ErrClaim, "identity hash version %d unknown", version)
 	}
 	return nil
 }
@@ -214,13 +214,13 @@ func (c *Claims) wire() *wireClaims {
 	}
 }
 
-// UnmarshalClaims decodes a payload strictly (SPEC.md §8 step 6): exactly
+// unmarshalClaims decodes a payload strictly (SPEC.md §8 step 6): exactly
 // one well-formed item in deterministic encoding, no duplicate keys, every
 // claim present, no unknown claim, every value of the right type and range.
 // The checks are made in the order of step 6, each over the whole payload.
-func UnmarshalClaims(b []byte) (Claims, error) {
+func unmarshalClaims(b []byte) (Claims, error) {
 	if len(b) == 0 {
-		return Claims{}, wrap(ErrMalformed, "payload is empty")
+		return Claims{}, wrap(format.ErrMalformed, "payload is empty")
 	}
 	it, err := readItem(b)
 	if err != nil {
@@ -231,26 +231,26 @@ func UnmarshalClaims(b []byte) (Claims, error) {
 		return Claims{}, err
 	}
 	if !it.isCanonical() {
-		return Claims{}, wrap(ErrNonCanonical, "payload is not in deterministic encoding")
+		return Claims{}, wrap(format.ErrNonCanonical, "payload is not in deterministic encoding")
 	}
 	cti, salt, sum := it.content(p.cti), it.content(p.id[1]), it.content(p.id[2])
 	exp, iat := it.nodes[p.exp].arg, it.nodes[p.iat].arg
 	if len(cti) != SerialSize {
-		return Claims{}, wrap(ErrClaim, "cti is %d bytes, want %d", len(cti), SerialSize)
+		return Claims{}, wrap(format.ErrClaim, "cti is %d bytes, want %d", len(cti), SerialSize)
 	}
 	if len(salt) != identity.SaltSize || len(sum) != format.SumSize {
-		return Claims{}, wrap(ErrClaim, "identity salt and digest are %d and %d bytes, want %d and %d",
+		return Claims{}, wrap(format.ErrClaim, "identity salt and digest are %d and %d bytes, want %d and %d",
 			len(salt), len(sum), identity.SaltSize, format.SumSize)
 	}
 	if iat > maxNumericDay || exp > maxNumericDay {
-		return Claims{}, wrap(ErrClaim, "iat %d or exp %d out of range", iat, exp)
+		return Claims{}, wrap(format.ErrClaim, "iat %d or exp %d out of range", iat, exp)
 	}
 	colour, kind, version := it.nodes[p.colour].arg, it.nodes[p.kind].arg, it.nodes[p.id[0]].arg
 	if err := checkClaims(int64(iat), int64(exp), colour, kind, version); err != nil {
 		return Claims{}, err
 	}
 	if !format.ValidSum(sum) {
-		return Claims{}, wrap(ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
+		return Claims{}, wrap(format.ErrClaim, "identity digest has bits set beyond its first %d", format.SumBits)
 	}
 	c := Claims{
 		IssuedAt:  time.Unix(int64(iat), 0).UTC(),
@@ -276,7 +276,7 @@ type payloadNodes struct {
 func (p *payloadNodes) find(it *items) error {
 	*p = payloadNodes{-1, -1, -1, -1, -1, -1, -1, [3]int{-1, -1, -1}}
 	if it.nodes[0].major != majorMap {
-		return wrap(ErrClaim, "payload is not a map")
+		return wrap(format.ErrClaim, "payload is not a map")
 	}
 	// Step 6.2: the type of every claim of SPEC.md §4.1 that is present.
 	unknown := false
@@ -301,7 +301,7 @@ func (p *payloadNodes) find(it *items) error {
 		name  string
 	}{{p.exp, majorUint, "exp"}, {p.iat, majorUint, "iat"}, {p.cti, majorBytes, "cti"}, {p.offcode, majorMap, "the offcode claim"}} {
 		if c.at >= 0 && it.nodes[c.at].major != c.major {
-			return wrap(ErrClaim, "%s has the wrong CBOR type", c.name)
+			return wrap(format.ErrClaim, "%s has the wrong CBOR type", c.name)
 		}
 	}
 	if p.offcode >= 0 {
@@ -323,24 +323,24 @@ func (p *payloadNodes) find(it *items) error {
 			name string
 		}{{p.colour, "colour"}, {p.kind, "kind"}} {
 			if c.at >= 0 && it.nodes[c.at].major != majorUint {
-				return wrap(ErrClaim, "%s has the wrong CBOR type", c.name)
+				return wrap(format.ErrClaim, "%s has the wrong CBOR type", c.name)
 			}
 		}
 		if p.identity >= 0 {
 			if n := it.nodes[p.identity]; n.major != majorArray || n.arg != 3 {
-				return wrap(ErrClaim, "identity hash is not an array of 3")
+				return wrap(format.ErrClaim, "identity hash is not an array of 3")
 			}
 			it.elems(p.identity, p.id[:0])
 			for i, want := range [3]byte{majorUint, majorBytes, majorBytes} {
 				if it.nodes[p.id[i]].major != want {
-					return wrap(ErrClaim, "identity hash element %d has the wrong CBOR type", i+1)
+					return wrap(format.ErrClaim, "identity hash element %d has the wrong CBOR type", i+1)
 				}
 			}
 		}
 	}
 	// Step 6.3.
 	if unknown {
-		return wrap(ErrUnknownClaim, "a key not defined by SPEC.md §4.1")
+		return wrap(format.ErrUnknownClaim, "a key not defined by SPEC.md §4.1")
 	}
 	// Step 6.4.
 	for _, c := range []struct {
@@ -348,7 +348,7 @@ func (p *payloadNodes) find(it *items) error {
 		name string
 	}{{p.exp, "exp (4)"}, {p.iat, "iat (6)"}, {p.cti, "cti (7)"}, {p.offcode, "the offcode claim (-65537)"}} {
 		if c.at < 0 {
-			return wrap(ErrMissingClaim, "claim %s", c.name)
+			return wrap(format.ErrMissingClaim, "claim %s", c.name)
 		}
 	}
 	for _, c := range []struct {
@@ -356,7 +356,7 @@ func (p *payloadNodes) find(it *items) error {
 		name string
 	}{{p.colour, "colour (1)"}, {p.kind, "kind (2)"}, {p.identity, "identity (3)"}} {
 		if c.at < 0 {
-			return wrap(ErrMissingClaim, "offcode claim member %s", c.name)
+			return wrap(format.ErrMissingClaim, "offcode claim member %s", c.name)
 		}
 	}
 	return nil

@@ -15,9 +15,9 @@ const (
 	// algEdDSA is the COSE algorithm identifier for EdDSA (RFC 9053).
 	algEdDSA = -8
 	// KeyIDSize is the size of a key identifier.
-	KeyIDSize = 8
-	// SignatureSize is the size of an Ed25519 signature.
-	SignatureSize = ed25519.SignatureSize
+	KeyIDSize = format.KeyIDSize
+	// signatureSize is the size of an Ed25519 signature.
+	signatureSize = ed25519.SignatureSize
 	// tagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052).
 	tagSign1 = 18
 	// headerAlg and headerKid are COSE header labels.
@@ -62,59 +62,31 @@ func KeyIDOf(pub ed25519.PublicKey) KeyID {
 	return k
 }
 
-// Message is a decoded COSE_Sign1 message. Protected holds the raw
-// protected-header bytes exactly as received, over which the signature is
-// verified.
-type Message struct {
-	Protected []byte
-	KeyID     KeyID
-	Payload   []byte
-	Signature []byte
-}
-
-// MarshalProtected returns the protected header {1: -8, 4: kid} in
-// deterministic encoding.
-func MarshalProtected(kid KeyID) []byte { return format.AppendProtected(make([]byte, 0, 14), kid) }
-
-// MarshalMessage returns the tagged COSE_Sign1 encoding of m:
-// 18([protected, {}, payload, signature]).
-func MarshalMessage(m *Message) []byte {
-	b := make([]byte, 0, 16+len(m.Protected)+len(m.Payload)+len(m.Signature))
-	return format.AppendMessage(b, m.Protected, m.Payload, m.Signature)
-}
-
-// ParseMessage decodes a tagged COSE_Sign1 message strictly (SPEC.md §8
-// steps 3-5). It does not look inside the payload or check the signature.
-func ParseMessage(b []byte) (*Message, error) {
-	m := new(Message)
-	if err := parseMessage(b, m); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-func parseMessage(b []byte, m *Message) error {
+// parseCOSE decodes a tagged COSE_Sign1 message strictly (SPEC.md §8 steps
+// 3-5) into c's KeyID, Protected, Payload and Signature, which alias b. It
+// does not look inside the payload or check the signature.
+func parseCOSE(b []byte, m *Code) error {
 	if len(b) == 0 {
-		return wrap(ErrMalformed, "empty message")
+		return wrap(format.ErrMalformed, "empty message")
 	}
 	if b[0]>>5 != majorTag {
-		return wrap(ErrTag, "message is not tagged COSE_Sign1 (tag 18)")
+		return wrap(format.ErrTag, "message is not tagged COSE_Sign1 (tag 18)")
 	}
 	tag, n, ok := readHead(b)
 	switch {
 	case !ok:
-		return wrap(ErrMalformed, "truncated or invalid tag")
+		return wrap(format.ErrMalformed, "truncated or invalid tag")
 	case tag != tagSign1:
-		return wrap(ErrTag, "message has tag %d, want 18", tag)
+		return wrap(format.ErrTag, "message has tag %d, want 18", tag)
 	case n != 1:
-		return wrap(ErrNonCanonical, "tag 18 is not in its shortest form")
+		return wrap(format.ErrNonCanonical, "tag 18 is not in its shortest form")
 	}
 	b = b[n:]
 	if len(b) > 0 && b[0]>>5 == majorTag {
 		if b[0]&0x1f >= 28 {
-			return wrap(ErrMalformed, "head %#02x after tag 18 is not well-formed", b[0])
+			return wrap(format.ErrMalformed, "head %#02x after tag 18 is not well-formed", b[0])
 		}
-		return wrap(ErrTag, "message has a second tag inside tag 18")
+		return wrap(format.ErrTag, "message has a second tag inside tag 18")
 	}
 	// Step 3.4-3.6: one strict item, an array of a byte string, a map and
 	// two byte strings, an unprotected map with no label but 4.
@@ -123,13 +95,13 @@ func parseMessage(b []byte, m *Message) error {
 		return err
 	}
 	if it.nodes[0].major != majorArray || it.nodes[0].arg != 4 {
-		return wrap(ErrMalformed, "COSE_Sign1 is not an array of 4 members")
+		return wrap(format.ErrMalformed, "COSE_Sign1 is not an array of 4 members")
 	}
 	var el [4]int
 	it.elems(0, el[:0])
 	for i, want := range [4]byte{majorBytes, majorMap, majorBytes, majorBytes} {
 		if it.nodes[el[i]].major != want {
-			return wrap(ErrMalformed, "COSE_Sign1 member %d has the wrong type", i+1)
+			return wrap(format.ErrMalformed, "COSE_Sign1 member %d has the wrong type", i+1)
 		}
 	}
 	unprotectedKid := false
@@ -143,7 +115,7 @@ func parseMessage(b []byte, m *Message) error {
 		return false
 	})
 	if badLabel {
-		return wrap(ErrHeader, "unprotected header has a label other than 4 (kid)")
+		return wrap(format.ErrHeader, "unprotected header has a label other than 4 (kid)")
 	}
 	prot, payload, sig := it.content(el[0]), it.content(el[2]), it.content(el[3])
 	// Step 4.
@@ -152,17 +124,17 @@ func parseMessage(b []byte, m *Message) error {
 	}
 	// Step 5.
 	if unprotectedKid {
-		return wrap(ErrHeader, "kid in the unprotected header")
+		return wrap(format.ErrHeader, "kid in the unprotected header")
 	}
-	if len(sig) != SignatureSize {
-		return wrap(ErrSignatureSize, "it is %d bytes", len(sig))
+	if len(sig) != signatureSize {
+		return wrap(format.ErrSignatureSize, "it is %d bytes", len(sig))
 	}
-	// What was decoded has one encoding, the one appendMessage writes
-	// (after the tag); compare with it rather than re-encode. A message
-	// from a text of MaxTextSize characters fits buf.
-	var buf [MaxTextSize * 2 / 3]byte
+	// What was decoded has one encoding, the one format.AppendMessage
+	// writes (after the tag); compare with it rather than re-encode. A
+	// message from a text of format.MaxTextSize characters fits buf.
+	var buf [format.MaxTextSize * 2 / 3]byte
 	if !bytes.Equal(b, format.AppendMessage(buf[:0], prot, payload, sig)[1:]) {
-		return wrap(ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
+		return wrap(format.ErrNonCanonical, "COSE_Sign1 does not re-encode to itself")
 	}
 	m.Protected, m.Payload, m.Signature = prot, payload, sig
 	return nil
@@ -172,14 +144,14 @@ func parseMessage(b []byte, m *Message) error {
 // returns its kid.
 func parseProtected(b []byte, kid *KeyID) error {
 	if len(b) == 0 {
-		return wrap(ErrMissingKeyID, "protected header is empty")
+		return wrap(format.ErrMissingKeyID, "protected header is empty")
 	}
 	it, err := readItem(b)
 	if err != nil {
 		return err
 	}
 	if it.nodes[0].major != majorMap {
-		return wrap(ErrHeader, "protected header is not a map")
+		return wrap(format.ErrHeader, "protected header is not a map")
 	}
 	alg, kidAt := -1, -1
 	var bad string
@@ -195,30 +167,30 @@ func parseProtected(b []byte, kid *KeyID) error {
 		return true
 	})
 	if alg >= 0 && it.nodes[alg].major != majorUint && it.nodes[alg].major != majorNeg {
-		return wrap(ErrAlgorithm, "alg is not an integer")
+		return wrap(format.ErrAlgorithm, "alg is not an integer")
 	}
 	switch {
 	case bad != "":
-		return wrap(ErrHeader, "%s", bad)
+		return wrap(format.ErrHeader, "%s", bad)
 	case kidAt >= 0 && it.nodes[kidAt].major != majorBytes:
-		return wrap(ErrHeader, "kid is not a byte string")
+		return wrap(format.ErrHeader, "kid is not a byte string")
 	case kidAt < 0:
-		return wrap(ErrMissingKeyID, "protected header has no kid (label 4)")
+		return wrap(format.ErrMissingKeyID, "protected header has no kid (label 4)")
 	case alg < 0:
-		return wrap(ErrAlgorithm, "protected header has no alg (label 1)")
+		return wrap(format.ErrAlgorithm, "protected header has no alg (label 1)")
 	case !it.isInt(alg, algEdDSA):
-		return wrap(ErrAlgorithm, "alg is not %d (EdDSA)", algEdDSA)
+		return wrap(format.ErrAlgorithm, "alg is not %d (EdDSA)", algEdDSA)
 	}
 	k := it.content(kidAt)
 	if len(k) != KeyIDSize {
-		return wrap(ErrHeader, "kid is %d bytes, want %d", len(k), KeyIDSize)
+		return wrap(format.ErrHeader, "kid is %d bytes, want %d", len(k), KeyIDSize)
 	}
 	copy(kid[:], k)
 	// Alg and kid are now known to be -8 and 8 bytes: the header has one
-	// encoding, the one MarshalProtected writes.
+	// encoding, the one format.AppendProtected writes.
 	var buf [16]byte
 	if !bytes.Equal(b, format.AppendProtected(buf[:0], *kid)) {
-		return wrap(ErrNonCanonical, "protected header does not re-encode to itself")
+		return wrap(format.ErrNonCanonical, "protected header does not re-encode to itself")
 	}
 	return nil
 }

@@ -55,8 +55,8 @@ type items struct {
 	nodes []node
 }
 
-// readErr is the defect that ended a read: one of ErrMalformed,
-// ErrIndefinite and ErrTrailingBytes, with a detail.
+// readErr is the defect that ended a read: one of format.ErrMalformed,
+// format.ErrIndefinite and format.ErrTrailingBytes, with a detail.
 func readErr(sentinel error, format string, args ...any) error {
 	return wrap(sentinel, format, args...)
 }
@@ -74,7 +74,7 @@ func readItem(b []byte) (*items, error) {
 		return nil, err
 	}
 	if end != len(b) {
-		return nil, readErr(ErrTrailingBytes, "%d bytes after the CBOR item", len(b)-end)
+		return nil, readErr(format.ErrTrailingBytes, "%d bytes after the CBOR item", len(b)-end)
 	}
 	if err := it.checkDuplicates(); err != nil {
 		return nil, err
@@ -86,11 +86,11 @@ func readItem(b []byte) (*items, error) {
 // nodes and returns the offset after it.
 func (it *items) read(off, level int) (int, error) {
 	if level > maxLevels {
-		return 0, readErr(ErrMalformed, "nesting deeper than %d levels", maxLevels)
+		return 0, readErr(format.ErrMalformed, "nesting deeper than %d levels", maxLevels)
 	}
 	b := it.src
 	if off >= len(b) {
-		return 0, readErr(ErrMalformed, "truncated CBOR")
+		return 0, readErr(format.ErrMalformed, "truncated CBOR")
 	}
 	major, ai := b[off]>>5, b[off]&0x1f
 	n := node{major: major, ai: ai, start: off, shortest: true}
@@ -101,7 +101,7 @@ func (it *items) read(off, level int) (int, error) {
 	case ai <= 27:
 		w := 1 << (ai - 24)
 		if len(b)-p < w {
-			return 0, readErr(ErrMalformed, "truncated CBOR")
+			return 0, readErr(format.ErrMalformed, "truncated CBOR")
 		}
 		for _, c := range b[p : p+w] {
 			n.arg = n.arg<<8 | uint64(c)
@@ -110,14 +110,14 @@ func (it *items) read(off, level int) (int, error) {
 		if major != majorSimple {
 			n.shortest = n.arg >= [...]uint64{24, 1 << 8, 1 << 16, 1 << 32}[ai-24]
 		} else if ai == 24 && n.arg < 32 {
-			return 0, readErr(ErrMalformed, "simple value %d in two bytes is not well-formed", n.arg)
+			return 0, readErr(format.ErrMalformed, "simple value %d in two bytes is not well-formed", n.arg)
 		}
 	case ai == 31 && (major == majorBytes || major == majorText || major == majorArray || major == majorMap):
-		return 0, readErr(ErrIndefinite, "indefinite-length item at byte %d", off)
+		return 0, readErr(format.ErrIndefinite, "indefinite-length item at byte %d", off)
 	case ai == 31 && major == majorSimple:
-		return 0, readErr(ErrMalformed, "break byte outside an indefinite-length item")
+		return 0, readErr(format.ErrMalformed, "break byte outside an indefinite-length item")
 	default:
-		return 0, readErr(ErrMalformed, "head %#02x at byte %d is not well-formed", b[off], off)
+		return 0, readErr(format.ErrMalformed, "head %#02x at byte %d is not well-formed", b[off], off)
 	}
 	n.body = p
 	idx := len(it.nodes)
@@ -125,15 +125,15 @@ func (it *items) read(off, level int) (int, error) {
 	switch major {
 	case majorBytes, majorText:
 		if n.arg > uint64(len(b)-p) {
-			return 0, readErr(ErrMalformed, "truncated CBOR")
+			return 0, readErr(format.ErrMalformed, "truncated CBOR")
 		}
 		p += int(n.arg)
 		if major == majorText && !utf8.Valid(b[n.body:p]) {
-			return 0, readErr(ErrMalformed, "text string is not valid UTF-8")
+			return 0, readErr(format.ErrMalformed, "text string is not valid UTF-8")
 		}
 	case majorArray, majorMap:
 		if n.arg > maxElements {
-			return 0, readErr(ErrMalformed, "%d elements or pairs, at most %d", n.arg, maxElements)
+			return 0, readErr(format.ErrMalformed, "%d elements or pairs, at most %d", n.arg, maxElements)
 		}
 		count := int(n.arg)
 		if major == majorMap {
@@ -221,7 +221,7 @@ func (it *items) checkDuplicates() error {
 			return true
 		})
 		if dup {
-			return wrap(ErrDuplicateKey, "a map holds a key twice")
+			return wrap(format.ErrDuplicateKey, "a map holds a key twice")
 		}
 	}
 	return nil

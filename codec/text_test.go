@@ -28,9 +28,9 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		t.Fatalf("Decode(%q).Claims = %+v, want %+v", text, c.Claims, testClaims())
 	}
 	if c.KeyID != testKid || !bytes.Equal(c.Protected, testProt) || !bytes.Equal(c.Payload, hx(hClaims)) {
-		t.Fatalf("Decode(%q).Message = %+v, want kid %x", text, c.Message, testKid)
+		t.Fatalf("Decode(%q) = %+v, want kid %x", text, c, testKid)
 	}
-	if got := Encode(MarshalMessage(&c.Message)); got != text {
+	if got := Encode(MarshalMessage(c)); got != text {
 		t.Fatalf("Encode(MarshalMessage(Decode(%q))) = %q, want the input", text, got)
 	}
 	if got, err := MarshalClaims(&c.Claims); err != nil || !bytes.Equal(got, c.Payload) {
@@ -213,7 +213,7 @@ func TestDecodeNoPanic(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if got := Encode(MarshalMessage(&c.Message)); got != text {
+		if got := Encode(MarshalMessage(c)); got != text {
 			t.Fatalf("Encode(MarshalMessage(Decode(%q))) = %q, want the input", text, got)
 		}
 	}

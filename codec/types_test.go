@@ -87,12 +87,12 @@ func TestWrongTypeHeaders(t *testing.T) {
 		}
 		sig := make([]byte, SignatureSize)
 		msg := cat(hx("84"), bstr(testProt), hx("a1 04"+v), bstr(hx(hClaims)), bstr(sig))
-		if err := parseMessage(cat(hx("d2"), msg), new(Message)); !errors.Is(err, ErrHeader) {
-			t.Errorf("parseMessage(unprotected {4: %s}) = %v, want %v", name, err, ErrHeader)
+		if err := parseCOSE(cat(hx("d2"), msg), new(Code)); !errors.Is(err, ErrHeader) {
+			t.Errorf("parseCOSE(unprotected {4: %s}) = %v, want %v", name, err, ErrHeader)
 		}
 		envelope := cat(hx("84"), hx(v), hx("a0"), bstr(hx(hClaims)), bstr(sig))
-		if err := parseMessage(cat(hx("d2"), envelope), new(Message)); !errors.Is(err, ErrMalformed) {
-			t.Errorf("parseMessage(protected = %s) = %v, want %v", name, err, ErrMalformed)
+		if err := parseCOSE(cat(hx("d2"), envelope), new(Code)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("parseCOSE(protected = %s) = %v, want %v", name, err, ErrMalformed)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 )
 
@@ -37,7 +38,7 @@ var decodeVerdicts = map[string]error{
 // expected verdict otherwise, and a decoded code must re-encode to the same
 // bytes at every stage.
 func TestVectors(t *testing.T) {
-	vs := testvectors.Load(t)
+	vs := vectortest.Load[testvectors.Vector](t)
 	seen := make(map[string]bool)
 	for _, v := range vs {
 		seen[v.Expected.Verdict] = true
@@ -56,7 +57,7 @@ func checkDecode(t *testing.T, v testvectors.Vector) {
 	if (err == nil) != wantDecode {
 		t.Fatalf("Decode(%s) error = %v, want decode %v (verdict %s)", v.Name, err, wantDecode, v.Expected.Verdict)
 	}
-	cose, payload := v.COSE(), v.Payload()
+	cose, payload := v.COSE, v.Payload
 
 	// Where the text's prefix and Base45 are sound, it carries cose_hex.
 	if body, ok := strings.CutPrefix(v.Text, codec.Prefix); ok && cose != nil {

@@ -5,19 +5,14 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 )
 
 // TestIDVectors checks ParseID against every ID number vector (SPEC.md
 // §5.1, §10.4): the input error's reason, or the normalised number.
 func TestIDVectors(t *testing.T) {
-	vs, err := testvectors.AllIDs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(vs) < testvectors.MinIDCount {
-		t.Fatalf("AllIDs() = %d vectors, want at least %d", len(vs), testvectors.MinIDCount)
-	}
+	vs := vectortest.Load[testvectors.IDVector](t)
 	reasons := map[string]error{
 		"length":      identity.ErrLength,
 		"characters":  identity.ErrCharacter,

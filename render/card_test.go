@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
@@ -174,7 +175,7 @@ func TestCardDeterministicAndRefusals(t *testing.T) {
 	if err := render.WriteCardSVG(&a, text, &render.CardOptions{Holder: long}); err != nil {
 		t.Errorf("WriteCardSVG(holder of %d characters, accepted by CheckHolder) = %v", len([]rune(long)), err)
 	}
-	if _, err := render.CardImage("OC1:NOTACODE", nil); !errors.Is(err, codec.ErrBase45) {
+	if _, err := render.CardImage("OC1:NOTACODE", nil); !errors.Is(err, format.ErrBase45) {
 		t.Errorf("CardImage(bad text) = %v, want a codec error", err)
 	}
 }

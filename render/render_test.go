@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/scan"
@@ -123,7 +124,7 @@ func TestSheetDeterministic(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) || !bytes.HasPrefix(a.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("WriteSheet is not deterministic or not a PDF")
 	}
-	if err := render.WriteSheet(&a, "OC1:NOTACODE", nil); !errors.Is(err, codec.ErrBase45) {
+	if err := render.WriteSheet(&a, "OC1:NOTACODE", nil); !errors.Is(err, format.ErrBase45) {
 		t.Fatalf("WriteSheet(bad text) = %v, want a codec error", err)
 	}
 	if err := render.WriteSheet(&a, text, &render.SheetOptions{Holder: strings.Repeat("张", 60)}); !errors.Is(err, render.ErrHolderTooLong) {

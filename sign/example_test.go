@@ -3,6 +3,7 @@ package sign_test
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -34,9 +35,12 @@ func ExampleKey_Issue() {
 	}
 	fmt.Println(text[:len(codec.Prefix)], len(text) < 300)
 
-	// A checkpoint trusts the issuer's public key and verifies offline.
-	trust := verify.NewTrustStore()
-	if err := trust.Add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public()}); err != nil {
+	// A checkpoint trusts the issuer's public key, published as a JWK Set
+	// (SPEC.md §9), and verifies offline.
+	jwks := fmt.Sprintf(`{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": %q, "kid": %q}]}`,
+		base64.RawURLEncoding.EncodeToString(key.Public()), key.KeyID())
+	trust, err := verify.ParseJWKSet([]byte(jwks))
+	if err != nil {
 		panic(err)
 	}
 	r, err := verify.New(trust).Verify(text, at.Add(time.Hour))

@@ -11,10 +11,6 @@ import (
 	"github.com/offcode/offcode/internal/format"
 )
 
-// Validity is how long a code issued by NewClaims is valid: the 7 days of
-// SPEC.md §7, the most a verifier accepts.
-const Validity = codec.MaxValidity
-
 // NewClaims returns the claims of a new code for id: a fresh random serial,
 // a fresh random identity salt (so it costs one Argon2id evaluation), issued
 // at the whole second of at, and expiring Validity later. rand is normally
@@ -33,23 +29,23 @@ func NewClaims(rand io.Reader, id identity.ID, colour codec.Colour, kind codec.K
 		Kind:     kind,
 		Identity: identity.HashID(id, salt),
 	}
-	c.ExpiresAt = c.IssuedAt.Add(Validity)
+	c.ExpiresAt = c.IssuedAt.Add(codec.MaxValidity)
 	if _, err := io.ReadFull(rand, c.Serial[:]); err != nil {
 		return nil, fmt.Errorf("sign: reading serial: %w", err)
 	}
 	return c, c.Validate()
 }
 
-// IssueCOSE signs c and returns the tagged COSE_Sign1 message.
-func (k *Key) IssueCOSE(c *codec.Claims) ([]byte, error) {
+// Issue signs c and returns the code's text form, ready for a QR code.
+func (k *Key) Issue(c *codec.Claims) (string, error) {
 	if c.ExpiresAt.Sub(c.IssuedAt) > codec.MaxValidity {
-		return nil, fmt.Errorf("sign: validity %v is longer than %v", c.ExpiresAt.Sub(c.IssuedAt), codec.MaxValidity)
+		return "", fmt.Errorf("sign: validity %v is longer than %v", c.ExpiresAt.Sub(c.IssuedAt), codec.MaxValidity)
 	}
 	payload, err := codec.MarshalClaims(c)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
+		return "", fmt.Errorf("sign: %w", err)
 	}
-	return k.signPayload(payload), nil
+	return format.EncodeText(codec.Prefix, k.signPayload(payload)), nil
 }
 
 // signPayload signs payload as it is, with no check of its contents, and
@@ -58,19 +54,5 @@ func (k *Key) IssueCOSE(c *codec.Claims) ([]byte, error) {
 func (k *Key) signPayload(payload []byte) []byte {
 	var buf [512]byte
 	tbs := format.AppendSigStructure(buf[:0], k.protected, payload)
-	return codec.MarshalMessage(&codec.Message{
-		Protected: k.protected,
-		KeyID:     k.kid,
-		Payload:   payload,
-		Signature: ed25519.Sign(k.priv, tbs),
-	})
-}
-
-// Issue signs c and returns the code's text form, ready for a QR code.
-func (k *Key) Issue(c *codec.Claims) (string, error) {
-	b, err := k.IssueCOSE(c)
-	if err != nil {
-		return "", err
-	}
-	return codec.Encode(b), nil
+	return format.AppendMessage(nil, k.protected, payload, ed25519.Sign(k.priv, tbs))
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/keyfile"
 )
 
@@ -38,7 +39,7 @@ func NewKey(priv ed25519.PrivateKey) *Key {
 		panic("sign: NewKey: bad private key length")
 	}
 	kid := codec.KeyIDOf(priv.Public().(ed25519.PublicKey))
-	return &Key{priv: priv, kid: kid, protected: codec.MarshalProtected(kid)}
+	return &Key{priv: priv, kid: kid, protected: format.AppendProtected(nil, kid)}
 }
 
 // Public returns the public key.
@@ -70,8 +71,8 @@ func WriteKeyFile(path string, k *Key) error {
 }
 
 // LoadKeyFile reads a key written by WriteKeyFile. On Unix it refuses a file
-// that group or others can read or write (*KeyFileModeError), as ssh does.
-// A key that does not parse is an error wrapping ErrKeyFormat.
+// that group or others can read or write, as ssh does; the error says the
+// file's mode. A key that does not parse is an error wrapping ErrKeyFormat.
 func LoadKeyFile(path string) (*Key, error) {
 	priv, err := keyfile.LoadPrivate(path)
 	if err != nil {
@@ -80,11 +81,6 @@ func LoadKeyFile(path string) (*Key, error) {
 	return NewKey(priv), nil
 }
 
-// Errors of key files, shared with the root keys of package bundle.
-var (
-	ErrKeyFormat   = keyfile.ErrPrivateFormat
-	ErrKeyFileMode = keyfile.ErrMode
-)
-
-// KeyFileModeError reports a key file whose permissions are too open.
-type KeyFileModeError = keyfile.ModeError
+// ErrKeyFormat is wrapped by the error of LoadKeyFile for a file that is
+// not an Ed25519 private key in PEM PKCS #8.
+var ErrKeyFormat = keyfile.ErrPrivateFormat

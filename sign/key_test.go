@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/keyfile"
 )
 
 func TestGenerateKey(t *testing.T) {
@@ -31,8 +33,8 @@ func TestGenerateKey(t *testing.T) {
 	if a.KeyID() != codec.KeyIDOf(a.Public()) {
 		t.Fatalf("KeyID() = %x, want %x", a.KeyID(), codec.KeyIDOf(a.Public()))
 	}
-	if !bytes.Equal(a.protected, codec.MarshalProtected(a.KeyID())) {
-		t.Fatalf("protected = %x, want %x", a.protected, codec.MarshalProtected(a.KeyID()))
+	if !bytes.Equal(a.protected, format.AppendProtected(nil, a.KeyID())) {
+		t.Fatalf("protected = %x, want %x", a.protected, format.AppendProtected(nil, a.KeyID()))
 	}
 	if _, err := GenerateKey(bytes.NewReader(make([]byte, 31))); err == nil {
 		t.Fatalf("GenerateKey(short reader) = nil error, want error")
@@ -200,9 +202,9 @@ func TestLoadKeyFileMode(t *testing.T) {
 			}
 			continue
 		}
-		var me *KeyFileModeError
-		if !errors.As(err, &me) || !errors.Is(err, ErrKeyFileMode) {
-			t.Fatalf("LoadKeyFile(mode %04o) = %v, want *KeyFileModeError", tt.mode, err)
+		var me *keyfile.ModeError
+		if !errors.As(err, &me) || !errors.Is(err, keyfile.ErrMode) {
+			t.Fatalf("LoadKeyFile(mode %04o) = %v, want *keyfile.ModeError", tt.mode, err)
 		}
 		if me.Mode != tt.mode || me.Path != path {
 			t.Fatalf("LoadKeyFile(mode %04o) = %+v, want Mode %04o, Path %s", tt.mode, me, tt.mode, path)

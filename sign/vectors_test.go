@@ -9,6 +9,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/testvectors"
 )
@@ -28,7 +29,7 @@ func vectorKeys() []*sign.Key {
 // the test key that made it: Ed25519 is deterministic, so package sign must
 // reproduce the vector's COSE_Sign1 and text byte for byte.
 func TestVectors(t *testing.T) {
-	vs := testvectors.Load(t)
+	vs := vectortest.Load[testvectors.Vector](t)
 	keys := vectorKeys()
 	var reissued int
 	for _, v := range vs {
@@ -36,13 +37,13 @@ func TestVectors(t *testing.T) {
 			continue
 		}
 		t.Run(v.Name, func(t *testing.T) {
-			m, err := codec.ParseMessage(v.COSE())
+			m, err := codec.Decode(v.Text)
 			if err != nil {
-				t.Fatalf("ParseMessage(%s) = %v", v.Name, err)
+				t.Fatalf("Decode(%s) = %v", v.Name, err)
 			}
 			for _, k := range keys {
 				if k.KeyID() == m.KeyID {
-					checkReissue(t, v, k)
+					checkReissue(t, v, m, k)
 					reissued++
 					return
 				}
@@ -68,16 +69,12 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-func checkReissue(t *testing.T, v testvectors.Vector, k *sign.Key) {
+func checkReissue(t *testing.T, v testvectors.Vector, m *codec.Code, k *sign.Key) {
 	t.Helper()
-	if got := k.SignPayload(v.Payload()); !bytes.Equal(got, v.COSE()) {
-		t.Errorf("signPayload(%s payload) = %x, want %x", v.Name, got, v.COSE())
+	if got := k.SignPayload(v.Payload); !bytes.Equal(got, v.COSE) {
+		t.Errorf("signPayload(%s payload) = %x, want %x", v.Name, got, v.COSE)
 	}
-	c, err := codec.UnmarshalClaims(v.Payload())
-	if err != nil {
-		t.Fatalf("UnmarshalClaims(%s) = %v", v.Name, err)
-	}
-	text, err := k.Issue(&c)
+	text, err := k.Issue(&m.Claims)
 	if err != nil {
 		t.Fatalf("Issue(%s) = %v", v.Name, err)
 	}

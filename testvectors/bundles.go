@@ -9,17 +9,17 @@ import (
 	"time"
 )
 
-// MinBundleCount is the least number of trust-bundle vectors AllBundles
-// returns without error.
-const MinBundleCount = 70
+// minBundleCount is the least number of trust-bundle vectors Load returns
+// without error.
+const minBundleCount = 70
 
-// BundleAcceptance is the closed set of bundle acceptance verdicts
+// bundleAcceptance is the closed set of bundle acceptance verdicts
 // (SPEC.md §13.8).
-var BundleAcceptance = []string{"accepted", "malformed_bundle", "unknown_root", "bad_root_signature", "rollback", "delta_mismatch"}
+var bundleAcceptance = []string{"accepted", "malformed_bundle", "unknown_root", "bad_root_signature", "rollback", "delta_mismatch"}
 
-// BundleVerdicts is the closed set of verdicts of a code under a bundle:
+// bundleVerdicts is the closed set of verdicts of a code under a bundle:
 // those of SPEC.md §8.2 and those §13.9 adds.
-var BundleVerdicts = append(slices.Clip(Verdicts), "key_revoked", "kind_not_allowed", "revoked", "identity_revoked", "stale_trust")
+var bundleVerdicts = append(slices.Clip(verdicts), "key_revoked", "kind_not_allowed", "revoked", "identity_revoked", "stale_trust")
 
 // BundleVector is a trust-bundle vector (SPEC.md §13.11).
 type BundleVector struct {
@@ -36,11 +36,11 @@ type BundleVector struct {
 	PayloadDiag     string
 	// Code is a code verified under the bundle once accepted, or nil.
 	Code *BundleCode
-	// Acceptance is one of BundleAcceptance; Sequence is the sequence held
+	// Acceptance is one of bundleAcceptance; Sequence is the sequence held
 	// afterwards.
 	Acceptance string
 	Sequence   uint64
-	// Verdict is the code's verdict, one of BundleVerdicts, when Code is
+	// Verdict is the code's verdict, one of bundleVerdicts, when Code is
 	// set; StaleSeconds is how stale the bundle was at the code's clock.
 	Verdict      string
 	StaleSeconds int64
@@ -54,8 +54,8 @@ type BundleCode struct {
 	RefuseStale bool
 }
 
-// AllBundles parses every trust-bundle vector strictly, sorted by name.
-func AllBundles() ([]BundleVector, error) {
+// allBundles parses every trust-bundle vector strictly, sorted by name.
+func allBundles() ([]BundleVector, error) {
 	var out []BundleVector
 	err := walk("bundles", func(name string, b []byte) error {
 		var w struct {
@@ -121,19 +121,19 @@ func AllBundles() ([]BundleVector, error) {
 			return errors.New("description, bundle or root keys missing")
 		case (len(v.HeldPayload) == 0) != (v.HeldSequence == 0):
 			return errors.New("held_payload_hex and held_sequence go together")
-		case !slices.Contains(BundleAcceptance, v.Acceptance):
-			return fmt.Errorf("expected bundle %q is not one of %v", v.Acceptance, BundleAcceptance)
+		case !slices.Contains(bundleAcceptance, v.Acceptance):
+			return fmt.Errorf("expected bundle %q is not one of %v", v.Acceptance, bundleAcceptance)
 		case (v.Code != nil) != (v.Verdict != ""):
 			return errors.New("expected verdict must be set exactly when there is a code")
-		case v.Verdict != "" && !slices.Contains(BundleVerdicts, v.Verdict):
-			return fmt.Errorf("expected verdict %q is not one of %v", v.Verdict, BundleVerdicts)
+		case v.Verdict != "" && !slices.Contains(bundleVerdicts, v.Verdict):
+			return fmt.Errorf("expected verdict %q is not one of %v", v.Verdict, bundleVerdicts)
 		}
 		out = append(out, v)
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	if err == nil && len(out) < MinBundleCount {
-		err = fmt.Errorf("testvectors: %d bundle vectors, want at least %d", len(out), MinBundleCount)
+	if err == nil && len(out) < minBundleCount {
+		err = fmt.Errorf("testvectors: %d bundle vectors, want at least %d", len(out), minBundleCount)
 	}
 	return out, err
 }

@@ -19,7 +19,7 @@ type IDVector struct {
 	Name, Description string
 	Input             string
 	Now               time.Time
-	// Error is the expected input error, one of IDErrors, or "" if the
+	// Error is the expected input error, one of idErrors, or "" if the
 	// number is valid; Normalised is then its normalised form.
 	Error, Normalised string
 }
@@ -29,14 +29,14 @@ type IDVector struct {
 type TrustVector struct {
 	Name, Description string
 	JWKSet            []byte
-	// Error is the reason the store is refused, one of TrustErrors, or ""
+	// Error is the reason the store is refused, one of trustErrors, or ""
 	// if it loads; Keys is then the number of keys it holds.
 	Error string
 	Keys  int
 }
 
-// AllIDs parses every ID number vector, sorted by name.
-func AllIDs() ([]IDVector, error) {
+// allIDs parses every ID number vector, sorted by name.
+func allIDs() ([]IDVector, error) {
 	var out []IDVector
 	err := walk("ids", func(name string, b []byte) error {
 		var w struct {
@@ -68,8 +68,8 @@ func AllIDs() ([]IDVector, error) {
 			return fmt.Errorf("now_unix %d is not now %s", w.NowUnix, w.Now)
 		case (e.Error == nil) == (e.Normalised == nil):
 			return errors.New("exactly one of expected.error and expected.normalised must be set")
-		case e.Error != nil && !slices.Contains(IDErrors, *e.Error):
-			return fmt.Errorf("expected error %q is not one of %v", *e.Error, IDErrors)
+		case e.Error != nil && !slices.Contains(idErrors, *e.Error):
+			return fmt.Errorf("expected error %q is not one of %v", *e.Error, idErrors)
 		}
 		if e.Error != nil {
 			v.Error = *e.Error
@@ -80,11 +80,14 @@ func AllIDs() ([]IDVector, error) {
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if err == nil && len(out) < minIDCount {
+		err = fmt.Errorf("testvectors: %d ID number vectors, want at least %d", len(out), minIDCount)
+	}
 	return out, err
 }
 
-// AllTrust parses every trust-store vector, sorted by name.
-func AllTrust() ([]TrustVector, error) {
+// allTrust parses every trust-store vector, sorted by name.
+func allTrust() ([]TrustVector, error) {
 	var out []TrustVector
 	err := walk("trust", func(name string, b []byte) error {
 		var w struct {
@@ -107,8 +110,8 @@ func AllTrust() ([]TrustVector, error) {
 			return errors.New("description is empty")
 		case (e.Error == nil) == (e.Keys == nil):
 			return errors.New("exactly one of expected.error and expected.keys must be set")
-		case e.Error != nil && !slices.Contains(TrustErrors, *e.Error):
-			return fmt.Errorf("expected error %q is not one of %v", *e.Error, TrustErrors)
+		case e.Error != nil && !slices.Contains(trustErrors, *e.Error):
+			return fmt.Errorf("expected error %q is not one of %v", *e.Error, trustErrors)
 		case e.Keys != nil && *e.Keys < 0:
 			return errors.New("expected keys is negative")
 		}
@@ -122,6 +125,9 @@ func AllTrust() ([]TrustVector, error) {
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if err == nil && len(out) < minTrustCount {
+		err = fmt.Errorf("testvectors: %d trust-store vectors, want at least %d", len(out), minTrustCount)
+	}
 	return out, err
 }
 

@@ -8,10 +8,12 @@
 // expected result of each verification step with a final verdict. The
 // format is documented in README.md.
 //
-// The files are written by internal/tools/vectorgen from fixed seeds and are never
-// edited by hand; a test regenerates them and compares byte for byte. They
-// are embedded in this package so that every package that parses or
-// verifies codes can walk all of them with All.
+// The files are written by internal/tools/vectorgen and bundlegen from fixed
+// seeds and are never edited by hand; a test regenerates them and compares
+// byte for byte. They are embedded in this package (FS) so that every
+// package that parses or verifies codes can walk all of them with Load, one
+// strict parser for every kind of vector. The package does not import
+// testing.
 package testvectors
 
 //go:generate go run ../internal/tools/vectorgen -out .
@@ -33,14 +35,14 @@ import (
 	"time"
 )
 
-// MinCount is the least number of code vectors the package holds. Tests that
-// walk the vectors fail if All returns fewer, so a lost file cannot go
-// unnoticed. MinIDCount and MinTrustCount do the same for AllIDs and
-// AllTrust.
+// minCount is the least number of code vectors the package holds: Load
+// fails if it finds fewer, so a lost file cannot go unnoticed.
+// minIDCount, minTrustCount and minBundleCount do the same for the other
+// kinds.
 const (
-	MinCount      = 160
-	MinIDCount    = 25
-	MinTrustCount = 40
+	minCount      = 160
+	minIDCount    = 25
+	minTrustCount = 40
 )
 
 //go:embed *.json ids/*.json trust/*.json bundles/*.json
@@ -48,12 +50,36 @@ var files embed.FS
 
 // FS returns the embedded vector files: the code vectors as <name>.json and
 // the other kinds in ids/, trust/ and bundles/. The vectors are these files;
-// All, AllIDs, AllTrust and AllBundles parse them.
+// Load parses them.
 func FS() fs.FS { return files }
 
-// Verdicts is the closed set of code verdicts (SPEC.md §8.2). Parse refuses
+// Load parses every vector of one kind, sorted by name: the code vectors
+// (Vector), the ID number vectors (IDVector), the trust-store vectors
+// (TrustVector) or the trust-bundle vectors (BundleVector). It fails on a
+// file that is not exactly in the documented format (an unknown or missing
+// field, a name that differs from the file name, malformed hex, an expected
+// value outside its closed set, an inconsistent clock), and if it finds
+// fewer vectors of the kind than the package was generated with, so that a
+// test walking them can never pass on a shrunken or empty set.
+func Load[V Vector | IDVector | TrustVector | BundleVector]() ([]V, error) {
+	var out []V
+	var err error
+	switch p := any(&out).(type) {
+	case *[]Vector:
+		*p, err = all()
+	case *[]IDVector:
+		*p, err = allIDs()
+	case *[]TrustVector:
+		*p, err = allTrust()
+	case *[]BundleVector:
+		*p, err = allBundles()
+	}
+	return out, err
+}
+
+// verdicts is the closed set of code verdicts (SPEC.md §8.2). parse refuses
 // a vector whose expected verdict is not one of them.
-var Verdicts = []string{
+var verdicts = []string{
 	"valid", "too_large", "bad_prefix", "bad_base45", "malformed", "trailing_bytes",
 	"indefinite_length", "duplicate_key", "noncanonical_cbor", "bad_tag", "unsupported_alg",
 	"missing_kid", "bad_header", "missing_claim", "unknown_claim", "bad_claim", "unknown_kid",
@@ -61,12 +87,12 @@ var Verdicts = []string{
 	"not_yet_valid", "expired", "id_mismatch",
 }
 
-// IDErrors is the closed set of ID number input errors (SPEC.md §5.1, §10.4).
-var IDErrors = []string{"length", "characters", "check_digit", "birth_date"}
+// idErrors is the closed set of ID number input errors (SPEC.md §5.1, §10.4).
+var idErrors = []string{"length", "characters", "check_digit", "birth_date"}
 
-// TrustErrors is the closed set of reasons a trust store is refused
+// trustErrors is the closed set of reasons a trust store is refused
 // (SPEC.md §9.1, §10.5).
-var TrustErrors = []string{"not_json", "duplicate_member", "no_keys", "missing_member",
+var trustErrors = []string{"not_json", "duplicate_member", "no_keys", "missing_member",
 	"private_key", "bad_member_type", "bad_value", "bad_public_key", "bad_kid", "bad_period"}
 
 // Vector is one test vector.
@@ -76,21 +102,21 @@ type Vector struct {
 	Name        string
 	Description string
 
-	// The stages of the code. PayloadHex and PayloadDiag are the CBOR
-	// claims payload in hex and in diagnostic notation (RFC 8949 §8, with
-	// encoding indicators for non-shortest arguments); COSEHex is the
-	// tagged COSE_Sign1 message; Text is the code's text form, the input
-	// of verification. A stage the case does not have is "", and
+	// The stages of the code. Payload and PayloadDiag are the CBOR claims
+	// payload and its diagnostic notation (RFC 8949 §8, with encoding
+	// indicators for non-shortest arguments); COSE is the tagged
+	// COSE_Sign1 message; Text is the code's text form, the input of
+	// verification. A stage the case does not have is nil or "", and
 	// PayloadDiag is also "" for a payload that is not well-formed CBOR.
-	PayloadHex, PayloadDiag, COSEHex, Text string
+	Payload, COSE     []byte
+	PayloadDiag, Text string
 
 	// Trust is the trust store, a JWK Set.
 	Trust json.RawMessage
-	// Now is the validation clock; NowUnix is Now in whole seconds.
-	Now     time.Time
-	NowUnix int64
-	// SkewSeconds is the tolerance for an iat in the future.
-	SkewSeconds int64
+	// Now is the validation clock.
+	Now time.Time
+	// Skew is the tolerance for an iat in the future, in whole seconds.
+	Skew time.Duration
 	// PresentedID is the ID number presented with the code, or "" if none.
 	PresentedID string
 
@@ -118,31 +144,8 @@ type Expected struct {
 	Verdict string
 }
 
-// Payload returns the payload stage's bytes, or nil if there is none.
-func (v *Vector) Payload() []byte { return mustHex(v.PayloadHex) }
-
-// COSE returns the COSE_Sign1 stage's bytes, or nil if there is none.
-func (v *Vector) COSE() []byte { return mustHex(v.COSEHex) }
-
-// Skew returns SkewSeconds as a duration.
-func (v *Vector) Skew() time.Duration { return time.Duration(v.SkewSeconds) * time.Second }
-
-// mustHex decodes hex that All has already checked.
-func mustHex(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		panic("testvectors: hex not checked by All: " + err.Error())
-	}
-	return b
-}
-
-// All parses every vector, sorted by name. It fails on a file that is not
-// exactly in the documented format: an unknown or missing field, a name that
-// differs from the file name, malformed hex, an inconsistent clock.
-func All() ([]Vector, error) {
+// all parses every code vector, sorted by name.
+func all() ([]Vector, error) {
 	names, err := files.ReadDir(".")
 	if err != nil {
 		return nil, fmt.Errorf("testvectors: %w", err)
@@ -156,7 +159,7 @@ func All() ([]Vector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("testvectors: %w", err)
 		}
-		v, err := Parse(b)
+		v, err := parse(b)
 		if err != nil {
 			return nil, fmt.Errorf("testvectors: %s: %w", e.Name(), err)
 		}
@@ -166,6 +169,9 @@ func All() ([]Vector, error) {
 		vs = append(vs, v)
 	}
 	sort.Slice(vs, func(i, j int) bool { return vs[i].Name < vs[j].Name })
+	if len(vs) < minCount {
+		return nil, fmt.Errorf("testvectors: %d code vectors, want at least %d", len(vs), minCount)
+	}
 	return vs, nil
 }
 
@@ -214,8 +220,8 @@ var required = []struct {
 
 var nameRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
-// Parse parses one vector file strictly.
-func Parse(b []byte) (Vector, error) {
+// parse parses one code vector file strictly.
+func parse(b []byte) (Vector, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var w wireVector
@@ -231,13 +237,10 @@ func Parse(b []byte) (Vector, error) {
 	v := Vector{
 		Name:        w.Name,
 		Description: w.Description,
-		PayloadHex:  w.Stages.PayloadHex,
 		PayloadDiag: w.Stages.PayloadDiag,
-		COSEHex:     w.Stages.COSEHex,
 		Text:        w.Stages.Text,
 		Trust:       w.Context.Trust,
-		NowUnix:     w.Context.NowUnix,
-		SkewSeconds: w.Context.SkewSeconds,
+		Skew:        time.Duration(w.Context.SkewSeconds) * time.Second,
 		Expected:    Expected(w.Expected),
 	}
 	if w.Context.PresentedID != nil {
@@ -258,10 +261,10 @@ func Parse(b []byte) (Vector, error) {
 		return Vector{}, errors.New("description is empty")
 	case v.Text == "":
 		return Vector{}, errors.New("text is empty")
-	case v.Now.Unix() != v.NowUnix:
-		return Vector{}, fmt.Errorf("now_unix %d is not now %s", v.NowUnix, w.Context.Now)
-	case v.SkewSeconds < 0:
-		return Vector{}, fmt.Errorf("skew_seconds %d is negative", v.SkewSeconds)
+	case v.Now.Unix() != w.Context.NowUnix:
+		return Vector{}, fmt.Errorf("now_unix %d is not now %s", w.Context.NowUnix, w.Context.Now)
+	case w.Context.SkewSeconds < 0:
+		return Vector{}, fmt.Errorf("skew_seconds %d is negative", w.Context.SkewSeconds)
 	case len(v.Trust) == 0 || v.Trust[0] != '{':
 		return Vector{}, errors.New("trust is not a JSON object")
 	case e.Decode == nil:
@@ -272,16 +275,23 @@ func Parse(b []byte) (Vector, error) {
 		return Vector{}, errors.New("expected signature and window must be set when decode is true")
 	case *e.Decode && (e.Identity == nil) != (v.PresentedID == ""):
 		return Vector{}, errors.New("expected identity must be set exactly when an ID is presented")
-	case !slices.Contains(Verdicts, e.Verdict):
+	case !slices.Contains(verdicts, e.Verdict):
 		return Vector{}, fmt.Errorf("verdict %q is not one of SPEC.md §8.2", e.Verdict)
 	case (e.Verdict == "valid") != (*e.Decode && *e.Signature && *e.Window && (e.Identity == nil || *e.Identity)):
 		return Vector{}, fmt.Errorf("verdict %q contradicts the stage results", e.Verdict)
-	case v.PayloadHex == "" && v.PayloadDiag != "":
+	case w.Stages.PayloadHex == "" && v.PayloadDiag != "":
 		return Vector{}, errors.New("payload_diag without payload_hex")
 	}
-	for _, h := range []struct{ name, s string }{{"payload_hex", v.PayloadHex}, {"cose_hex", v.COSEHex}} {
-		if _, err := hex.DecodeString(h.s); err != nil || strings.ToLower(h.s) != h.s {
+	for _, h := range []struct {
+		name, s string
+		dst     *[]byte
+	}{{"payload_hex", w.Stages.PayloadHex, &v.Payload}, {"cose_hex", w.Stages.COSEHex, &v.COSE}} {
+		b, err := hex.DecodeString(h.s)
+		if err != nil || strings.ToLower(h.s) != h.s {
 			return Vector{}, fmt.Errorf("%s is not lower-case hex", h.name)
+		}
+		if len(b) > 0 {
+			*h.dst = b
 		}
 	}
 	return v, nil
@@ -312,26 +322,4 @@ func checkRequired(b []byte) error {
 		}
 	}
 	return nil
-}
-
-// TB is the part of testing.TB that Load uses; this package does not
-// import testing.
-type TB interface {
-	Helper()
-	Fatalf(format string, args ...any)
-}
-
-// Load returns All's vectors for a test, fuzz target or benchmark, and
-// fails tb if they do not parse or are fewer than MinCount, so that a
-// conformance test can never pass on a shrunken or empty set.
-func Load(tb TB) []Vector {
-	tb.Helper()
-	vs, err := All()
-	if err != nil {
-		tb.Fatalf("testvectors.All() = %v", err)
-	}
-	if len(vs) < MinCount {
-		tb.Fatalf("testvectors.All() = %d vectors, want at least %d", len(vs), MinCount)
-	}
-	return vs
 }

@@ -8,13 +8,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/offcode/offcode/internal/tools/vectorgen/gen"
 	"github.com/offcode/offcode/testvectors"
 )
 
 func TestAll(t *testing.T) {
-	vs, err := testvectors.All()
+	vs, err := testvectors.Load[testvectors.Vector]()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,15 +129,15 @@ func TestGeneratedIntoDir(t *testing.T) {
 	if total != n {
 		t.Errorf("WriteDir reports %d vectors, the directories hold %d", n, total)
 	}
-	vs, err := testvectors.All()
+	vs, err := testvectors.Load[testvectors.Vector]()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := testvectors.AllIDs()
+	ids, err := testvectors.Load[testvectors.IDVector]()
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := testvectors.AllTrust()
+	trust, err := testvectors.Load[testvectors.TrustVector]()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,20 +150,20 @@ func TestGeneratedIntoDir(t *testing.T) {
 	}
 }
 
-func TestVectorHelpers(t *testing.T) {
-	vs, err := testvectors.All()
+func TestVectorStages(t *testing.T) {
+	vs, err := testvectors.Load[testvectors.Vector]()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range vs {
-		if v.PayloadHex != "" && len(v.Payload()) == 0 {
-			t.Errorf("%s: Payload() is empty", v.Name)
+		if v.Payload != nil && len(v.Payload) == 0 || v.COSE != nil && len(v.COSE) == 0 {
+			t.Errorf("%s: an empty stage is not nil", v.Name)
 		}
-		if (v.COSEHex == "") != (v.COSE() == nil) {
-			t.Errorf("%s: COSE() = %x for cose_hex %q", v.Name, v.COSE(), v.COSEHex)
+		if v.Payload == nil && v.PayloadDiag != "" {
+			t.Errorf("%s: payload_diag without payload", v.Name)
 		}
-		if got := int64(v.Skew().Seconds()); got != v.SkewSeconds {
-			t.Errorf("%s: Skew() = %v, want %d s", v.Name, v.Skew(), v.SkewSeconds)
+		if v.Skew < 0 || v.Skew%time.Second != 0 {
+			t.Errorf("%s: Skew = %v, want whole non-negative seconds", v.Name, v.Skew)
 		}
 	}
 }
@@ -264,7 +265,7 @@ func TestREADMEListsEveryVector(t *testing.T) {
 			listed[n] = verdict
 		}
 	}
-	vs, err := testvectors.All()
+	vs, err := testvectors.Load[testvectors.Vector]()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func TestREADMEListsEveryVector(t *testing.T) {
 }
 
 func TestAllBundles(t *testing.T) {
-	vs, err := testvectors.AllBundles()
+	vs, err := testvectors.Load[testvectors.BundleVector]()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/jwkset"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
 )
@@ -16,7 +18,7 @@ import (
 // parsed strictly by package testvectors.
 func loadBundleVectors(t testing.TB) []testvectors.BundleVector {
 	t.Helper()
-	vs, err := testvectors.AllBundles()
+	vs, err := testvectors.Load[testvectors.BundleVector]()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,14 +82,14 @@ func TestBundleVectors(t *testing.T) {
 // those vectors are counted, and must stay a small minority.
 func TestCoreVectorsUnderBundle(t *testing.T) {
 	ran, unrepresentable := 0, 0
-	for _, vec := range testvectors.Load(t) {
-		jwks, err := verify.ParseJWKSet(vec.Trust)
+	for _, vec := range vectortest.Load[testvectors.Vector](t) {
+		jwks, err := jwkset.Parse(vec.Trust)
 		if err != nil {
 			t.Fatalf("%s: trust store: %v", vec.Name, err)
 		}
 		b := &bundle.Bundle{Sequence: 1, IssuedAt: vec.Now.Add(-time.Hour), ExpiresAt: vec.Now.Add(time.Hour)}
 		representable := true
-		for _, k := range jwks.Keys() {
+		for _, k := range jwks {
 			if codec.KeyIDOf(k.Public) != k.KeyID {
 				representable = false
 				break
@@ -113,8 +115,8 @@ func TestCoreVectorsUnderBundle(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := verify.New(trust)
-		v.Skew = vec.Skew()
-		r, err := v.Verify(vec.Text, time.Unix(vec.NowUnix, 0))
+		v.Skew = vec.Skew
+		r, err := v.Verify(vec.Text, time.Unix(vec.Now.Unix(), 0))
 		if err == nil && vec.PresentedID != "" {
 			id, perr := identity.ParseID(vec.PresentedID, vec.Now)
 			if perr != nil {
@@ -140,7 +142,7 @@ func TestVerdictsCovered(t *testing.T) {
 		known[v] = true
 	}
 	seen := map[verify.Verdict]bool{}
-	for _, vec := range testvectors.Load(t) {
+	for _, vec := range vectortest.Load[testvectors.Vector](t) {
 		seen[verify.Verdict(vec.Expected.Verdict)] = true
 	}
 	for _, f := range loadBundleVectors(t) {

@@ -3,6 +3,8 @@ package verify_test
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,11 +24,11 @@ func ExampleVerifier_Verify() {
 	claims, _ := sign.NewClaims(rand, id, codec.Yellow, codec.Personal, issued)
 	text, _ := key.Issue(claims)
 
-	// The checkpoint's side: the trust store comes as a JWK Set.
-	store := verify.NewTrustStore()
-	store.Add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: "example"})
-	jwks, _ := store.MarshalJWKSet()
-	trust, err := verify.ParseJWKSet(jwks)
+	// The checkpoint's side: the trust store comes as a JWK Set of the
+	// issuer's public keys (SPEC.md §9).
+	jwks := fmt.Sprintf(`{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": %q, "kid": %q, "issuer": "example"}]}`,
+		base64.RawURLEncoding.EncodeToString(key.Public()), key.KeyID())
+	trust, err := verify.ParseJWKSet([]byte(jwks))
 	if err != nil {
 		panic(err)
 	}
@@ -38,7 +40,7 @@ func ExampleVerifier_Verify() {
 		issued.Add(-time.Hour),
 	} {
 		r, err := v.Verify(text, now)
-		fmt.Println(verify.VerdictOf(err), r.Code.Claims.Colour)
+		fmt.Println(r.Verdict, r.Code.Claims.Colour, errors.Is(err, verify.Expired))
 	}
 
 	// With an ID card presented: one Argon2id evaluation.
@@ -47,16 +49,19 @@ func ExampleVerifier_Verify() {
 	other, _ := identity.ParseID("440304198001011239", issued)
 	fmt.Println(verify.VerdictOf(verify.MatchID(r.Code, other)))
 	// Output:
-	// valid yellow
-	// expired yellow
-	// not_yet_valid yellow
+	// valid yellow false
+	// expired yellow true
+	// not_yet_valid yellow false
 	// valid
 	// id_mismatch
 }
 
 func ExampleVerdictOf() {
-	trust := verify.NewTrustStore()
-	_, err := verify.New(trust).Verify("HC1:6BFOXN", time.Now())
+	trust, err := verify.ParseJWKSet([]byte(`{"keys": []}`))
+	if err != nil {
+		panic(err)
+	}
+	_, err = verify.New(trust).Verify("HC1:6BFOXN", time.Now())
 	fmt.Println(verify.VerdictOf(err))
 	fmt.Println(err)
 	// Output:

@@ -8,7 +8,10 @@ import (
 
 // CheckSignature exposes steps 7-9 alone to the vector tests, which check
 // each step's expected result on its own.
-func (v *Verifier) CheckSignature(c *codec.Code) (*TrustedKey, error) { return v.checkSignature(c) }
+func (v *Verifier) CheckSignature(c *codec.Code) (*trustedKey, error) { return v.checkSignature(c) }
+
+// Verdicts returns every verdict, Valid first, in step order.
+var Verdicts = allVerdicts
 
 // CheckWindow exposes step 10 alone to the vector tests.
 var CheckWindow = checkWindow

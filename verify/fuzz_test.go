@@ -7,6 +7,9 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/jwkset"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
 )
@@ -16,22 +19,26 @@ import (
 // Verify must not panic, every error must have a verdict, and a code found
 // valid must decode and re-encode to itself and be inside its window.
 func FuzzVerify(f *testing.F) {
-	vs := testvectors.Load(f)
-	trust := verify.NewTrustStore()
+	vs := vectortest.Load[testvectors.Vector](f)
+	var keys []jwkset.Key
 	for _, v := range vs {
-		ts, err := verify.ParseJWKSet(v.Trust)
+		ks, err := jwkset.Parse(v.Trust)
 		if err != nil {
-			f.Fatalf("vector %s: ParseJWKSet = %v", v.Name, err)
+			f.Fatalf("vector %s: jwkset.Parse = %v", v.Name, err)
 		}
-		for _, k := range ts.Keys() {
-			if err := trust.Add(k); err != nil {
-				f.Fatalf("vector %s: Add = %v", v.Name, err)
-			}
-		}
-		f.Add(v.Text, v.NowUnix)
+		keys = append(keys, ks...)
+		f.Add(v.Text, v.Now.Unix())
 	}
-	if trust.Len() == 0 {
+	if len(keys) == 0 {
 		f.Fatalf("the vectors hold no keys")
+	}
+	set, err := jwkset.Marshal(keys)
+	if err != nil {
+		f.Fatal(err)
+	}
+	trust, err := verify.ParseJWKSet(set)
+	if err != nil {
+		f.Fatal(err)
 	}
 	v := verify.New(trust)
 	f.Fuzz(func(t *testing.T, text string, now int64) {
@@ -54,14 +61,14 @@ func FuzzVerify(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Verify(%q, %d) = valid but Decode = %v", text, now, err)
 		}
-		if got := codec.Encode(codec.MarshalMessage(&c.Message)); got != text {
+		if got := format.EncodeText(codec.Prefix, format.AppendMessage(nil, c.Protected, c.Payload, c.Signature)); got != text {
 			t.Fatalf("Verify(%q) = valid but it re-encodes as %q", text, got)
 		}
-		if r.Key == nil || r.Code == nil || r.Key.KeyID != c.KeyID {
+		if r.Key == nil || r.Code == nil || r.Code.KeyID != c.KeyID {
 			t.Fatalf("Verify(%q, %d) = valid with Result %+v", text, now, r)
 		}
 		iat, exp := c.Claims.IssuedAt.Unix(), c.Claims.ExpiresAt.Unix()
-		if iat-int64(verify.DefaultSkew/time.Second) > now || now > exp || exp-iat > 604800 {
+		if iat-int64(verify.New(nil).Skew/time.Second) > now || now > exp || exp-iat > 604800 {
 			t.Fatalf("Verify(%q, %d) = valid outside the window %d..%d", text, now, iat, exp)
 		}
 	})
@@ -73,14 +80,14 @@ func FuzzVerify(f *testing.F) {
 // Verify must not panic, every error must have a verdict, and a code found
 // valid must not be revoked.
 func FuzzVerifyBundle(f *testing.F) {
-	vs := testvectors.Load(f)
+	vs := vectortest.Load[testvectors.Vector](f)
 	b := &bundle.Bundle{Sequence: 1, IssuedAt: time.Unix(0, 0), ExpiresAt: time.Unix(1<<33, 0)}
 	for _, v := range vs {
-		ts, err := verify.ParseJWKSet(v.Trust)
+		ks, err := jwkset.Parse(v.Trust)
 		if err != nil {
-			f.Fatalf("vector %s: ParseJWKSet = %v", v.Name, err)
+			f.Fatalf("vector %s: jwkset.Parse = %v", v.Name, err)
 		}
-		for _, k := range ts.Keys() {
+		for _, k := range ks {
 			if codec.KeyIDOf(k.Public) != k.KeyID || b.FindKey(k.Public) >= 0 {
 				continue
 			}
@@ -92,7 +99,7 @@ func FuzzVerifyBundle(f *testing.F) {
 				f.Fatal(err)
 			}
 		}
-		f.Add(v.Text, v.NowUnix)
+		f.Add(v.Text, v.Now.Unix())
 	}
 	if len(b.Keys) < 3 {
 		f.Fatalf("the vectors hold %d representable keys, want at least 3", len(b.Keys))
@@ -118,7 +125,7 @@ func FuzzVerifyBundle(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if bytes.Equal(r.Key.Public, b.Keys[0].Public) {
+		if bytes.Equal(r.Key, b.Keys[0].Public) {
 			t.Fatalf("Verify(%q) = valid under a compromised key", text)
 		}
 		if b.Serials.Contains(bundle.SerialEntry(r.Code.KeyID, r.Code.Claims.Serial)) {

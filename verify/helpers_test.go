@@ -65,17 +65,22 @@ func signClaims(t testing.TB, seed byte, c codec.Claims) string {
 	}
 	k := seedKey(seed)
 	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
-	prot := codec.MarshalProtected(k.KeyID())
+	prot := format.AppendProtected(nil, k.KeyID())
 	sig := ed25519.Sign(priv, format.AppendSigStructure(nil, prot, payload))
-	return codec.Encode(codec.MarshalMessage(&codec.Message{Protected: prot, KeyID: k.KeyID(), Payload: payload, Signature: sig}))
+	return encode(&codec.Code{Protected: prot, Payload: payload, Signature: sig})
+}
+
+// encode returns the text of c's COSE_Sign1 parts.
+func encode(c *codec.Code) string {
+	return format.EncodeText(codec.Prefix, format.AppendMessage(nil, c.Protected, c.Payload, c.Signature))
 }
 
 // storeOf returns a trust store holding the keys filed under their own kid.
 func storeOf(t testing.TB, keys ...*sign.Key) *TrustStore {
 	t.Helper()
-	ts := NewTrustStore()
+	ts := newTrustStore()
 	for _, k := range keys {
-		if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: k.Public()}); err != nil {
+		if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: k.Public()}); err != nil {
 			t.Fatalf("Add(%x) = %v", k.Public(), err)
 		}
 	}
@@ -84,14 +89,13 @@ func storeOf(t testing.TB, keys ...*sign.Key) *TrustStore {
 
 // reencode decodes text, lets mod change the message and returns the new
 // text.
-func reencode(t testing.TB, text string, mod func(*codec.Message)) string {
+func reencode(t testing.TB, text string, mod func(*codec.Code)) string {
 	t.Helper()
 	c, err := codec.Decode(text)
 	if err != nil {
 		t.Fatalf("codec.Decode(%q) = %v", text, err)
 	}
-	m := c.Message
-	m.Signature = bytes.Clone(m.Signature)
-	mod(&m)
-	return codec.Encode(codec.MarshalMessage(&m))
+	c.Signature = bytes.Clone(c.Signature)
+	mod(c)
+	return encode(c)
 }

@@ -23,6 +23,8 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"
 )
@@ -82,11 +84,7 @@ func interopFixture(t *testing.T) (key *sign.Key, text string, jwks []byte, payl
 	if payload, err = codec.MarshalClaims(claims); err != nil {
 		t.Fatal(err)
 	}
-	ts := verify.NewTrustStore()
-	if err := ts.Add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: "interop"}); err != nil {
-		t.Fatal(err)
-	}
-	if jwks, err = ts.MarshalJWKSet(); err != nil {
+	if jwks, err = jwkset.Marshal([]jwkset.Key{{KeyID: key.KeyID(), Public: key.Public(), Issuer: "interop"}}); err != nil {
 		t.Fatal(err)
 	}
 	return key, text, jwks, payload
@@ -210,7 +208,7 @@ func TestInteropOffcodeVerifiesGoCOSE(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseJWKSet = %v", err)
 	}
-	goText := codec.Encode(raw)
+	goText := format.EncodeText(codec.Prefix, raw)
 	r, err := verify.New(trust).Verify(goText, time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatalf("Verify(go-cose message %x) = %v (%s), want valid", raw, err, verify.VerdictOf(err))
@@ -265,7 +263,7 @@ func TestInteropGoCOSEHeaderVariants(t *testing.T) {
 		if err != nil {
 			t.Fatalf("cose.Sign1(%s) = %v", tt.name, err)
 		}
-		_, err = verify.New(trust).Verify(codec.Encode(raw), time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC))
+		_, err = verify.New(trust).Verify(format.EncodeText(codec.Prefix, raw), time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC))
 		if got := verify.VerdictOf(err); got != tt.want {
 			t.Fatalf("Verify(go-cose %s) = %s (%v), want %s", tt.name, got, err, tt.want)
 		}

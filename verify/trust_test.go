@@ -12,7 +12,7 @@ import (
 
 	"filippo.io/edwards25519"
 
-	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/jwkset"
 )
 
 func mustHex(s string) []byte {
@@ -65,14 +65,14 @@ func TestCheckPublicKey(t *testing.T) {
 		{"not on the curve", offCurveX, false},
 	}
 	for _, tt := range tests {
-		err := checkPublicKey(tt.pub)
-		if (err == nil) != tt.ok || err != nil && !errors.Is(err, ErrTrustStore) {
-			t.Fatalf("checkPublicKey(%s) = %v, want ok %v", tt.name, err, tt.ok)
+		err := jwkset.CheckPublicKey(tt.pub)
+		if (err == nil) != tt.ok || err != nil && !errors.Is(err, jwkset.ErrInvalid) {
+			t.Fatalf("jwkset.CheckPublicKey(%s) = %v, want ok %v", tt.name, err, tt.ok)
 		}
 	}
 	for i, p := range smallOrder {
-		if err := checkPublicKey(p[:]); !errors.Is(err, ErrTrustStore) {
-			t.Fatalf("checkPublicKey(smallOrder[%d]) = %v, want %v", i, err, ErrTrustStore)
+		if err := jwkset.CheckPublicKey(p[:]); !errors.Is(err, jwkset.ErrInvalid) {
+			t.Fatalf("jwkset.CheckPublicKey(smallOrder[%d]) = %v, want %v", i, err, jwkset.ErrInvalid)
 		}
 	}
 }
@@ -99,28 +99,28 @@ func TestParseJWKSet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseJWKSet(%s) = %v, want nil", b, err)
 	}
-	if ts.Len() != 2 {
-		t.Fatalf("ParseJWKSet: Len() = %d, want 2", ts.Len())
+	if ts.size() != 2 {
+		t.Fatalf("ParseJWKSet: Len() = %d, want 2", ts.size())
 	}
-	keys := ts.Keys()
-	want0 := TrustedKey{
+	keys := ts.list()
+	want0 := trustedKey{
 		KeyID: kid1, Public: k1.Public(), Issuer: "Xi'an health commission",
 		NotBefore: time.Unix(1767225600, 0).UTC(), NotAfter: time.Unix(1798761600, 0).UTC(),
 	}
 	if !equalKey(keys[0], want0) {
 		t.Fatalf("ParseJWKSet: key 0 = %+v, want %+v", keys[0], want0)
 	}
-	if want1 := (TrustedKey{KeyID: kid2, Public: k2.Public()}); !equalKey(keys[1], want1) {
+	if want1 := (trustedKey{KeyID: kid2, Public: k2.Public()}); !equalKey(keys[1], want1) {
 		t.Fatalf("ParseJWKSet: key 1 = %+v, want %+v", keys[1], want1)
 	}
 	// Keys returns copies.
 	keys[0].Issuer = "changed"
-	if ts.Keys()[0].Issuer == "changed" {
+	if ts.list()[0].Issuer == "changed" {
 		t.Fatalf("Keys() shares its elements with the store")
 	}
 }
 
-func equalKey(a, b TrustedKey) bool {
+func equalKey(a, b trustedKey) bool {
 	return a.KeyID == b.KeyID && a.Public.Equal(b.Public) && a.Issuer == b.Issuer &&
 		a.NotBefore.Equal(b.NotBefore) && a.NotAfter.Equal(b.NotAfter)
 }
@@ -132,10 +132,10 @@ func TestParseJWKSetIgnoresUnknownMembers(t *testing.T) {
 		jwkJSON(k.Public(), kid[:], `,"key_ops":["verify"],"ext":true,"x5c":[],"nested":{"a":[1,2]},"y":"ignored"`) +
 		`],"other":null}`)
 	ts, err := ParseJWKSet(b)
-	if err != nil || ts.Len() != 1 || ts.Keys()[0].KeyID != kid {
+	if err != nil || ts.size() != 1 || ts.list()[0].KeyID != kid {
 		t.Fatalf("ParseJWKSet(unknown members) = %v, %v, want one key", ts, err)
 	}
-	if ts, err := ParseJWKSet([]byte(`{"keys":[]}`)); err != nil || ts.Len() != 0 {
+	if ts, err := ParseJWKSet([]byte(`{"keys":[]}`)); err != nil || ts.size() != 0 {
 		t.Fatalf("ParseJWKSet(no keys) = %v, %v, want an empty store", ts, err)
 	}
 }
@@ -193,8 +193,8 @@ func TestParseJWKSetErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ts, err := ParseJWKSet(tt.in)
-		if !errors.Is(err, ErrTrustStore) {
-			t.Fatalf("ParseJWKSet(%s: %s) = %v, %v, want %v", tt.name, tt.in, ts, err, ErrTrustStore)
+		if !errors.Is(err, jwkset.ErrInvalid) {
+			t.Fatalf("ParseJWKSet(%s: %s) = %v, %v, want %v", tt.name, tt.in, ts, err, jwkset.ErrInvalid)
 		}
 	}
 }
@@ -209,75 +209,62 @@ func TestParseJWKSetNamesKey(t *testing.T) {
 }
 
 func TestMarshalJWKSetRoundTrip(t *testing.T) {
-	ts := NewTrustStore()
 	k1, k2 := seedKey(1), seedKey(2)
-	add := []TrustedKey{
+	add := []jwkset.Key{
 		{KeyID: k1.KeyID(), Public: k1.Public(), Issuer: "西安市卫健委", NotBefore: t0, NotAfter: t0.Add(365 * 24 * time.Hour)},
 		{KeyID: k2.KeyID(), Public: k2.Public()},
 		{KeyID: k2.KeyID(), Public: k1.Public(), NotAfter: t0}, // a second key under one kid
 	}
-	for _, k := range add {
-		if err := ts.Add(k); err != nil {
-			t.Fatalf("Add(%+v) = %v", k, err)
-		}
-	}
-	b, err := ts.MarshalJWKSet()
+	b, err := jwkset.Marshal(add)
 	if err != nil {
-		t.Fatalf("MarshalJWKSet = %v", err)
+		t.Fatalf("jwkset.Marshal = %v", err)
 	}
 	got, err := ParseJWKSet(b)
 	if err != nil {
-		t.Fatalf("ParseJWKSet(MarshalJWKSet()) = %v, want nil\n%s", err, b)
+		t.Fatalf("ParseJWKSet(jwkset.Marshal()) = %v, want nil\n%s", err, b)
 	}
-	if got.Len() != len(add) {
-		t.Fatalf("ParseJWKSet(MarshalJWKSet()).Len() = %d, want %d", got.Len(), len(add))
+	if got.size() != len(add) {
+		t.Fatalf("ParseJWKSet(jwkset.Marshal()) holds %d keys, want %d", got.size(), len(add))
 	}
-	for i, k := range got.Keys() {
-		if !equalKey(k, add[i]) {
-			t.Fatalf("ParseJWKSet(MarshalJWKSet()) key %d = %+v, want %+v", i, k, add[i])
+	for i, k := range got.list() {
+		if w := add[i]; !equalKey(k, trustedKey{KeyID: w.KeyID, Public: w.Public, Issuer: w.Issuer, NotBefore: w.NotBefore, NotAfter: w.NotAfter}) {
+			t.Fatalf("ParseJWKSet(jwkset.Marshal()) key %d = %+v, want %+v", i, k, add[i])
 		}
 	}
-	again, _ := got.MarshalJWKSet()
-	if !bytes.Equal(again, b) {
-		t.Fatalf("MarshalJWKSet(ParseJWKSet(b)) = %s, want %s", again, b)
-	}
-	for _, m := range []string{`"kty": "OKP"`, `"crv": "Ed25519"`, `"alg": "EdDSA"`, `"use": "sig"`, `"kid": "` + KeyIDString(k1.KeyID()) + `"`} {
+	for _, m := range []string{`"kty": "OKP"`, `"crv": "Ed25519"`, `"alg": "EdDSA"`, `"use": "sig"`, `"kid": "` + k1.KeyID().String() + `"`} {
 		if !bytes.Contains(b, []byte(m)) {
-			t.Fatalf("MarshalJWKSet() = %s, want it to contain %s", b, m)
+			t.Fatalf("jwkset.Marshal() = %s, want it to contain %s", b, m)
 		}
 	}
 	if bytes.Contains(b, []byte(`"d"`)) {
-		t.Fatalf("MarshalJWKSet() = %s, has a private part", b)
+		t.Fatalf("jwkset.Marshal() = %s, has a private part", b)
 	}
 }
 
 func TestAdd(t *testing.T) {
 	k := seedKey(1)
-	ts := NewTrustStore()
+	ts := newTrustStore()
 	pub := bytes.Clone(k.Public())
-	if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: pub}); err != nil {
+	if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: pub}); err != nil {
 		t.Fatalf("Add = %v, want nil", err)
 	}
 	pub[0] ^= 1 // the store keeps its own copy
-	if got := ts.Keys()[0].Public; !got.Equal(k.Public()) {
+	if got := ts.list()[0].Public; !got.Equal(k.Public()) {
 		t.Fatalf("Add kept the caller's slice: key is now %x", got)
 	}
-	if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: t0, NotAfter: t0.Add(-time.Second)}); !errors.Is(err, ErrTrustStore) {
-		t.Fatalf("Add(exp before nbf) = %v, want %v", err, ErrTrustStore)
+	if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: t0, NotAfter: t0.Add(-time.Second)}); !errors.Is(err, jwkset.ErrInvalid) {
+		t.Fatalf("Add(exp before nbf) = %v, want %v", err, jwkset.ErrInvalid)
 	}
-	if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: t0, NotAfter: t0}); err != nil {
+	if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: t0, NotAfter: t0}); err != nil {
 		t.Fatalf("Add(exp == nbf) = %v, want nil", err)
 	}
-	if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: make([]byte, 32)}); !errors.Is(err, ErrTrustStore) {
-		t.Fatalf("Add(small order) = %v, want %v", err, ErrTrustStore)
+	if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: make([]byte, 32)}); !errors.Is(err, jwkset.ErrInvalid) {
+		t.Fatalf("Add(small order) = %v, want %v", err, jwkset.ErrInvalid)
 	}
-	if ts.Len() != 2 {
-		t.Fatalf("Len() = %d after two good and two bad Adds, want 2", ts.Len())
+	if ts.size() != 2 {
+		t.Fatalf("Len() = %d after two good and two bad Adds, want 2", ts.size())
 	}
 	if got := len(ts.lookup(k.KeyID())); got != 2 {
 		t.Fatalf("lookup(kid) = %d keys, want 2", got)
-	}
-	if got := KeyIDString(codec.KeyID{0xfb, 0xff}); got != "-_8AAAAAAAA" {
-		t.Fatalf("KeyIDString = %q, want %q", got, "-_8AAAAAAAA")
 	}
 }

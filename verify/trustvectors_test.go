@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/offcode/offcode/internal/jwkset"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 )
 
@@ -12,13 +14,7 @@ import (
 // checks that it loads with the expected number of keys or is refused for
 // the expected reason.
 func TestTrustVectors(t *testing.T) {
-	vs, err := testvectors.AllTrust()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(vs) < testvectors.MinTrustCount {
-		t.Fatalf("AllTrust() = %d vectors, want at least %d", len(vs), testvectors.MinTrustCount)
-	}
+	vs := vectortest.Load[testvectors.TrustVector](t)
 	for _, v := range vs {
 		t.Run(v.Name, func(t *testing.T) {
 			ts, err := ParseJWKSet(v.JWKSet)
@@ -26,20 +22,20 @@ func TestTrustVectors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("ParseJWKSet(%s) = %v, want %d keys", v.Name, err, v.Keys)
 				}
-				if ts.Len() != v.Keys {
-					t.Fatalf("ParseJWKSet(%s) holds %d keys, want %d", v.Name, ts.Len(), v.Keys)
+				if ts.size() != v.Keys {
+					t.Fatalf("ParseJWKSet(%s) holds %d keys, want %d", v.Name, ts.size(), v.Keys)
 				}
 				return
 			}
-			if !slices.Contains(testvectors.TrustErrors, v.Error) {
+			if !slices.Contains(jwkset.Reasons, v.Error) {
 				t.Fatalf("vector %s: unknown expected error %q", v.Name, v.Error)
 			}
-			var le *loadError
-			if !errors.As(err, &le) || !errors.Is(err, ErrTrustStore) {
+			var le *jwkset.Error
+			if !errors.As(err, &le) || !errors.Is(err, jwkset.ErrInvalid) {
 				t.Fatalf("ParseJWKSet(%s) = %v, want a refusal for %s", v.Name, err, v.Error)
 			}
-			if le.reason != v.Error {
-				t.Fatalf("ParseJWKSet(%s) = %v (%s), want %s", v.Name, err, le.reason, v.Error)
+			if le.Reason != v.Error {
+				t.Fatalf("ParseJWKSet(%s) = %v (%s), want %s", v.Name, err, le.Reason, v.Error)
 			}
 		})
 	}

@@ -1,11 +1,13 @@
 package verify_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
 )
@@ -15,7 +17,7 @@ import (
 // each step (SPEC.md §10). TestVerdictsCovered checks that the vectors
 // cover every verdict.
 func TestVectors(t *testing.T) {
-	vs := testvectors.Load(t)
+	vs := vectortest.Load[testvectors.Vector](t)
 	for _, vec := range vs {
 		t.Run(vec.Name, func(t *testing.T) { checkVector(t, vec) })
 	}
@@ -26,7 +28,7 @@ func checkVector(t *testing.T, vec testvectors.Vector) {
 	if err != nil {
 		t.Fatalf("%s: ParseJWKSet(trust) = %v", vec.Name, err)
 	}
-	v := &verify.Verifier{Trust: trust, Skew: vec.Skew()}
+	v := &verify.Verifier{Trust: trust, Skew: vec.Skew}
 	var id identity.ID
 	if vec.PresentedID != "" {
 		if id, err = identity.ParseID(vec.PresentedID, vec.Now); err != nil {
@@ -48,6 +50,10 @@ func checkVector(t *testing.T, vec testvectors.Vector) {
 	if got, want := verify.VerdictOf(err), verify.Verdict(vec.Expected.Verdict); got != want {
 		t.Errorf("Verify(%s) verdict = %q (%v), want %q", vec.Name, got, err, want)
 	}
+	// The error carries its verdict, and no other.
+	if want := verify.Verdict(vec.Expected.Verdict); err != nil && (!errors.Is(err, want) || errors.Is(err, verify.Valid)) {
+		t.Errorf("errors.Is(Verify(%s) error %v, %q) = false, want true", vec.Name, err, want)
+	}
 
 	// Each step on its own.
 	c, err := codec.Decode(vec.Text)
@@ -66,7 +72,7 @@ func checkVector(t *testing.T, vec testvectors.Vector) {
 	if (err == nil) != (key != nil) {
 		t.Errorf("%s: CheckSignature = %v, %v: want a key exactly when there is no error", vec.Name, key, err)
 	}
-	err = verify.CheckWindow(c, vec.Now, vec.Skew())
+	err = verify.CheckWindow(c, vec.Now, vec.Skew)
 	checkStep(t, vec.Name, "window", err, vec.Expected.Window)
 	if vec.PresentedID != "" {
 		checkStep(t, vec.Name, "identity", verify.MatchID(c, id), vec.Expected.Identity)

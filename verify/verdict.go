@@ -3,14 +3,22 @@ package verify
 import (
 	"errors"
 
-	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
 )
 
 // Verdict is the outcome of verifying a code: Valid, or the one reason it was
 // rejected. The set is closed: the verdicts of SPEC.md §8.2 and those a
-// trust bundle adds (§13.9). Each value is the verdict of a test vector.
+// trust bundle adds (§13.9). Each value is the verdict of a test vector, and
+// the string a JSON report carries.
+//
+// Every error of Verify and MatchID carries its verdict, so a caller can
+// branch with errors.Is(err, verify.Expired) as well as with VerdictOf.
 type Verdict string
+
+// Error returns the verdict as it is written in a vector, "expired", so
+// that a Verdict can be the target of errors.Is. Verify never returns Valid
+// as an error.
+func (v Verdict) Error() string { return string(v) }
 
 // The verdicts, in the order of the steps that produce them.
 const (
@@ -52,39 +60,39 @@ var verdicts = []struct {
 	err error
 	v   Verdict
 }{
-	{codec.ErrTooLarge, TooLarge},
-	{codec.ErrPrefix, BadPrefix},
-	{codec.ErrBase45, BadBase45},
-	{codec.ErrMalformed, Malformed},
-	{codec.ErrTrailingBytes, TrailingBytes},
-	{codec.ErrIndefinite, IndefiniteLength},
-	{codec.ErrDuplicateKey, DuplicateKey},
-	{codec.ErrNonCanonical, NonCanonicalCBOR},
-	{codec.ErrTag, BadTag},
-	{codec.ErrAlgorithm, UnsupportedAlg},
-	{codec.ErrMissingKeyID, MissingKid},
-	{codec.ErrHeader, BadHeader},
-	{codec.ErrMissingClaim, MissingClaim},
-	{codec.ErrUnknownClaim, UnknownClaim},
-	{codec.ErrClaim, BadClaim},
-	{ErrUnknownKey, UnknownKid},
-	{ErrNonCanonicalSignature, NonCanonicalSignature},
-	{ErrBadSignature, BadSignature},
-	{ErrKeyRevoked, KeyRevoked},
-	{ErrKeyNotValid, KeyNotValid},
-	{ErrKindNotAllowed, KindNotAllowed},
-	{ErrWindowTooLong, WindowTooLong},
-	{ErrNotYetValid, NotYetValid},
-	{ErrExpired, Expired},
-	{ErrRevoked, Revoked},
-	{ErrIdentityRevoked, IdentityRevoked},
-	{ErrStaleTrust, StaleTrust},
-	{ErrIDMismatch, IDMismatch},
+	{format.ErrTooLarge, TooLarge},
+	{format.ErrPrefix, BadPrefix},
+	{format.ErrBase45, BadBase45},
+	{format.ErrMalformed, Malformed},
+	{format.ErrTrailingBytes, TrailingBytes},
+	{format.ErrIndefinite, IndefiniteLength},
+	{format.ErrDuplicateKey, DuplicateKey},
+	{format.ErrNonCanonical, NonCanonicalCBOR},
+	{format.ErrTag, BadTag},
+	{format.ErrAlgorithm, UnsupportedAlg},
+	{format.ErrMissingKeyID, MissingKid},
+	{format.ErrHeader, BadHeader},
+	{format.ErrMissingClaim, MissingClaim},
+	{format.ErrUnknownClaim, UnknownClaim},
+	{format.ErrClaim, BadClaim},
+	{errUnknownKey, UnknownKid},
+	{errNonCanonicalSignature, NonCanonicalSignature},
+	{errBadSignature, BadSignature},
+	{errKeyRevoked, KeyRevoked},
+	{errKeyNotValid, KeyNotValid},
+	{errKindNotAllowed, KindNotAllowed},
+	{errWindowTooLong, WindowTooLong},
+	{errNotYetValid, NotYetValid},
+	{errExpired, Expired},
+	{errRevoked, Revoked},
+	{errIdentityRevoked, IdentityRevoked},
+	{errStaleTrust, StaleTrust},
+	{errIDMismatch, IDMismatch},
 	{format.ErrHashVersion, BadClaim},
 }
 
-// Verdicts returns every verdict, Valid first, in step order.
-func Verdicts() []Verdict {
+// allVerdicts returns every verdict, Valid first, in step order.
+func allVerdicts() []Verdict {
 	out := []Verdict{Valid}
 	seen := map[Verdict]bool{Valid: true}
 	for _, e := range verdicts {
@@ -97,17 +105,59 @@ func Verdicts() []Verdict {
 }
 
 // VerdictOf returns the verdict for an error returned by Verify, MatchID or
-// codec.Decode, and Valid for nil. It is total: an error that is none of
-// those (which Verify never returns) is Malformed, the verdict of a code
-// that could not be read, and never Valid.
+// codec.Decode, or that wraps a Verdict, and Valid for nil. It is total: an
+// error that is none of those (which Verify never returns) is Malformed,
+// the verdict of a code that could not be read, and never Valid.
 func VerdictOf(err error) Verdict {
 	if err == nil {
 		return Valid
 	}
+	var ve *verdictError
+	if errors.As(err, &ve) {
+		return ve.v
+	}
+	var v Verdict
+	if errors.As(err, &v) && v != Valid {
+		return v
+	}
+	return verdictOfCause(err)
+}
+
+// verdictOfCause looks err up in the verdicts table.
+func verdictOfCause(err error) Verdict {
 	for _, e := range verdicts {
 		if errors.Is(err, e.err) {
 			return e.v
 		}
 	}
 	return Malformed
+}
+
+// verdictError is an error of Verify or MatchID with its verdict: its
+// message is the cause's, and errors.Is matches both the cause and the
+// Verdict.
+type verdictError struct {
+	v   Verdict
+	err error
+}
+
+func (e *verdictError) Error() string { return e.err.Error() }
+func (e *verdictError) Unwrap() error { return e.err }
+
+// Is reports whether target is e's Verdict.
+func (e *verdictError) Is(target error) bool {
+	v, ok := target.(Verdict)
+	return ok && v == e.v
+}
+
+// withVerdict returns err carrying its verdict, or nil for nil.
+func withVerdict(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *verdictError
+	if errors.As(err, &ve) {
+		return err
+	}
+	return &verdictError{v: VerdictOf(err), err: err}
 }

@@ -30,15 +30,15 @@ import (
 	"github.com/offcode/offcode/internal/format"
 )
 
-// DefaultSkew is the default tolerance for a code issued in the future,
+// defaultSkew is the default tolerance for a code issued in the future,
 // for devices whose clock runs behind the issuer's (SPEC.md §7).
-const DefaultSkew = 5 * time.Minute
+const defaultSkew = 5 * time.Minute
 
-// DefaultStaleGrace is how long after its trust bundle expired a device
+// defaultStaleGrace is how long after its trust bundle expired a device
 // still accepts codes by default (SPEC.md §13.14). Bundles are signed for 30
 // days and devices sync daily, so a bundle three days past its expiry means
 // a device that has not synced for over a month.
-const DefaultStaleGrace = 72 * time.Hour
+const defaultStaleGrace = 72 * time.Hour
 
 // Verifier verifies codes against a trust source. It is safe for concurrent
 // use as long as its fields are not changed.
@@ -59,9 +59,12 @@ type Verifier struct {
 	AllowStale bool
 }
 
-// New returns a Verifier with DefaultSkew and DefaultStaleGrace.
+// New returns a Verifier of trust with the default Skew, 5 minutes (SPEC.md
+// §7), and the default StaleGrace, 72 hours (SPEC.md §13.14): bundles are
+// signed for 30 days and devices sync daily, so a bundle three days past
+// its expiry means a device that has not synced for over a month.
 func New(trust *TrustStore) *Verifier {
-	return &Verifier{Trust: trust, Skew: DefaultSkew, StaleGrace: DefaultStaleGrace}
+	return &Verifier{Trust: trust, Skew: defaultSkew, StaleGrace: defaultStaleGrace}
 }
 
 // Result is what verification learned of a code.
@@ -72,8 +75,10 @@ type Result struct {
 	// even when a later step rejects the code, so a caller can say, for
 	// example, when an expired code expired.
 	Code *codec.Code
-	// Key is the trusted key whose signature verified, or nil.
-	Key *TrustedKey
+	// Key is the trusted public key whose signature verified, or nil;
+	// Issuer is its name in the trust store, if it has one.
+	Key    ed25519.PublicKey
+	Issuer string
 	// Sequence is the sequence of the bundle the trust came from, or 0
 	// for a JWK Set.
 	Sequence uint64
@@ -85,11 +90,12 @@ type Result struct {
 
 // Verify decodes text and checks it at time now (SPEC.md §8 steps 1-10,
 // and §13.9 under a bundle). It always returns a non-nil Result. The error
-// is nil for a valid code, whatever its colour; otherwise it wraps the
-// cause, and Result.Verdict, like VerdictOf(err), names it.
+// is nil for a valid code, whatever its colour; otherwise it says why, and
+// Result.Verdict, like VerdictOf(err), names it: errors.Is(err, Expired)
+// holds for an expired code.
 func (v *Verifier) Verify(text string, now time.Time) (*Result, error) {
 	r := new(Result)
-	err := v.verify(r, text, now)
+	err := withVerdict(v.verify(r, text, now))
 	r.Verdict = VerdictOf(err)
 	return r, err
 }
@@ -107,9 +113,11 @@ func (v *Verifier) verify(r *Result, text string, now time.Time) error {
 		return err
 	}
 	r.Code = c
-	if r.Key, err = v.checkSignature(c); err != nil {
+	k, err := v.checkSignature(c)
+	if err != nil {
 		return err
 	}
+	r.Key, r.Issuer = k.Public, k.Issuer
 	if err := checkWindow(c, now, v.Skew); err != nil {
 		return err
 	}
@@ -120,7 +128,7 @@ func (v *Verifier) verify(r *Result, text string, now time.Time) error {
 		return err
 	}
 	if r.Stale > v.StaleGrace && !v.AllowStale {
-		return &StaleError{ExpiresAt: b.ExpiresAt, By: r.Stale, Grace: v.StaleGrace}
+		return &staleError{ExpiresAt: b.ExpiresAt, By: r.Stale, Grace: v.StaleGrace}
 	}
 	return nil
 }
@@ -130,17 +138,17 @@ func (v *Verifier) verify(r *Result, text string, now time.Time) error {
 // have signed it: under a bundle, not compromised, and allowed the code's
 // kind; and whose validity period holds the code's iat (SPEC.md §8 steps
 // 7-9, §13.5).
-func (v *Verifier) checkSignature(c *codec.Code) (*TrustedKey, error) {
+func (v *Verifier) checkSignature(c *codec.Code) (*trustedKey, error) {
 	keys := v.Trust.lookup(c.KeyID)
 	if len(keys) == 0 {
-		return nil, &UnknownKeyError{KeyID: c.KeyID}
+		return nil, &unknownKeyError{KeyID: c.KeyID}
 	}
 	sig := c.Signature
 	if !isCanonicalScalar(sig[32:]) {
-		return nil, ErrNonCanonicalSignature
+		return nil, errNonCanonicalSignature
 	}
 	if isSmallOrder(sig[:32]) {
-		return nil, fmt.Errorf("%w: R is a point of small order", ErrBadSignature)
+		return nil, fmt.Errorf("%w: R is a point of small order", errBadSignature)
 	}
 	var buf [512]byte
 	tbs := format.AppendSigStructure(buf[:0], c.Protected, c.Payload)
@@ -161,51 +169,53 @@ func (v *Verifier) checkSignature(c *codec.Code) (*TrustedKey, error) {
 		return nil, refused
 	}
 	if len(keys) > 1 {
-		return nil, fmt.Errorf("%w under any of the %d keys with kid %s", ErrBadSignature, len(keys), KeyIDString(c.KeyID))
+		return nil, fmt.Errorf("%w under any of the %d keys with kid %s", errBadSignature, len(keys), c.KeyID)
 	}
-	return nil, ErrBadSignature
+	return nil, errBadSignature
 }
 
 // checkRevoked checks the bundle's revocation lists (SPEC.md §13.9).
 func checkRevoked(b *bundle.Bundle, c *codec.Code) error {
 	if b.Serials.Contains(bundle.SerialEntry(c.KeyID, c.Claims.Serial)) {
-		return fmt.Errorf("%w: serial %x", ErrRevoked, c.Claims.Serial[:])
+		return fmt.Errorf("%w: serial %x", errRevoked, c.Claims.Serial[:])
 	}
 	if before, ok := b.Identities.Lookup(bundle.IdentityEntry(c.Claims.Identity)); ok && c.Claims.IssuedAt.Unix() < before {
-		return &IdentityRevokedError{IssuedAt: c.Claims.IssuedAt, Before: time.Unix(before, 0).UTC()}
+		return &identityRevokedError{IssuedAt: c.Claims.IssuedAt, Before: time.Unix(before, 0).UTC()}
 	}
 	return nil
 }
 
 // checkWindow checks the code's validity window at time now, allowing skew
 // for an iat in the future (SPEC.md §8 step 10). Times are compared in whole
-// seconds. The error is a *WindowError.
+// seconds. The error is a *windowError.
 func checkWindow(c *codec.Code, now time.Time, skew time.Duration) error {
 	iat, exp := c.Claims.IssuedAt.Unix(), c.Claims.ExpiresAt.Unix()
 	t := now.Unix()
 	var err error
 	switch {
 	case exp-iat > int64(codec.MaxValidity/time.Second):
-		err = ErrWindowTooLong
+		err = errWindowTooLong
 	case iat-int64(skew/time.Second) > t: // not iat > t+skew: t may be near MaxInt64
-		err = ErrNotYetValid
+		err = errNotYetValid
 	case t > exp:
-		err = ErrExpired
+		err = errExpired
 	default:
 		return nil
 	}
-	return &WindowError{Err: err, IssuedAt: c.Claims.IssuedAt, ExpiresAt: c.Claims.ExpiresAt, Now: time.Unix(t, 0).UTC()}
+	return &windowError{Err: err, IssuedAt: c.Claims.IssuedAt, ExpiresAt: c.Claims.ExpiresAt, Now: time.Unix(t, 0).UTC()}
 }
 
 // MatchID checks that the code was issued for id, the number on an ID card
 // presented with it (SPEC.md §8 step 11). It costs one Argon2id evaluation.
+// The error carries its verdict: IDMismatch, or BadClaim for an identity
+// hash version this package does not know.
 func MatchID(c *codec.Code, id identity.ID) error {
 	ok, err := c.Claims.Identity.Matches(id)
 	if err != nil {
-		return err
+		return withVerdict(err)
 	}
 	if !ok {
-		return ErrIDMismatch
+		return withVerdict(errIDMismatch)
 	}
 	return nil
 }

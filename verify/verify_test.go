@@ -20,14 +20,14 @@ func TestVerifyValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := New(storeOf(t, seedKey(2), k))
-	if v.Skew != DefaultSkew || DefaultSkew != 5*time.Minute {
+	if v.Skew != defaultSkew || defaultSkew != 5*time.Minute {
 		t.Fatalf("New().Skew = %v, want %v", v.Skew, 5*time.Minute)
 	}
 	r, err := v.Verify(text, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatalf("Verify(fixture) = %v, want nil", err)
 	}
-	if r.Code == nil || r.Code.Claims != c || r.Key == nil || r.Key.KeyID != k.KeyID() {
+	if r.Code == nil || r.Code.Claims != c || r.Key == nil || !r.Key.Equal(k.Public()) {
 		t.Fatalf("Verify(fixture) = %+v, want claims %+v and key %x", r, c, k.KeyID())
 	}
 	if err := MatchID(r.Code, testID(t)); err != nil {
@@ -52,30 +52,30 @@ func TestVerifyVerdicts(t *testing.T) {
 		want  error
 	}{
 		{"valid", good, storeOf(t, k), t0, nil},
-		{"empty store", good, NewTrustStore(), t0, ErrUnknownKey},
-		{"other key only", good, storeOf(t, seedKey(2)), t0, ErrUnknownKey},
-		{"bad prefix", "HC1:" + good[4:], storeOf(t, k), t0, codec.ErrPrefix},
-		{"expired", good, storeOf(t, k), t0.Add(week + time.Second), ErrExpired},
-		{"not yet valid", good, storeOf(t, k), t0.Add(-DefaultSkew - time.Second), ErrNotYetValid},
-		{"window too long", signClaims(t, 1, long), storeOf(t, k), t0, ErrWindowTooLong},
+		{"empty store", good, newTrustStore(), t0, errUnknownKey},
+		{"other key only", good, storeOf(t, seedKey(2)), t0, errUnknownKey},
+		{"bad prefix", "HC1:" + good[4:], storeOf(t, k), t0, format.ErrPrefix},
+		{"expired", good, storeOf(t, k), t0.Add(week + time.Second), errExpired},
+		{"not yet valid", good, storeOf(t, k), t0.Add(-defaultSkew - time.Second), errNotYetValid},
+		{"window too long", signClaims(t, 1, long), storeOf(t, k), t0, errWindowTooLong},
 		{"signed by another key under this kid", good, func() *TrustStore {
-			ts := NewTrustStore()
-			ts.Add(TrustedKey{KeyID: k.KeyID(), Public: seedKey(2).Public()})
+			ts := newTrustStore()
+			ts.add(trustedKey{KeyID: k.KeyID(), Public: seedKey(2).Public()})
 			return ts
-		}(), t0, ErrBadSignature},
-		{"payload changed", reencode(t, good, func(m *codec.Message) {
+		}(), t0, errBadSignature},
+		{"payload changed", reencode(t, good, func(m *codec.Code) {
 			d := fixtureClaims(t)
 			d.Colour = codec.Red
 			m.Payload, _ = codec.MarshalClaims(&d)
-		}), storeOf(t, k), t0, ErrBadSignature},
-		{"signature bit flipped", reencode(t, good, func(m *codec.Message) { m.Signature[5] ^= 1 }), storeOf(t, k), t0, ErrBadSignature},
-		{"S + L", reencode(t, good, func(m *codec.Message) {
+		}), storeOf(t, k), t0, errBadSignature},
+		{"signature bit flipped", reencode(t, good, func(m *codec.Code) { m.Signature[5] ^= 1 }), storeOf(t, k), t0, errBadSignature},
+		{"S + L", reencode(t, good, func(m *codec.Code) {
 			s := new(big.Int).SetBytes(reverse(m.Signature[32:]))
 			l := new(big.Int).SetBytes(reverse(orderL[:]))
 			copy(m.Signature[32:], reverse(s.Add(s, l).FillBytes(make([]byte, 32))))
-		}), storeOf(t, k), t0, ErrNonCanonicalSignature},
-		{"S = L", reencode(t, good, func(m *codec.Message) { copy(m.Signature[32:], orderL[:]) }), storeOf(t, k), t0, ErrNonCanonicalSignature},
-		{"S all ones", reencode(t, good, func(m *codec.Message) { copy(m.Signature[32:], strings.Repeat("\xff", 32)) }), storeOf(t, k), t0, ErrNonCanonicalSignature},
+		}), storeOf(t, k), t0, errNonCanonicalSignature},
+		{"S = L", reencode(t, good, func(m *codec.Code) { copy(m.Signature[32:], orderL[:]) }), storeOf(t, k), t0, errNonCanonicalSignature},
+		{"S all ones", reencode(t, good, func(m *codec.Code) { copy(m.Signature[32:], strings.Repeat("\xff", 32)) }), storeOf(t, k), t0, errNonCanonicalSignature},
 	}
 	for i := range smallOrder {
 		tests = append(tests, struct {
@@ -84,7 +84,7 @@ func TestVerifyVerdicts(t *testing.T) {
 			trust *TrustStore
 			now   time.Time
 			want  error
-		}{"small-order R " + string(rune('0'+i)), reencode(t, good, func(m *codec.Message) { copy(m.Signature[:32], smallOrder[i][:]) }), storeOf(t, k), t0, ErrBadSignature})
+		}{"small-order R " + string(rune('0'+i)), reencode(t, good, func(m *codec.Code) { copy(m.Signature[:32], smallOrder[i][:]) }), storeOf(t, k), t0, errBadSignature})
 	}
 	for _, tt := range tests {
 		r, err := New(tt.trust).Verify(tt.text, tt.now)
@@ -119,12 +119,12 @@ func TestVerifyUnknownKeyError(t *testing.T) {
 	k := seedKey(1)
 	c := fixtureClaims(t)
 	text, _ := k.Issue(&c)
-	_, err := New(NewTrustStore()).Verify(text, t0)
-	var ue *UnknownKeyError
+	_, err := New(newTrustStore()).Verify(text, t0)
+	var ue *unknownKeyError
 	if !errors.As(err, &ue) || ue.KeyID != k.KeyID() {
-		t.Fatalf("Verify(unknown kid) = %v, want *UnknownKeyError{%x}", err, k.KeyID())
+		t.Fatalf("Verify(unknown kid) = %v, want *unknownKeyError{%x}", err, k.KeyID())
 	}
-	if want := KeyIDString(k.KeyID()); !strings.Contains(err.Error(), want) {
+	if want := k.KeyID().String(); !strings.Contains(err.Error(), want) {
 		t.Fatalf("Verify(unknown kid) error %q does not name kid %s", err, want)
 	}
 }
@@ -136,11 +136,11 @@ func TestSeveralKeysUnderOneKid(t *testing.T) {
 	c := fixtureClaims(t)
 	text, _ := k.Issue(&c)
 	impostor := seedKey(3)
-	store := func(keys ...TrustedKey) *TrustStore {
-		ts := NewTrustStore()
+	store := func(keys ...trustedKey) *TrustStore {
+		ts := newTrustStore()
 		for _, key := range keys {
 			key.KeyID = k.KeyID()
-			if err := ts.Add(key); err != nil {
+			if err := ts.add(key); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -151,23 +151,23 @@ func TestSeveralKeysUnderOneKid(t *testing.T) {
 		ts   *TrustStore
 		want error
 	}{
-		{"right key second", store(TrustedKey{Public: impostor.Public()}, TrustedKey{Public: k.Public()}), nil},
-		{"right key first", store(TrustedKey{Public: k.Public()}, TrustedKey{Public: impostor.Public()}), nil},
-		{"right key third", store(TrustedKey{Public: impostor.Public()}, TrustedKey{Public: seedKey(4).Public()}, TrustedKey{Public: k.Public()}), nil},
-		{"no right key", store(TrustedKey{Public: impostor.Public()}, TrustedKey{Public: seedKey(4).Public()}), ErrBadSignature},
-		{"right key out of period, impostor in", store(TrustedKey{Public: k.Public(), NotAfter: t0.Add(-time.Second)}, TrustedKey{Public: impostor.Public()}), ErrKeyNotValid},
-		{"same key twice, second in period", store(TrustedKey{Public: k.Public(), NotAfter: t0.Add(-time.Second), Issuer: "old"}, TrustedKey{Public: k.Public(), NotBefore: t0, Issuer: "new"}), nil},
+		{"right key second", store(trustedKey{Public: impostor.Public()}, trustedKey{Public: k.Public()}), nil},
+		{"right key first", store(trustedKey{Public: k.Public()}, trustedKey{Public: impostor.Public()}), nil},
+		{"right key third", store(trustedKey{Public: impostor.Public()}, trustedKey{Public: seedKey(4).Public()}, trustedKey{Public: k.Public()}), nil},
+		{"no right key", store(trustedKey{Public: impostor.Public()}, trustedKey{Public: seedKey(4).Public()}), errBadSignature},
+		{"right key out of period, impostor in", store(trustedKey{Public: k.Public(), NotAfter: t0.Add(-time.Second)}, trustedKey{Public: impostor.Public()}), errKeyNotValid},
+		{"same key twice, second in period", store(trustedKey{Public: k.Public(), NotAfter: t0.Add(-time.Second), Issuer: "old"}, trustedKey{Public: k.Public(), NotBefore: t0, Issuer: "new"}), nil},
 	}
 	for _, tt := range tests {
 		r, err := New(tt.ts).Verify(text, t0)
 		if !errors.Is(err, tt.want) {
 			t.Fatalf("Verify(%s) = %v, want %v", tt.name, err, tt.want)
 		}
-		if err == nil && !r.Key.Public.Equal(k.Public()) {
-			t.Fatalf("Verify(%s).Key = %x, want %x", tt.name, r.Key.Public, k.Public())
+		if err == nil && !r.Key.Equal(k.Public()) {
+			t.Fatalf("Verify(%s).Key = %x, want %x", tt.name, r.Key, k.Public())
 		}
 	}
-	_, err := New(store(TrustedKey{Public: impostor.Public()}, TrustedKey{Public: seedKey(4).Public()})).Verify(text, t0)
+	_, err := New(store(trustedKey{Public: impostor.Public()}, trustedKey{Public: seedKey(4).Public()})).Verify(text, t0)
 	if !strings.Contains(err.Error(), "2 keys") {
 		t.Fatalf("Verify(no right key of 2) = %q, want it to say how many keys were tried", err)
 	}
@@ -185,17 +185,17 @@ func TestKeyPeriod(t *testing.T) {
 	}{
 		{"no bounds", time.Time{}, time.Time{}, nil},
 		{"nbf == iat", iat, time.Time{}, nil},
-		{"nbf == iat + 1", iat.Add(time.Second), time.Time{}, ErrKeyNotValid},
+		{"nbf == iat + 1", iat.Add(time.Second), time.Time{}, errKeyNotValid},
 		{"exp == iat", time.Time{}, iat, nil},
-		{"exp == iat - 1", time.Time{}, iat.Add(-time.Second), ErrKeyNotValid},
+		{"exp == iat - 1", time.Time{}, iat.Add(-time.Second), errKeyNotValid},
 		{"inside", iat.Add(-time.Hour), iat.Add(time.Hour), nil},
 		// The period bounds iat only: a key whose period ended after
 		// iat still vouches for the code until it expires.
 		{"exp between iat and now", time.Time{}, iat.Add(time.Hour), nil},
 	}
 	for _, tt := range tests {
-		ts := NewTrustStore()
-		if err := ts.Add(TrustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: tt.nbf, NotAfter: tt.exp}); err != nil {
+		ts := newTrustStore()
+		if err := ts.add(trustedKey{KeyID: k.KeyID(), Public: k.Public(), NotBefore: tt.nbf, NotAfter: tt.exp}); err != nil {
 			t.Fatal(err)
 		}
 		r, err := New(ts).Verify(text, iat.Add(2*time.Hour))
@@ -226,24 +226,24 @@ func TestCheckWindow(t *testing.T) {
 		skew     time.Duration
 		want     error
 	}{
-		{"at iat", iat, iat + w, at(iat), DefaultSkew, nil},
-		{"at exp", iat, iat + w, at(iat + w), DefaultSkew, nil},
-		{"at exp + 999 ms", iat, iat + w, at(iat + w).Add(999 * time.Millisecond), DefaultSkew, nil},
-		{"at exp + 1 s", iat, iat + w, at(iat + w + 1), DefaultSkew, ErrExpired},
-		{"long expired", iat, iat + w, at(iat + 100*w), DefaultSkew, ErrExpired},
-		{"iat = now + skew", iat, iat + w, at(iat - skew), DefaultSkew, nil},
-		{"iat = now + skew + 1", iat, iat + w, at(iat - skew - 1), DefaultSkew, ErrNotYetValid},
-		{"iat = now + skew + 0.5", iat, iat + w, at(iat - skew - 1).Add(500 * time.Millisecond), DefaultSkew, ErrNotYetValid},
+		{"at iat", iat, iat + w, at(iat), defaultSkew, nil},
+		{"at exp", iat, iat + w, at(iat + w), defaultSkew, nil},
+		{"at exp + 999 ms", iat, iat + w, at(iat + w).Add(999 * time.Millisecond), defaultSkew, nil},
+		{"at exp + 1 s", iat, iat + w, at(iat + w + 1), defaultSkew, errExpired},
+		{"long expired", iat, iat + w, at(iat + 100*w), defaultSkew, errExpired},
+		{"iat = now + skew", iat, iat + w, at(iat - skew), defaultSkew, nil},
+		{"iat = now + skew + 1", iat, iat + w, at(iat - skew - 1), defaultSkew, errNotYetValid},
+		{"iat = now + skew + 0.5", iat, iat + w, at(iat - skew - 1).Add(500 * time.Millisecond), defaultSkew, errNotYetValid},
 		{"no skew, iat = now", iat, iat + w, at(iat), 0, nil},
-		{"no skew, iat = now + 1", iat, iat + w, at(iat - 1), 0, ErrNotYetValid},
-		{"skew 1.9 s counts as 1 s", iat, iat + w, at(iat - 2), 1900 * time.Millisecond, ErrNotYetValid},
-		{"window 1 s", iat, iat + 1, at(iat), DefaultSkew, nil},
-		{"window exactly 7 d", iat, iat + w, at(iat + 1), DefaultSkew, nil},
-		{"window 7 d + 1 s", iat, iat + w + 1, at(iat + 1), DefaultSkew, ErrWindowTooLong},
-		{"window too long and expired", iat, iat + w + 1, at(iat + 2*w), DefaultSkew, ErrWindowTooLong},
-		{"window too long and not yet valid", iat, iat + w + 1, at(iat - 2*w), DefaultSkew, ErrWindowTooLong},
-		{"not yet valid before expired", iat, iat + w, at(iat - skew - 1), DefaultSkew, ErrNotYetValid},
-		{"now in another zone", iat, iat + w, at(iat + w).In(identity.Beijing()), DefaultSkew, nil},
+		{"no skew, iat = now + 1", iat, iat + w, at(iat - 1), 0, errNotYetValid},
+		{"skew 1.9 s counts as 1 s", iat, iat + w, at(iat - 2), 1900 * time.Millisecond, errNotYetValid},
+		{"window 1 s", iat, iat + 1, at(iat), defaultSkew, nil},
+		{"window exactly 7 d", iat, iat + w, at(iat + 1), defaultSkew, nil},
+		{"window 7 d + 1 s", iat, iat + w + 1, at(iat + 1), defaultSkew, errWindowTooLong},
+		{"window too long and expired", iat, iat + w + 1, at(iat + 2*w), defaultSkew, errWindowTooLong},
+		{"window too long and not yet valid", iat, iat + w + 1, at(iat - 2*w), defaultSkew, errWindowTooLong},
+		{"not yet valid before expired", iat, iat + w, at(iat - skew - 1), defaultSkew, errNotYetValid},
+		{"now in another zone", iat, iat + w, at(iat + w).In(identity.Beijing()), defaultSkew, nil},
 	}
 	for _, tt := range tests {
 		err := checkWindow(windowCode(tt.iat, tt.exp), tt.now, tt.skew)
@@ -253,9 +253,9 @@ func TestCheckWindow(t *testing.T) {
 		if err == nil {
 			continue
 		}
-		var we *WindowError
+		var we *windowError
 		if !errors.As(err, &we) || we.Err != tt.want || we.IssuedAt.Unix() != tt.iat || we.ExpiresAt.Unix() != tt.exp || we.Now.Unix() != tt.now.Unix() {
-			t.Fatalf("checkWindow(%s) = %#v, want a *WindowError with the times", tt.name, err)
+			t.Fatalf("checkWindow(%s) = %#v, want a *windowError with the times", tt.name, err)
 		}
 	}
 }
@@ -270,11 +270,11 @@ func TestWindowErrorMessages(t *testing.T) {
 		{time.Unix(1767254400-3600, 0), "verify: code is issued at 2026-01-01T08:00:00Z, 1h0m0s in the future"},
 	}
 	for _, tt := range tests {
-		if err := checkWindow(c, tt.now, DefaultSkew); err == nil || err.Error() != tt.want {
+		if err := checkWindow(c, tt.now, defaultSkew); err == nil || err.Error() != tt.want {
 			t.Fatalf("checkWindow(now %v) = %v, want %q", tt.now, err, tt.want)
 		}
 	}
-	err := checkWindow(windowCode(1767254400, 1767254400+604801), time.Unix(1767254400, 0), DefaultSkew)
+	err := checkWindow(windowCode(1767254400, 1767254400+604801), time.Unix(1767254400, 0), defaultSkew)
 	if want := "verify: validity window 2026-01-01T08:00:00Z to 2026-01-08T08:00:01Z is 168h0m1s, longer than 7 days"; err == nil || err.Error() != want {
 		t.Fatalf("checkWindow(window too long) = %v, want %q", err, want)
 	}
@@ -295,8 +295,8 @@ func TestMatchID(t *testing.T) {
 	if err := MatchID(code, testID(t)); err != nil {
 		t.Fatalf("MatchID(right ID) = %v, want nil", err)
 	}
-	if err := MatchID(code, other); !errors.Is(err, ErrIDMismatch) || VerdictOf(err) != IDMismatch {
-		t.Fatalf("MatchID(other ID) = %v, want %v", err, ErrIDMismatch)
+	if err := MatchID(code, other); !errors.Is(err, errIDMismatch) || VerdictOf(err) != IDMismatch {
+		t.Fatalf("MatchID(other ID) = %v, want %v", err, errIDMismatch)
 	}
 	code.Claims.Identity.Version = 1
 	if err := MatchID(code, testID(t)); !errors.Is(err, format.ErrHashVersion) || VerdictOf(err) != BadClaim {
@@ -339,12 +339,12 @@ func TestCheckWindowExtremeClock(t *testing.T) {
 		now  time.Time
 		want error
 	}{
-		{time.Unix(1<<63-1, 0), ErrExpired},
-		{time.Unix(1<<63-100, 0), ErrExpired},
-		{time.Unix(-1<<63, 0), ErrNotYetValid},
+		{time.Unix(1<<63-1, 0), errExpired},
+		{time.Unix(1<<63-100, 0), errExpired},
+		{time.Unix(-1<<63, 0), errNotYetValid},
 	}
 	for _, tt := range tests {
-		if err := checkWindow(c, tt.now, DefaultSkew); !errors.Is(err, tt.want) {
+		if err := checkWindow(c, tt.now, defaultSkew); !errors.Is(err, tt.want) {
 			t.Fatalf("checkWindow(now %d) = %v, want %v", tt.now.Unix(), err, tt.want)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/atomicfile"
-	"github.com/offcode/offcode/verify"
+	"github.com/offcode/offcode/internal/jwkset"
 )
 
 const bundleUsage = `Build, sign and inspect trust bundles (SPEC.md §13).
@@ -156,14 +156,14 @@ func runBundleAddKey(e *env, args []string) int {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
 	}
-	ts, err := loadTrust(trustPath)
+	_, keys, err := loadTrust(trustPath)
 	if err != nil {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
 	}
 	matched := 0
-	for _, tk := range ts.Keys() {
-		kid := verify.KeyIDString(codec.KeyIDOf(tk.Public))
+	for _, tk := range keys {
+		kid := codec.KeyIDOf(tk.Public).String()
 		if kidText != "" && kid != kidText {
 			continue
 		}
@@ -200,7 +200,7 @@ func runBundleAddKey(e *env, args []string) int {
 // nbf), so that the codes it already issued keep verifying. A JWK without
 // nbf has no lower bound; without exp the period ends a year after it
 // starts or after now, whichever is later.
-func keyPeriod(tk verify.TrustedKey, nbf, naf atFlag, now time.Time) (from, to time.Time) {
+func keyPeriod(tk jwkset.Key, nbf, naf atFlag, now time.Time) (from, to time.Time) {
 	from, to = tk.NotBefore, tk.NotAfter
 	switch {
 	case nbf.set:
@@ -247,7 +247,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 	}
 	n := 0
 	for i := len(b.Keys) - 1; i >= 0; i-- {
-		if verify.KeyIDString(b.Keys[i].KeyID) != kidText {
+		if b.Keys[i].KeyID.String() != kidText {
 			continue
 		}
 		n++
@@ -323,7 +323,7 @@ func runBundleRevoke(e *env, args []string) int {
 		e.infof("revoked every code of this person (same identity hash) issued before %s", local(t))
 	} else {
 		b.RevokeCode(c)
-		e.infof("revoked code %x (kid %s)", c.Claims.Serial[:], verify.KeyIDString(c.KeyID))
+		e.infof("revoked code %x (kid %s)", c.Claims.Serial[:], c.KeyID.String())
 	}
 	if err := bundle.WriteDraft(pos[0], b); err != nil {
 		e.errorf("bundle revoke: %v", err)
@@ -460,9 +460,9 @@ func runBundleShow(e *env, args []string) int {
 	fmt.Fprintf(&s, "%s: %s, %d bytes\n", pos[0], kind, l.Size)
 	if l.Signed {
 		if l.Verified {
-			fmt.Fprintf(&s, "  signature   OK, root %s\n", verify.KeyIDString(l.Root))
+			fmt.Fprintf(&s, "  signature   OK, root %s\n", l.Root.String())
 		} else {
-			fmt.Fprintf(&s, "  signature   NOT CHECKED (root %s; pass --root to check it)\n", verify.KeyIDString(l.Root))
+			fmt.Fprintf(&s, "  signature   NOT CHECKED (root %s; pass --root to check it)\n", l.Root.String())
 		}
 	}
 	if l.Signed {
@@ -484,7 +484,7 @@ func runBundleShow(e *env, args []string) int {
 	}
 	fmt.Fprintf(&s, "  keys        %d\n", len(b.Keys))
 	for _, k := range b.Keys {
-		fmt.Fprintf(&s, "    %s  %-11s  codes issued %s to %s  %s", verify.KeyIDString(k.KeyID), k.Status,
+		fmt.Fprintf(&s, "    %s  %-11s  codes issued %s to %s  %s", k.KeyID.String(), k.Status,
 			local(k.NotBefore), local(k.NotAfter), bundleKinds(k.Kinds))
 		if k.Issuer != "" {
 			fmt.Fprintf(&s, "  %q", k.Issuer)
@@ -548,11 +548,11 @@ func runBundleDiff(e *env, args []string) int {
 	for _, kc := range c.Keys {
 		switch {
 		case kc.New == nil:
-			fmt.Fprintf(&s, "- key %s (%s)\n", verify.KeyIDString(kc.Old.KeyID), describe(kc.Old))
+			fmt.Fprintf(&s, "- key %s (%s)\n", kc.Old.KeyID.String(), describe(kc.Old))
 		case kc.Old == nil:
-			fmt.Fprintf(&s, "+ key %s (%s)\n", verify.KeyIDString(kc.New.KeyID), describe(kc.New))
+			fmt.Fprintf(&s, "+ key %s (%s)\n", kc.New.KeyID.String(), describe(kc.New))
 		default:
-			fmt.Fprintf(&s, "~ key %s: %s -> %s\n", verify.KeyIDString(kc.Old.KeyID), describe(kc.Old), describe(kc.New))
+			fmt.Fprintf(&s, "~ key %s: %s -> %s\n", kc.Old.KeyID.String(), describe(kc.Old), describe(kc.New))
 		}
 	}
 	fmt.Fprintf(&s, "revoked codes   +%d -%d (now %d)\n", c.AddedSerials, c.RemovedSerials, b.Serials.Len())

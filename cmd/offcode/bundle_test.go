@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/offcode/offcode/verify"
 )
 
 // bundleRuns numbers the runs of bundleRun, so that each gets its own
@@ -192,9 +190,9 @@ func bundleStaleAndRotation(t *testing.T, dir string, must func(int, string, ...
 // kidOfTrust returns the kid of the only key of a JWK Set file.
 func kidOfTrust(t *testing.T, path string) string {
 	t.Helper()
-	ts, err := loadTrust(path)
-	if err != nil || ts.Len() != 1 {
-		t.Fatalf("loadTrust(%s) = %v, %v", path, ts, err)
+	_, keys, err := loadTrust(path)
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("loadTrust(%s) = %v, %v", path, keys, err)
 	}
-	return verify.KeyIDString(ts.Keys()[0].KeyID)
+	return keys[0].KeyID.String()
 }

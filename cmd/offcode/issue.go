@@ -10,6 +10,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/keyfile"
 	"github.com/offcode/offcode/internal/kinship"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
@@ -172,7 +173,7 @@ func (e *env) warnWindow(c *codec.Claims, now time.Time) {
 	switch {
 	case !now.Before(c.ExpiresAt):
 		e.infof("warning: issue: this code expired at %s, %s ago: --at is more than 7 days in the past", show(c.ExpiresAt), span(now.Sub(c.ExpiresAt)))
-	case c.IssuedAt.After(now.Add(verify.DefaultSkew)):
+	case c.IssuedAt.After(now.Add(verify.New(nil).Skew)):
 		e.infof("warning: issue: this code is not valid until %s, %s from now: --at is in the future", show(c.IssuedAt), span(c.IssuedAt.Sub(now)))
 	}
 }
@@ -189,7 +190,7 @@ func (e *env) badID(cmd string, err error) {
 // loadKey loads an issuer key, reporting errors with hints.
 func (e *env) loadKey(cmd, path string) (*sign.Key, error) {
 	key, err := sign.LoadKeyFile(path)
-	var modeErr *sign.KeyFileModeError
+	var modeErr *keyfile.ModeError
 	switch {
 	case err == nil:
 		return key, nil

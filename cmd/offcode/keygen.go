@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/internal/atomicfile"
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/internal/readlimit"
 	"github.com/offcode/offcode/sign"
-	"github.com/offcode/offcode/verify"
 )
 
 const keygenUsage = `Make an issuer key and add its public key to a trust store.
@@ -81,11 +81,11 @@ func runKeygen(ctx context.Context, e *env, args []string) int {
 		e.errorf("%v", err)
 		return exitUsage
 	}
-	kid := verify.KeyIDString(key.KeyID())
+	kid := key.KeyID().String()
 	// The key signs codes from the moment it exists (JWK nbf): a trust
 	// bundle adopting it later accepts the codes it issued already.
 	made := at.time(e.now).Truncate(time.Second).UTC()
-	added, err := store.add(verify.TrustedKey{KeyID: key.KeyID(), Public: key.Public(), Issuer: issuer, NotBefore: made})
+	added, err := store.add(jwkset.Key{KeyID: key.KeyID(), Public: key.Public(), Issuer: issuer, NotBefore: made})
 	if err != nil {
 		e.errorf("%v", err)
 		return exitUsage
@@ -130,7 +130,7 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// trustFile is a JWK Set file being edited (verify.AddToJWKSet keeps the
+// trustFile is a JWK Set file being edited (jwkset.Add keeps the
 // members offcode does not know).
 type trustFile struct {
 	path string
@@ -153,11 +153,11 @@ func readTrustFile(path string) (*trustFile, error) {
 	if fi, err := os.Stat(path); err == nil {
 		t.mode = fi.Mode().Perm()
 	}
-	ts, err := verify.ParseJWKSet(b)
+	keys, err := jwkset.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("trust store %s: %w", path, err)
 	}
-	t.data, t.n = b, ts.Len()
+	t.data, t.n = b, len(keys)
 	return t, nil
 }
 
@@ -165,8 +165,8 @@ func (t *trustFile) len() int { return t.n }
 
 // add adds k unless the store already holds the same public key under the
 // same kid, and reports whether it added it.
-func (t *trustFile) add(k verify.TrustedKey) (bool, error) {
-	out, added, err := verify.AddToJWKSet(t.data, k)
+func (t *trustFile) add(k jwkset.Key) (bool, error) {
+	out, added, err := jwkset.Add(t.data, k)
 	if err != nil {
 		return false, fmt.Errorf("trust store %s: %w", t.path, err)
 	}

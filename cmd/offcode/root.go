@@ -9,7 +9,6 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/internal/readlimit"
-	"github.com/offcode/offcode/verify"
 )
 
 const rootUsage = `Make the offline root key that signs trust bundles.
@@ -88,7 +87,7 @@ func runRoot(ctx context.Context, e *env, args []string) int {
 		e.errorf("root keygen: writing %s: %v", pubPath, err)
 		return exitUsage
 	}
-	fmt.Fprintln(e.stdout, verify.KeyIDString(k.KeyID()))
+	fmt.Fprintln(e.stdout, k.KeyID().String())
 	e.infof("wrote %s (mode 0600, keep it offline) and %s (give it to every device)", keyPath, pubPath)
 	return exitOK
 }

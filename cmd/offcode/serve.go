@@ -17,10 +17,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/internal/service"
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/sign"
-	"github.com/offcode/offcode/verify"
 )
 
 const serveUsage = `Run the signing service: an HTTP/JSON API that issues codes, manages
@@ -361,7 +361,7 @@ func (e *env) serveLoop(ctx context.Context, f *serveFlags, log *slog.Logger, sv
 	if store.IsPostgres(db) {
 		db = "PostgreSQL"
 	}
-	e.infof("serving on http://%s (key %s, kid %s, store %s, tokens %s)", ln.Addr(), f.keyPath, verify.KeyIDString(key.KeyID()), db, f.tokensPath)
+	e.infof("serving on http://%s (key %s, kid %s, store %s, tokens %s)", ln.Addr(), f.keyPath, key.KeyID().String(), db, f.tokensPath)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if mln != nil {
@@ -435,18 +435,15 @@ func (e *env) makeDevKey(keyPath, trustPath string) int {
 		e.errorf("serve: %s", plainErr(err))
 		return exitUsage
 	}
-	ts := verify.NewTrustStore()
+	var set []byte
 	if b, err := os.ReadFile(trustPath); err == nil {
-		if ts, err = verify.ParseJWKSet(b); err != nil {
-			e.errorf("serve: %s: %s", trustPath, plainErr(err))
-			return exitUsage
-		}
+		set = b
 	}
-	if err := ts.Add(verify.TrustedKey{KeyID: k.KeyID(), Public: k.Public(), Issuer: "offcode development key"}); err != nil {
-		e.errorf("serve: %s", plainErr(err))
+	b, _, err := jwkset.Add(set, jwkset.Key{KeyID: k.KeyID(), Public: k.Public(), Issuer: "offcode development key"})
+	if err != nil {
+		e.errorf("serve: %s: %s", trustPath, plainErr(err))
 		return exitUsage
 	}
-	b, err := ts.MarshalJWKSet()
 	if err == nil {
 		err = writeFileReplace(trustPath, b)
 	}
@@ -454,7 +451,7 @@ func (e *env) makeDevKey(keyPath, trustPath string) int {
 		e.errorf("serve: writing %s: %v", trustPath, err)
 		return exitUsage
 	}
-	e.infof("created development key %s (mode 0600, kid %s) and added it to %s", keyPath, verify.KeyIDString(k.KeyID()), trustPath)
+	e.infof("created development key %s (mode 0600, kid %s) and added it to %s", keyPath, k.KeyID().String(), trustPath)
 	return exitOK
 }
 

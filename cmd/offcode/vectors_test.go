@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 )
 
@@ -18,7 +19,7 @@ import (
 // vector whose text has surrounding white space must get the verdict of its
 // trimmed text; those vectors are counted and checked to be few.
 func TestVerifyVectors(t *testing.T) {
-	vs := testvectors.Load(t)
+	vs := vectortest.Load[testvectors.Vector](t)
 	dir := t.TempDir()
 	trimmed := 0
 	for i, v := range vs {
@@ -27,7 +28,7 @@ func TestVerifyVectors(t *testing.T) {
 			t.Fatal(err)
 		}
 		args := []string{"verify", "--json", "--trust", trust, "--at", v.Now.Format("2006-01-02T15:04:05.999999999Z07:00"),
-			"--skew", fmt.Sprintf("%ds", v.SkewSeconds)}
+			"--skew", v.Skew.String()}
 		if v.PresentedID != "" {
 			args = append(args, "--id", v.PresentedID)
 		}

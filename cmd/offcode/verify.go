@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/scan"
 	"github.com/offcode/offcode/verify"
 )
@@ -102,7 +102,8 @@ func runVerify(ctx context.Context, e *env, args []string) int {
 	var idText string
 	var at atFlag
 	var o trustOptions
-	skew, grace := verify.DefaultSkew, verify.DefaultStaleGrace
+	defaults := verify.New(nil)
+	skew, grace := defaults.Skew, defaults.StaleGrace
 	var asJSON, refuseStale, allowStale bool
 	fset.StringVar(&o.trustPath, "trust", "", "")
 	fset.StringVar(&o.bundlePath, "bundle", "", "")
@@ -169,7 +170,7 @@ func (c *checker) checkArg(e *env, arg string) (*outcome, int) {
 	case errors.As(err, &notOffcode):
 		// A QR code that is not an offline code has a verdict: its text
 		// does not start with the prefix. The text is not repeated.
-		return c.reject(fmt.Errorf("%w: the QR code in %s is not an offline code", codec.ErrPrefix, arg)), 0
+		return c.reject(fmt.Errorf("%w: the QR code in %s is not an offline code", format.ErrPrefix, arg)), 0
 	}
 	code, reason := exitRejected, "not_found"
 	if isInputError(err) {
@@ -267,7 +268,7 @@ func (c *checker) check(text string) *outcome {
 	o.res, o.err = c.v.Verify(strings.TrimSpace(text), o.now)
 	if o.err == nil && c.id != nil {
 		o.err = verify.MatchID(o.res.Code, *c.id)
-		o.idRan = o.err == nil || errors.Is(o.err, verify.ErrIDMismatch)
+		o.idRan = o.err == nil || errors.Is(o.err, verify.IDMismatch)
 	}
 	o.verdict = verify.VerdictOf(o.err)
 	return o
@@ -285,7 +286,7 @@ func (c *checker) stream(e *env, r io.Reader) int {
 		case long:
 			// Never cut a line into something else: the whole line is
 			// the input, and it is too large to be a code.
-			o = c.reject(fmt.Errorf("%w: a line of standard input is longer than %d bytes", codec.ErrTooLarge, maxLine))
+			o = c.reject(fmt.Errorf("%w: a line of standard input is longer than %d bytes", format.ErrTooLarge, maxLine))
 		case text != "":
 			o = c.check(text)
 		}
@@ -457,7 +458,7 @@ func (c *checker) formatJSON(o *outcome) string {
 		j.Error = o.err.Error()
 	}
 	if o.res != nil && o.res.Code != nil {
-		kid := verify.KeyIDString(o.res.Code.KeyID)
+		kid := o.res.Code.KeyID.String()
 		j.Kid = &kid
 	}
 	if o.authentic() {
@@ -467,7 +468,7 @@ func (c *checker) formatJSON(o *outcome) string {
 		left := cl.ExpiresAt.Unix() - o.now.Unix()
 		serial := hex.EncodeToString(cl.Serial[:])
 		j.Colour, j.Kind, j.IssuedAt, j.ExpiresAt, j.ExpiresInSeconds, j.Serial = &colour, &kind, &iat, &exp, &left, &serial
-		j.Issuer = o.res.Key.Issuer
+		j.Issuer = o.res.Issuer
 	}
 	if c.id != nil {
 		switch {

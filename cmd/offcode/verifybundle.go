@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/internal/readlimit"
 	"github.com/offcode/offcode/internal/service"
 	"github.com/offcode/offcode/verify"
@@ -30,7 +31,7 @@ type trustOptions struct {
 // the bundle the device's state holds, after syncing --bundle into it.
 func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.TrustStore, bool) {
 	if o.trustPath != "" {
-		trust, err := loadTrust(o.trustPath)
+		trust, keys, err := loadTrust(o.trustPath)
 		if err != nil {
 			e.errorf("verify: %v", err)
 			if errors.Is(err, os.ErrNotExist) {
@@ -38,7 +39,7 @@ func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.Tru
 			}
 			return nil, false
 		}
-		if trust.Len() == 0 {
+		if len(keys) == 0 {
 			e.hintf("%s holds no keys: every code will be rejected (unknown_kid)", o.trustPath)
 		}
 		return trust, true
@@ -71,16 +72,22 @@ func (e *env) loadVerifyTrust(ctx context.Context, o *trustOptions) (*verify.Tru
 	return trust, true
 }
 
-func loadTrust(path string) (*verify.TrustStore, error) {
+// loadTrust reads the JWK Set at path: the trust store of its keys, and
+// the keys as written.
+func loadTrust(path string) (*verify.TrustStore, []jwkset.Key, error) {
 	b, err := readlimit.File(path, maxTrustFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading trust store: %w", err)
+		return nil, nil, fmt.Errorf("reading trust store: %w", err)
 	}
 	ts, err := verify.ParseJWKSet(b)
 	if err != nil {
-		return nil, fmt.Errorf("trust store %s: %w", path, err)
+		return nil, nil, fmt.Errorf("trust store %s: %w", path, err)
 	}
-	return ts, nil
+	keys, err := jwkset.Parse(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("trust store %s: %w", path, err)
+	}
+	return ts, keys, nil
 }
 
 // staleNote is appended to a human verdict line under a stale bundle.

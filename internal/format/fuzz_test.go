@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 )
 
@@ -13,10 +14,7 @@ func FuzzDecodeBase45(f *testing.F) {
 	for _, s := range []string{"", "BB8", "%69 VD92EX0", "UJCLQE7W581", "QED8WEX0", "GGW", "FGW", "U5", "V5", "A"} {
 		f.Add(s)
 	}
-	vs, err := testvectors.All()
-	if err != nil || len(vs) < testvectors.MinCount {
-		f.Fatalf("testvectors.All() = %d vectors, %v", len(vs), err)
-	}
+	vs := vectortest.Load[testvectors.Vector](f)
 	for _, v := range vs {
 		f.Add(strings.TrimPrefix(v.Text, "OC1:"))
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/internal/store"
-	"github.com/offcode/offcode/verify"
 )
 
 // AuditRecord is one issued code in GET /v1/audit and offcode audit. Person
@@ -40,7 +39,7 @@ func NewAuditRecord(r *store.Record, withIdentity bool) AuditRecord {
 		Kind:      r.Kind.String(),
 		IssuedAt:  r.IssuedAt.UTC().Format(time.RFC3339),
 		ExpiresAt: r.ExpiresAt.UTC().Format(time.RFC3339),
-		KeyID:     verify.KeyIDString(r.KeyID),
+		KeyID:     r.KeyID.String(),
 		Token:     r.Token,
 		RequestID: r.RequestID,
 		BindingID: r.BindingID,

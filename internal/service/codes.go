@@ -23,7 +23,6 @@ import (
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/render"
 	"github.com/offcode/offcode/sign"
-	"github.com/offcode/offcode/verify"
 )
 
 // IssueRequest is the body of POST /v1/codes.
@@ -197,7 +196,7 @@ func (s *Service) sign(ctx context.Context, spec *issueSpec, now time.Time) (*is
 		Kind:     spec.kind,
 		Identity: p.identity,
 	}
-	c.ExpiresAt = c.IssuedAt.Add(sign.Validity)
+	c.ExpiresAt = c.IssuedAt.Add(codec.MaxValidity)
 	if !spec.until.IsZero() && spec.until.Before(c.ExpiresAt) {
 		// A kinship code ends with the relative's eligibility.
 		c.ExpiresAt = spec.until.Truncate(time.Second).UTC()
@@ -242,7 +241,7 @@ func (is *issued) response() *CodeResponse {
 	}
 }
 
-func kidString(k *sign.Key) string { return verify.KeyIDString(k.KeyID()) }
+func kidString(k *sign.Key) string { return k.KeyID().String() }
 
 // issueOne signs, durably audits and writes one code in the negotiated
 // format. The audit record is committed before any byte of the response is

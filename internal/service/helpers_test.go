@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/internal/service"
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/sign"
@@ -126,8 +127,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.trust = verify.NewTrustStore()
-	e.trust.Add(verify.TrustedKey{KeyID: e.key.KeyID(), Public: e.key.Public()})
+	e.trust = trustOf(t, e.key)
 	e.ts = loaded
 	e.svc = e.newService(loaded)
 	e.srv = httptest.NewServer(e.svc.Handler())
@@ -285,3 +285,21 @@ var (
 	child = makeID("20180601", 2)
 	elder = makeID("19500101", 3)
 )
+
+// trustOf returns a trust store of the public keys of keys.
+func trustOf(t testing.TB, keys ...*sign.Key) *verify.TrustStore {
+	t.Helper()
+	var ks []jwkset.Key
+	for _, k := range keys {
+		ks = append(ks, jwkset.Key{KeyID: k.KeyID(), Public: k.Public()})
+	}
+	set, err := jwkset.Marshal(ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := verify.ParseJWKSet(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}

@@ -62,11 +62,11 @@ func TestKeyRollover(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.svc.SetKey(k2)
-	e.trust.Add(verify.TrustedKey{KeyID: k2.KeyID(), Public: k2.Public()})
+	e.trust = trustOf(t, e.key, k2)
 	e.clock.Advance(time.Minute)
 	nu := e.do("POST", "/v1/codes", "issuer", map[string]string{"id": adult, "colour": "green"})
-	if old.str("kid") == nu.str("kid") || nu.str("kid") != verify.KeyIDString(k2.KeyID()) {
-		t.Fatalf("kid after SetKey = %s, want %s (was %s)", nu.str("kid"), verify.KeyIDString(k2.KeyID()), old.str("kid"))
+	if old.str("kid") == nu.str("kid") || nu.str("kid") != k2.KeyID().String() {
+		t.Fatalf("kid after SetKey = %s, want %s (was %s)", nu.str("kid"), k2.KeyID().String(), old.str("kid"))
 	}
 	v := verify.New(e.trust)
 	for _, r := range []*response{old, nu} {

@@ -12,7 +12,6 @@ import (
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/store"
-	"github.com/offcode/offcode/verify"
 )
 
 // RevokeRequest is the body of POST /v1/revocations: a code's serial, or a
@@ -102,7 +101,7 @@ func revocationEntry(rv *store.Revocation) RevocationEntry {
 		e.Before = rv.At.Truncate(time.Second).Add(time.Second).UTC().Format(time.RFC3339)
 	} else {
 		e.Serial = hex.EncodeToString(rv.Serial[:])
-		e.KeyID = verify.KeyIDString(rv.KeyID)
+		e.KeyID = rv.KeyID.String()
 	}
 	return e
 }

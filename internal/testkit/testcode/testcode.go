@@ -11,6 +11,7 @@ import (
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/jwkset"
 	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"
 )
@@ -30,8 +31,12 @@ func Key() *sign.Key {
 
 // Trust returns a trust store holding Key's public key.
 func Trust() *verify.TrustStore {
-	ts := verify.NewTrustStore()
-	if err := ts.Add(verify.TrustedKey{KeyID: Key().KeyID(), Public: Key().Public(), Issuer: "testcode"}); err != nil {
+	set, err := jwkset.Marshal([]jwkset.Key{{KeyID: Key().KeyID(), Public: Key().Public(), Issuer: "testcode"}})
+	if err != nil {
+		panic(err)
+	}
+	ts, err := verify.ParseJWKSet(set)
+	if err != nil {
 		panic(err)
 	}
 	return ts
