@@ -117,10 +117,16 @@ const (
 	hcColour      = 1
 	hcKind        = 2
 	hcIdentity    = 3
-	SerialSize    = 12
-	MaxValidity   = 7 * 24 * time.Hour
 	maxNumericDay = 253402300799 // 9999-12-31T23:59:59Z
 )
+
+// SerialSize is the size of a code's serial number, the cti claim (SPEC.md
+// §4.1).
+const SerialSize = 12
+
+// MaxValidity is the longest validity window, exp - iat, a verifier accepts
+// (SPEC.md §7).
+const MaxValidity = 7 * 24 * time.Hour
 
 // Claims is the payload of an offline code (SPEC.md §4).
 type Claims struct {
@@ -156,8 +162,8 @@ type wireIdentity struct {
 // Validate checks that c can be encoded: colour and kind in range, times in
 // range with ExpiresAt after IssuedAt, and a known identity hash version.
 // It does not bound the window to MaxValidity: that is a verification rule
-// (SPEC.md §7), and the test vectors need longer windows encoded. Errors
-// wrap format.ErrClaim.
+// (SPEC.md §7), and the test vectors need longer windows encoded. Its
+// verdict (verify.VerdictOf) is bad_claim.
 func (c *Claims) Validate() error {
 	iat, exp := c.IssuedAt.Unix(), c.ExpiresAt.Unix()
 	if err := checkClaims(iat, exp, uint64(c.Colour), uint64(c.Kind), uint64(c.Identity.Version)); err != nil {

@@ -14,8 +14,6 @@ import (
 const (
 	// algEdDSA is the COSE algorithm identifier for EdDSA (RFC 9053).
 	algEdDSA = -8
-	// KeyIDSize is the size of a key identifier.
-	KeyIDSize = format.KeyIDSize
 	// signatureSize is the size of an Ed25519 signature.
 	signatureSize = ed25519.SignatureSize
 	// tagSign1 is the CBOR tag of a COSE_Sign1 message (RFC 9052).
@@ -24,6 +22,9 @@ const (
 	headerAlg = 1
 	headerKid = 4
 )
+
+// KeyIDSize is the size of a key identifier.
+const KeyIDSize = 8
 
 // KeyID is a key identifier: the first 8 bytes of SHA-256 over the raw
 // 32-byte Ed25519 public key (SPEC.md §3.2).

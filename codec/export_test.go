@@ -18,7 +18,9 @@ func ParseMessage(b []byte) (*Code, error) {
 }
 
 // MarshalMessage is format.AppendMessage of m's parts.
-func MarshalMessage(m *Code) []byte { return format.AppendMessage(nil, m.Protected, m.Payload, m.Signature) }
+func MarshalMessage(m *Code) []byte {
+	return format.AppendMessage(nil, m.Protected, m.Payload, m.Signature)
+}
 
 // MarshalProtected is format.AppendProtected.
 func MarshalProtected(kid KeyID) []byte { return format.AppendProtected(nil, kid) }

@@ -152,7 +152,7 @@ func all() ([]Vector, error) {
 	}
 	var vs []Vector
 	for _, e := range names {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") { // ids/, trust/: AllIDs, AllTrust
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") { // ids/, trust/, bundles/: the other kinds
 			continue
 		}
 		b, err := files.ReadFile(e.Name())

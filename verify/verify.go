@@ -15,8 +15,9 @@
 // where state is the device's bundle.State (bundle.OpenState), which only
 // ever moves to a newer bundle. Verify needs no network and keeps no state
 // between calls; the time is passed in, so a device with a wrong clock can
-// be told so and a test can fix the time. The verdicts form one closed set
-// (Verdicts), and VerdictOf maps every error onto it.
+// be told so and a test can fix the time. The verdicts form one closed set,
+// the Verdict constants; every error of Verify carries its verdict, so a
+// caller branches with errors.Is(err, verify.Expired) or VerdictOf(err).
 package verify
 
 import (

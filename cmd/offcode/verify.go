@@ -320,7 +320,7 @@ func (c *checker) reject(err error) *outcome {
 }
 
 // maxLine bounds a line of standard input. It is well above
-// codec.MaxTextSize, so that surrounding spaces never matter, and a longer
+// format.MaxTextSize, so that surrounding spaces never matter, and a longer
 // line is rejected whole as too_large.
 const maxLine = 4096
 

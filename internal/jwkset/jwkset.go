@@ -47,6 +47,7 @@ type Error struct {
 	Detail string
 }
 
+// Error returns the message of ErrInvalid with the detail.
 func (e *Error) Error() string { return fmt.Sprintf("%v: %s", ErrInvalid, e.Detail) }
 
 // Unwrap returns ErrInvalid.
