@@ -41,34 +41,20 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	}
 }
 
-// decodeCases holds, for every sentinel, at least one hand-made input that
-// produces it. Inputs are COSE bytes unless text is set.
-func decodeCases() []struct {
+// decodeCase is a hand-made input and the sentinel it must produce. The
+// input is COSE bytes unless text is set.
+type decodeCase struct {
 	name string
 	text string
 	cose []byte
 	want error
-} {
+}
+
+// textCases are the decodeCases of the text form (SPEC.md §8 steps 1-2).
+func textCases() []decodeCase {
 	good := testCOSE()
 	body := Encode(good)[len(Prefix):]
-	payload := hx(hClaims)
-	sig := good[len(good)-SignatureSize:]
-	prot := bstr(testProt)
-	pl := bstr(payload)
-	sg := bstr(sig)
-	kid := testKid[:]
-	// msg builds 18([items...]) from encoded items.
-	msg := func(items ...[]byte) []byte {
-		return cat(hx("d2"), []byte{0x80 | byte(len(items))}, cat(items...))
-	}
-	hdr := func(h string, rest ...[]byte) []byte { return bstr(cat(hx(h), cat(rest...))) }
-	claims := func(h string) []byte { return bstr(hx(h)) }
-	return []struct {
-		name string
-		text string
-		cose []byte
-		want error
-	}{
+	return []decodeCase{
 		{name: "too large", text: Prefix + strings.Repeat("0", MaxTextSize-len(Prefix)+1), want: ErrTooLarge},
 		{name: "empty text", text: "", want: ErrPrefix},
 		{name: "prefix only partly", text: "OC1", want: ErrPrefix},
@@ -81,7 +67,26 @@ func decodeCases() []struct {
 		{name: "Base45 length 1 mod 3", text: Prefix + strings.Repeat("0", (4-len(body)%3)%3) + body, want: ErrBase45},
 		{name: "Base45 group too large", text: Prefix + "GGW" + body, want: ErrBase45},
 		{name: "trailing newline", text: Encode(good) + "\n", want: ErrBase45},
+	}
+}
 
+// decodeCases holds, for every sentinel, at least one hand-made input that
+// produces it.
+func decodeCases() []decodeCase {
+	good := testCOSE()
+	payload := hx(hClaims)
+	sig := good[len(good)-SignatureSize:]
+	prot := bstr(testProt)
+	pl := bstr(payload)
+	sg := bstr(sig)
+	kid := testKid[:]
+	// msg builds 18([items...]) from encoded items.
+	msg := func(items ...[]byte) []byte {
+		return cat(hx("d2"), []byte{0x80 | byte(len(items))}, cat(items...))
+	}
+	hdr := func(h string, rest ...[]byte) []byte { return bstr(cat(hx(h), cat(rest...))) }
+	claims := func(h string) []byte { return bstr(hx(h)) }
+	return append(textCases(), []decodeCase{
 		{name: "empty message", cose: nil, want: ErrMalformed},
 		{name: "truncated", cose: good[:len(good)-1], want: ErrMalformed},
 		{name: "tag only", cose: hx("d2"), want: ErrMalformed},
@@ -143,7 +148,7 @@ func decodeCases() []struct {
 		{name: "missing iat", cose: msg(prot, hx("a0"), claims("a3"+hExp+hCti+hOffKey+hInner), sg), want: ErrMissingClaim},
 		{name: "unknown claim", cose: msg(prot, hx("a0"), claims("a5 01 61 78"+hExp+hIat+hCti+hOffKey+hInner), sg), want: ErrUnknownClaim},
 		{name: "colour 3", cose: msg(prot, hx("a0"), claims("a4"+hExp+hIat+hCti+hOffKey+"a3 01 03"+hKind+hIdent), sg), want: ErrClaim},
-	}
+	}...)
 }
 
 func TestDecodeErrors(t *testing.T) {
