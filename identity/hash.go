@@ -9,7 +9,7 @@ import (
 )
 
 // SaltSize is the size of an identity hash salt (SPEC.md §5.2).
-const SaltSize = format.SaltSize
+const SaltSize = 16
 
 // Hash is the salted identity hash an offline code carries instead of the
 // ID number: a short digest, so that cracking a code leaves many
@@ -24,8 +24,11 @@ type Hash struct {
 	Sum [3]byte
 }
 
-// The digest of version 2 is 3 bytes.
-var _ [format.SumSize]byte = Hash{}.Sum
+// The salt and digest of version 2 are 16 and 3 bytes (internal/format).
+var (
+	_ [format.SaltSize]byte = Hash{}.Salt
+	_ [format.SumSize]byte  = Hash{}.Sum
+)
 
 // HashID computes the identity hash of id under salt. It costs one Argon2id
 // evaluation (about 5 ms on a server core, see BENCHMARKS.md). It panics if
