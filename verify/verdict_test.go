@@ -65,6 +65,29 @@ func TestVerdictOf(t *testing.T) {
 		if got := VerdictOf(wrapped); got != tt.want {
 			t.Fatalf("VerdictOf(%v) = %q, want %q", wrapped, got, tt.want)
 		}
+		// As Verify returns it: the verdict is an errors.Is target, the
+		// cause is kept, the message is the cause's, and no other verdict
+		// matches.
+		carried := withVerdict(tt.err)
+		if !errors.Is(carried, tt.want) || !errors.Is(carried, tt.err) || carried.Error() != tt.err.Error() {
+			t.Fatalf("withVerdict(%v) = %v: errors.Is %q %v, errors.Is cause %v", tt.err, carried, tt.want,
+				errors.Is(carried, tt.want), errors.Is(carried, tt.err))
+		}
+		for _, other := range allVerdicts() {
+			if other != tt.want && errors.Is(carried, other) {
+				t.Fatalf("errors.Is(withVerdict(%v), %q) = true, want only %q", tt.err, other, tt.want)
+			}
+		}
+		if got := VerdictOf(fmt.Errorf("context: %w", carried)); got != tt.want {
+			t.Fatalf("VerdictOf(wrapped withVerdict(%v)) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+	// A Verdict wrapped by a caller is its own verdict.
+	if got := VerdictOf(fmt.Errorf("line too long: %w", TooLarge)); got != TooLarge {
+		t.Fatalf("VerdictOf(wrapping TooLarge) = %q, want %q", got, TooLarge)
+	}
+	if got := VerdictOf(fmt.Errorf("odd: %w", Valid)); got != Malformed {
+		t.Fatalf("VerdictOf(wrapping Valid) = %q, want %q: an error is never valid", got, Malformed)
 	}
 }
 
