@@ -87,7 +87,44 @@ func TestCrashSafety(t *testing.T) {
 	if os.Getenv(crashDirEnv) != "" {
 		return
 	}
-	dir := t.TempDir()
+	dir, token := crashSetup(t)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	received := map[string]bool{}
+	for round := range 2 {
+		cmd, addr := startCrashServer(t, dir)
+		t.Logf("round %d: server up at %v", round, time.Now().Format("15:04:05.000"))
+		l := startLoad(client, token, []string{addr}, nil, nil)
+		// Let the clients get going, then kill the server mid-load.
+		l.waitFor(300, 10*time.Second)
+		t.Logf("round %d: %d codes received at %v", round, l.count(), time.Now().Format("15:04:05.000"))
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		for s := range l.halt() {
+			received[s] = true
+		}
+		client.CloseIdleConnections()
+	}
+	// Restart and read the whole trail over HTTP.
+	cmd, addr := startCrashServer(t, dir)
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	audited := readAudit(t, client, addr, token)
+	if len(received) < 300 {
+		t.Fatalf("clients received only %d codes before the kills", len(received))
+	}
+	if missing := countMissing(received, audited); missing > 0 {
+		t.Fatalf("%d of %d codes clients received are not in the audit trail", missing, len(received))
+	}
+	t.Logf("2 SIGKILLs under load: %d codes received by clients, all among the %d audit records", len(received), len(audited))
+}
+
+// crashSetup writes an issuer key, a service secret and a token with the
+// issue and audit scopes into a new directory, for servers started by
+// startCrashServer, and returns the directory and the token.
+func crashSetup(t *testing.T) (dir, token string) {
+	t.Helper()
+	dir = t.TempDir()
 	key, _ := sign.GenerateKey(rand.Reader)
 	if err := sign.WriteKeyFile(filepath.Join(dir, "issuer.pem"), key); err != nil {
 		t.Fatal(err)
@@ -99,71 +136,102 @@ func TestCrashSafety(t *testing.T) {
 	if err := service.AddToken(filepath.Join(dir, "tokens.json"), tok); err != nil {
 		t.Fatal(err)
 	}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	received := map[string]bool{}
-	for round := range 2 {
-		cmd, addr := startCrashServer(t, dir)
-		t.Logf("round %d: server up at %v", round, time.Now().Format("15:04:05.000"))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for c := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ; i++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					body := fmt.Sprintf(`{"id":%q,"colour":"green"}`, makeID("19700101", (c*137+i)%1000))
-					req, _ := http.NewRequest("POST", "http://"+addr+"/v1/codes", strings.NewReader(body))
-					req.Header.Set("Authorization", "Bearer "+token)
-					resp, err := client.Do(req)
-					if err != nil {
-						continue // the server is gone
-					}
-					b, err := io.ReadAll(resp.Body)
-					resp.Body.Close()
-					if err != nil || resp.StatusCode != 201 {
-						continue
-					}
-					var cr service.CodeResponse
-					if json.Unmarshal(b, &cr) == nil && cr.Serial != "" {
-						mu.Lock()
-						received[cr.Serial] = true
-						mu.Unlock()
-					}
+	return dir, token
+}
+
+// issueLoad is 8 clients issuing codes until halted, client c to server
+// addrs[c%len(addrs)], keeping the serial of every code received in full.
+type issueLoad struct {
+	mu       sync.Mutex
+	received map[string]bool
+	wg       sync.WaitGroup
+	stop     chan struct{}
+}
+
+// startLoad starts the clients. A client whose request fails goes on,
+// unless quit(addr) reports true; onCode, if not nil, is called with the
+// server's address for every code received.
+func startLoad(client *http.Client, token string, addrs []string, quit func(addr string) bool, onCode func(addr string)) *issueLoad {
+	l := &issueLoad{received: map[string]bool{}, stop: make(chan struct{})}
+	for c := range 8 {
+		addr := addrs[c%len(addrs)]
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-l.stop:
+					return
+				default:
 				}
-			}()
-		}
-		// Let the clients get going, then kill the server mid-load.
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			mu.Lock()
-			n := len(received)
-			mu.Unlock()
-			if n >= (round+1)*300 || time.Now().After(deadline) {
-				break
+				serial, err := issueOne(client, token, addr, makeID("19700101", (c*137+i)%1000))
+				if err != nil {
+					if quit != nil && quit(addr) {
+						return
+					}
+					continue // the server is gone, or the request was refused
+				}
+				l.mu.Lock()
+				l.received[serial] = true
+				l.mu.Unlock()
+				if onCode != nil {
+					onCode(addr)
+				}
 			}
-			time.Sleep(5 * time.Millisecond)
-		}
-		t.Logf("round %d: %d codes received at %v", round, len(received), time.Now().Format("15:04:05.000"))
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		cmd.Wait()
-		close(stop)
-		wg.Wait()
-		client.CloseIdleConnections()
+		}()
 	}
-	// Restart and read the whole trail over HTTP.
-	cmd, addr := startCrashServer(t, dir)
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	return l
+}
+
+// issueOne posts one code request and returns the serial of the code,
+// or an error unless the response is a 201 read in full.
+func issueOne(client *http.Client, token, addr, id string) (string, error) {
+	body := fmt.Sprintf(`{"id":%q,"colour":"green"}`, id)
+	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/codes", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", err
+	}
+	var cr service.CodeResponse
+	if resp.StatusCode != 201 || json.Unmarshal(b, &cr) != nil || cr.Serial == "" {
+		return "", fmt.Errorf("POST /v1/codes = %d", resp.StatusCode)
+	}
+	return cr.Serial, nil
+}
+
+// count returns the number of codes received so far.
+func (l *issueLoad) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.received)
+}
+
+// waitFor waits until n codes were received or d has passed.
+func (l *issueLoad) waitFor(n int, d time.Duration) {
+	for deadline := time.Now().Add(d); l.count() < n && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// halt stops the clients, waits for them and returns the serials received.
+func (l *issueLoad) halt() map[string]bool {
+	close(l.stop)
+	l.wg.Wait()
+	return l.received
+}
+
+// readAudit reads the whole audit trail from the server at addr, page by
+// page, and returns the serials it holds.
+func readAudit(t *testing.T, client *http.Client, addr, token string) map[string]bool {
+	t.Helper()
 	audited := map[string]bool{}
-	after := int64(0)
-	for {
+	for after := int64(0); ; {
 		req, _ := http.NewRequest("GET", fmt.Sprintf("http://%s/v1/audit?after=%d&limit=5000", addr, after), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := client.Do(req)
@@ -180,23 +248,21 @@ func TestCrashSafety(t *testing.T) {
 			audited[r.Serial] = true
 		}
 		if len(page.Records) < 5000 {
-			break
+			return audited
 		}
 		after = page.Next
 	}
-	if len(received) < 300 {
-		t.Fatalf("clients received only %d codes before the kills", len(received))
-	}
+}
+
+// countMissing returns how many serials of received are not in audited.
+func countMissing(received, audited map[string]bool) int {
 	missing := 0
 	for s := range received {
 		if !audited[s] {
 			missing++
 		}
 	}
-	if missing > 0 {
-		t.Fatalf("%d of %d codes clients received are not in the audit trail", missing, len(received))
-	}
-	t.Logf("2 SIGKILLs under load: %d codes received by clients, all among the %d audit records", len(received), len(audited))
+	return missing
 }
 
 func startCrashServer(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {

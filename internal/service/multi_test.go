@@ -4,14 +4,10 @@ package service_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +18,6 @@ import (
 	"github.com/offcode/offcode/internal/service"
 	"github.com/offcode/offcode/internal/store"
 	"github.com/offcode/offcode/internal/testkit/pgtest"
-	"github.com/offcode/offcode/sign"
 	"github.com/offcode/offcode/verify"
 )
 
@@ -136,116 +131,33 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 // received from either is in the audit trail read through the survivor.
 func TestKillOneOfTwo(t *testing.T) {
 	dsn := pgtest.Postgres(t)
-	dir := t.TempDir()
-	key, _ := sign.GenerateKey(rand.Reader)
-	if err := sign.WriteKeyFile(filepath.Join(dir, "issuer.pem"), key); err != nil {
-		t.Fatal(err)
-	}
-	if err := service.CreateSecret(filepath.Join(dir, "offcode.secret"), rand.Reader); err != nil {
-		t.Fatal(err)
-	}
-	token, tok, _ := service.NewToken(rand.Reader, "load", []service.Scope{service.ScopeIssue, service.ScopeAudit})
-	if err := service.AddToken(filepath.Join(dir, "tokens.json"), tok); err != nil {
-		t.Fatal(err)
-	}
+	dir, token := crashSetup(t)
 	cmdA, addrA := startCrashServer(t, dir, crashDBEnv+"="+dsn, crashNameEnv+"=a")
 	cmdB, addrB := startCrashServer(t, dir, crashDBEnv+"="+dsn, crashNameEnv+"=b")
 	defer func() { cmdB.Process.Kill(); cmdB.Wait() }()
 	client := &http.Client{Timeout: 10 * time.Second}
-	var mu sync.Mutex
-	received := map[string]bool{}
 	var afterKill atomic.Int64
 	var killed atomic.Bool
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for c := range 8 {
-		addr := addrA
-		if c%2 == 1 {
-			addr = addrB
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				body := fmt.Sprintf(`{"id":%q,"colour":"green"}`, makeID("19700101", (c*137+i)%1000))
-				req, _ := http.NewRequest("POST", "http://"+addr+"/v1/codes", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := client.Do(req)
-				if err != nil {
-					if addr == addrA {
-						return // A is gone
-					}
-					continue
-				}
-				b, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil || resp.StatusCode != 201 {
-					continue
-				}
-				var cr service.CodeResponse
-				if json.Unmarshal(b, &cr) == nil && cr.Serial != "" {
-					mu.Lock()
-					received[cr.Serial] = true
-					mu.Unlock()
-					if killed.Load() && addr == addrB {
-						afterKill.Add(1)
-					}
-				}
+	l := startLoad(client, token, []string{addrA, addrB},
+		func(addr string) bool { return addr == addrA && killed.Load() }, // A is gone
+		func(addr string) {
+			if killed.Load() && addr == addrB {
+				afterKill.Add(1)
 			}
-		}()
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		mu.Lock()
-		n := len(received)
-		mu.Unlock()
-		if n >= 400 || time.Now().After(deadline) {
-			break
-		}
-	}
+		})
+	l.waitFor(400, 20*time.Second)
 	cmdA.Process.Signal(syscall.SIGKILL)
 	cmdA.Wait()
 	killed.Store(true)
 	for deadline := time.Now().Add(10 * time.Second); afterKill.Load() < 100 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
+	received := l.halt()
 	if afterKill.Load() < 100 {
 		t.Fatalf("B issued only %d codes after A was killed", afterKill.Load())
 	}
-	audited := map[string]bool{}
-	for after := int64(0); ; {
-		req, _ := http.NewRequest("GET", fmt.Sprintf("http://%s/v1/audit?after=%d&limit=5000", addrB, after), nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page service.AuditPage
-		err = json.NewDecoder(resp.Body).Decode(&page)
-		resp.Body.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range page.Records {
-			audited[r.Serial] = true
-		}
-		if len(page.Records) < 5000 {
-			break
-		}
-		after = page.Next
-	}
-	missing := 0
-	for s := range received {
-		if !audited[s] {
-			missing++
-		}
-	}
+	audited := readAudit(t, client, addrB, token)
+	missing := countMissing(received, audited)
 	t.Logf("SIGKILL of A under load on both: %d codes received, %d by B after the kill, %d audit records read through B, %d missing",
 		len(received), afterKill.Load(), len(audited), missing)
 	if missing > 0 {
