@@ -40,7 +40,7 @@ func bigBundle(tb testing.TB) ([]byte, []bundle.Entry) {
 		if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.Add(time.Hour)}); err != nil {
 			panic(err)
 		}
-		b.Serials = bundle.NewHashList(big.entries)
+		b.SetSerials(bundle.NewHashList(big.entries))
 		var err error
 		if big.signed, err = bundle.Sign(b, gen.RootKey()); err != nil {
 			panic(err)
@@ -84,7 +84,7 @@ func BenchmarkLookup1M(b *testing.B) {
 	hits := 0
 	i := 0
 	for b.Loop() {
-		if bd.Serials.Contains(probes[i&4095]) {
+		if bd.Serials().Contains(probes[i&4095]) {
 			hits++
 		}
 		i++
@@ -117,13 +117,13 @@ func TestMillionEntries(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("Open of %d entries took %v, want under 1 s", benchEntries, d)
 	}
-	if bd.Serials.Len() != len(entries) {
+	if bd.Serials().Len() != len(entries) {
 		// duplicates among a million random 64-bit values are
 		// vanishingly unlikely; the fixed seed has none
-		t.Errorf("Len = %d, want %d", bd.Serials.Len(), len(entries))
+		t.Errorf("Len = %d, want %d", bd.Serials().Len(), len(entries))
 	}
 	for _, e := range entries[:1000] {
-		if !bd.Serials.Contains(e) {
+		if !bd.Serials().Contains(e) {
 			t.Fatalf("Contains(%x) = false for a listed entry", e)
 		}
 	}
@@ -171,10 +171,10 @@ func BenchmarkRevocationCheck1M(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		serial[0]++
-		if bd.Serials.Contains(bundle.SerialEntry(kid, serial)) {
+		if bd.Serials().Contains(bundle.SerialEntry(kid, serial)) {
 			n++
 		}
-		if _, ok := bd.Identities.Lookup(bundle.IdentityEntry(h)); ok {
+		if _, ok := bd.Identities().Lookup(bundle.IdentityEntry(h)); ok {
 			n++
 		}
 	}

@@ -3,16 +3,13 @@ package bundle_test
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
-	"errors"
 	mrand "math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/verify"
@@ -100,19 +97,21 @@ func TestDeltaRandom(t *testing.T) {
 	root := gen.RootKey()
 	for i := range 50 {
 		from, to := newBundle(t, 5), newBundle(t, 6+uint64(i))
-		from.Serials = bundle.NewHashList(randomEntries(r, r.IntN(50)))
-		to.Serials = bundle.NewHashList(randomEntries(r, r.IntN(50)))
+		from.SetSerials(bundle.NewHashList(randomEntries(r, r.IntN(50))))
+		to.SetSerials(bundle.NewHashList(randomEntries(r, r.IntN(50))))
 		for _, e := range randomEntries(r, r.IntN(40)) {
-			var err error
-			if from.Identities, err = from.Identities.With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour)); err != nil {
+			idl, err := from.Identities().With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour))
+			if err != nil {
 				t.Fatal(err)
 			}
+			from.SetIdentities(idl)
 		}
 		for _, e := range randomEntries(r, r.IntN(40)) {
-			var err error
-			if to.Identities, err = to.Identities.With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour)); err != nil {
+			idl, err := to.Identities().With(e, t0.Add(time.Duration(r.IntN(3))*time.Hour))
+			if err != nil {
 				t.Fatal(err)
 			}
+			to.SetIdentities(idl)
 		}
 		d, err := bundle.NewDelta(from, to)
 		if err != nil {
@@ -149,44 +148,12 @@ func TestNotACode(t *testing.T) {
 	}
 }
 
-func TestRootKeyFiles(t *testing.T) {
-	dir := t.TempDir()
-	k, err := bundle.GenerateRootKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "root.key")
-	if err := bundle.WriteRootKeyFile(p, k); err != nil {
-		t.Fatal(err)
-	}
-	if err := bundle.WriteRootKeyFile(p, k); !errors.Is(err, os.ErrExist) {
-		t.Fatalf("WriteRootKeyFile over an existing file = %v, want ErrExist", err)
-	}
-	k2, err := bundle.LoadRootKeyFile(p)
-	if err != nil || !k2.Public().Equal(k.Public()) {
-		t.Fatalf("LoadRootKeyFile = %v, %v; want the key written", k2, err)
-	}
-	if err := os.Chmod(p, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bundle.LoadRootKeyFile(p); err == nil {
-		t.Fatalf("LoadRootKeyFile of a 0644 file succeeded")
-	}
-	pub, err := bundle.ParseRootPublicPEM(bundle.MarshalRootPublicPEM(k.Public()))
-	if err != nil || !pub.Equal(k.Public()) {
-		t.Fatalf("ParseRootPublicPEM(MarshalRootPublicPEM) = %v, %v", pub, err)
-	}
-	if _, err := bundle.ParseRootPublicPEM(privatePEM(t, p)); err == nil {
-		t.Fatalf("ParseRootPublicPEM of a private key succeeded")
-	}
-}
-
 // TestEveryByte flips each byte of a small signed bundle in turn: none of
 // the results may be accepted.
 func TestEveryByte(t *testing.T) {
 	root := gen.RootKey()
 	b := newBundle(t, 1)
-	b.Serials = bundle.NewHashList([]bundle.Entry{{1}, {2}})
+	b.SetSerials(bundle.NewHashList([]bundle.Entry{{1}, {2}}))
 	signed, err := bundle.Sign(b, root)
 	if err != nil {
 		t.Fatal(err)
@@ -202,12 +169,10 @@ func TestEveryByte(t *testing.T) {
 	}
 }
 
-// privatePEM returns the content of the key file at path.
-func privatePEM(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+// TestContentType checks that the wire layer writes and checks the content
+// type the package documents.
+func TestContentType(t *testing.T) {
+	if bundle.ContentType != bundlewire.ContentType {
+		t.Fatalf("bundle.ContentType = %q, bundlewire.ContentType = %q", bundle.ContentType, bundlewire.ContentType)
 	}
-	return b
 }

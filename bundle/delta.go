@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+
+	"github.com/offcode/offcode/internal/bundlewire"
 )
 
 // NewDelta returns the delta bundle that turns from, a full bundle, into
@@ -17,52 +19,34 @@ func NewDelta(from, to *Bundle) (*Bundle, error) {
 	if to.Sequence <= from.Sequence {
 		return nil, fmt.Errorf("bundle: delta from sequence %d to %d goes backwards", from.Sequence, to.Sequence)
 	}
-	digest, err := PayloadDigest(to)
+	digest, err := payloadDigest(to)
 	if err != nil {
 		return nil, err
 	}
 	d := *to
 	d.Keys = slices.Clone(to.Keys)
-	d.Serials = HashList{diff(to.Serials.b, from.Serials.b, HashSize, HashSize)}
-	d.Identities = IdentityList{diff(to.Identities.b, from.Identities.b, identityEntrySize, identityEntrySize)}
+	d.serials = hashList{bundlewire.Subtract(to.serials.b, from.serials.b, hashSize)}
+	d.identities = identityList{bundlewire.Subtract(to.identities.b, from.identities.b, identityEntrySize)}
 	// An identity entry is removed if its hash is gone or its time changed.
-	removedIDs := diff(from.Identities.b, to.Identities.b, identityEntrySize, identityEntrySize)
+	removedIDs := bundlewire.Subtract(from.identities.b, to.identities.b, identityEntrySize)
 	var hashes []byte
 	for i := 0; i < len(removedIDs); i += identityEntrySize {
-		hashes = append(hashes, removedIDs[i:i+HashSize]...)
+		hashes = append(hashes, removedIDs[i:i+hashSize]...)
 	}
 	d.Delta = &Delta{
 		Since:             from.Sequence,
 		Result:            digest,
-		RemovedSerials:    HashList{diff(from.Serials.b, to.Serials.b, HashSize, HashSize)},
-		RemovedIdentities: HashList{nonNil(hashes)},
+		removedSerials:    hashList{bundlewire.Subtract(from.serials.b, to.serials.b, hashSize)},
+		removedIdentities: hashList{nonNil(hashes)},
 	}
 	return &d, nil
 }
 
-// diff returns the entries of a (width w, sorted by their first 8 bytes)
-// that are not in b with the same first cmp bytes.
-func diff(a, b []byte, w, cmp int) []byte {
-	out := []byte{}
-	j := 0
-	for i := 0; i < len(a); i += w {
-		ka := binary.BigEndian.Uint64(a[i:])
-		for j < len(b) && binary.BigEndian.Uint64(b[j:]) < ka {
-			j += w
-		}
-		if j < len(b) && string(b[j:j+cmp]) == string(a[i:i+cmp]) {
-			continue
-		}
-		out = append(out, a[i:i+w]...)
-	}
-	return out
-}
-
-// Apply applies the delta bundle d to b, the full bundle a device holds,
+// apply applies the delta bundle d to b, the full bundle a device holds,
 // and returns the full bundle d stands for (SPEC.md §13.7 steps 2-4).
 // Errors wrap ErrDeltaMismatch. It does not check d's signature: Open d
 // first.
-func (b *Bundle) Apply(d *Bundle) (*Bundle, error) {
+func (b *Bundle) apply(d *Bundle) (*Bundle, error) {
 	if d.Delta == nil {
 		return nil, fmt.Errorf("%w: not a delta bundle", ErrDeltaMismatch)
 	}
@@ -72,19 +56,19 @@ func (b *Bundle) Apply(d *Bundle) (*Bundle, error) {
 	if d.Delta.Since != b.Sequence {
 		return nil, fmt.Errorf("%w: delta is since sequence %d, held is %d", ErrDeltaMismatch, d.Delta.Since, b.Sequence)
 	}
-	serials, err := merge(b.Serials.b, d.Delta.RemovedSerials.b, d.Serials.b, HashSize)
+	serials, err := merge(b.serials.b, d.Delta.removedSerials.b, d.serials.b, hashSize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: revoked serials: %v", ErrDeltaMismatch, err)
 	}
-	ids, err := merge(b.Identities.b, d.Delta.RemovedIdentities.b, d.Identities.b, identityEntrySize)
+	ids, err := merge(b.identities.b, d.Delta.removedIdentities.b, d.identities.b, identityEntrySize)
 	if err != nil {
 		return nil, fmt.Errorf("%w: revoked identities: %v", ErrDeltaMismatch, err)
 	}
 	full := *d
 	full.Delta = nil
 	full.Keys = slices.Clone(d.Keys)
-	full.Serials = HashList{serials}
-	full.Identities = IdentityList{ids}
+	full.serials = hashList{serials}
+	full.identities = identityList{ids}
 	p, err := MarshalPayload(&full)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDeltaMismatch, err)
@@ -106,21 +90,21 @@ func merge(held, removed, added []byte, w int) ([]byte, error) {
 		switch {
 		case i < len(held) && r < len(removed) && key(held, i) == key(removed, r):
 			i += w
-			r += HashSize
+			r += hashSize
 		case r < len(removed) && (i >= len(held) || key(removed, r) < key(held, i)):
-			return nil, fmt.Errorf("removed entry %x is not held", removed[r:r+HashSize])
+			return nil, fmt.Errorf("removed entry %x is not held", removed[r:r+hashSize])
 		case a < len(added) && (i >= len(held) || key(added, a) < key(held, i)):
 			out = append(out, added[a:a+w]...)
 			a += w
 		case a < len(added) && key(added, a) == key(held, i):
-			return nil, fmt.Errorf("added entry %x is already held", added[a:a+HashSize])
+			return nil, fmt.Errorf("added entry %x is already held", added[a:a+hashSize])
 		default:
 			out = append(out, held[i:i+w]...)
 			i += w
 		}
 	}
 	if r < len(removed) {
-		return nil, fmt.Errorf("removed entry %x is not held", removed[r:r+HashSize])
+		return nil, fmt.Errorf("removed entry %x is not held", removed[r:r+hashSize])
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"fmt"
 	"slices"
 	"time"
@@ -14,7 +13,8 @@ import (
 
 // The methods in this file are the root holder's: they change a bundle
 // being prepared for signing. None of them is safe to call on a bundle a
-// Verifier is using.
+// verifier is using. To mark key i compromised, set b.Keys[i].Status to
+// Compromised; to drop it, delete it from b.Keys.
 
 // AddKey adds an issuer key, computing its kid and keeping the keys sorted.
 // Kinds are sorted; an empty Kinds means every kind.
@@ -25,8 +25,8 @@ func (b *Bundle) AddKey(k Key) error {
 	if k.NotAfter.Before(k.NotBefore) {
 		return fmt.Errorf("bundle: key not_after %s is before not_before %s", stamp(k.NotAfter), stamp(k.NotBefore))
 	}
-	if len(b.Keys) >= MaxKeys {
-		return fmt.Errorf("bundle: a bundle holds at most %d keys", MaxKeys)
+	if len(b.Keys) >= maxKeys {
+		return fmt.Errorf("bundle: a bundle holds at most %d keys", maxKeys)
 	}
 	k.Public = bytes.Clone(k.Public)
 	k.KeyID = codec.KeyIDOf(k.Public)
@@ -44,12 +44,7 @@ func (b *Bundle) AddKey(k Key) error {
 	return nil
 }
 
-// FindKey returns the index of the key with public key pub, or -1.
-func (b *Bundle) FindKey(pub ed25519.PublicKey) int {
-	return slices.IndexFunc(b.Keys, func(k Key) bool { return bytes.Equal(k.Public, pub) })
-}
-
-// RetireKey marks key i retired with not_after at (SPEC.md §13.10 step 5):
+// RetireKey marks key i (an index into b.Keys) retired with not_after at (SPEC.md §13.10 step 5):
 // codes it issued up to at keep verifying until they expire.
 func (b *Bundle) RetireKey(i int, at time.Time) error {
 	k := &b.Keys[i]
@@ -66,24 +61,18 @@ func (b *Bundle) RetireKey(i int, at time.Time) error {
 	return nil
 }
 
-// CompromiseKey marks key i compromised: no code it signed verifies.
-func (b *Bundle) CompromiseKey(i int) { b.Keys[i].Status = Compromised }
-
-// DeleteKey removes key i from the bundle.
-func (b *Bundle) DeleteKey(i int) { b.Keys = slices.Delete(b.Keys, i, i+1) }
-
 // RevokeCode revokes one code by its serial (SPEC.md §13.6).
 func (b *Bundle) RevokeCode(c *codec.Code) {
-	b.Serials = b.Serials.With(SerialEntry(c.KeyID, c.Claims.Serial))
+	b.serials = b.serials.With(serialEntry(c.KeyID, c.Claims.Serial))
 }
 
 // RevokePerson revokes every code carrying identity hash h issued before
 // before (SPEC.md §13.6).
 func (b *Bundle) RevokePerson(h identity.Hash, before time.Time) error {
-	l, err := b.Identities.With(IdentityEntry(h), before)
+	l, err := b.identities.With(identityEntry(h), before)
 	if err != nil {
 		return err
 	}
-	b.Identities = l
+	b.identities = l
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"filippo.io/edwards25519"
 
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/format"
 )
 
@@ -16,16 +17,6 @@ import (
 // reverse.
 const ContentType = "application/vnd.offcode.bundle+cbor"
 
-// protectedHeader returns {1: -8, 3: ContentType, 4: kid} in deterministic
-// encoding.
-func protectedHeader(kid codec.KeyID) []byte {
-	b := make([]byte, 0, 16+len(ContentType))
-	b = append(b, 0xa3, 0x01, 0x27, 0x03, 0x78, byte(len(ContentType)))
-	b = append(b, ContentType...)
-	b = append(b, 0x04, 0x48)
-	return append(b, kid[:]...)
-}
-
 // Sign checks b, encodes its payload and signs it with root, returning the
 // signed bundle file (SPEC.md §13.3).
 func Sign(b *Bundle, root *RootKey) ([]byte, error) {
@@ -33,106 +24,28 @@ func Sign(b *Bundle, root *RootKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return SignPayload(p, root), nil
+	return bundlewire.Sign(p, root.kid, root.priv), nil
 }
 
-// SignPayload signs p as it is, with no check of its contents, and returns
-// the signed bundle. It exists for test-vector generation; use Sign.
-func SignPayload(p []byte, root *RootKey) []byte {
-	prot := protectedHeader(root.kid)
-	tbs := format.AppendSigStructure(nil, prot, p)
-	return format.AppendMessage(nil, prot, p, ed25519.Sign(root.priv, tbs))
-}
-
-// Envelope is a signed bundle split into its parts, not yet verified.
-type Envelope struct {
-	// Protected is the raw protected header; KeyID the root kid in it.
-	Protected []byte
-	KeyID     codec.KeyID
-	Payload   []byte
-	Signature []byte
-}
-
-// ParseEnvelope splits a signed bundle strictly (SPEC.md §13.3) without
-// checking the signature or decoding the payload. The parts alias data.
-// Errors wrap ErrMalformed.
-func ParseEnvelope(data []byte) (*Envelope, error) {
+// parseEnvelope splits a signed bundle strictly (SPEC.md §13.3), bounding
+// its size. Errors wrap ErrMalformed.
+func parseEnvelope(data []byte) (*bundlewire.Envelope, error) {
 	if len(data) > MaxSize {
 		return nil, malformed("%d bytes, at most %d", len(data), MaxSize)
 	}
-	if len(data) < 2 || data[0] != 0xd2 || data[1] != 0x84 {
-		return nil, malformed("not a tagged COSE_Sign1 (want d2 84)")
+	e, err := bundlewire.ParseEnvelope(data)
+	if err != nil {
+		return nil, malformed("%v", err)
 	}
-	rest := data[2:]
-	var e Envelope
-	var err error
-	if e.Protected, rest, err = readBytes(rest, "protected header"); err != nil {
-		return nil, err
-	}
-	if len(rest) == 0 || rest[0] != 0xa0 {
-		return nil, malformed("unprotected header is not the empty map")
-	}
-	rest = rest[1:]
-	if e.Payload, rest, err = readBytes(rest, "payload"); err != nil {
-		return nil, err
-	}
-	if e.Signature, rest, err = readBytes(rest, "signature"); err != nil {
-		return nil, err
-	}
-	if len(rest) != 0 {
-		return nil, malformed("%d trailing bytes", len(rest))
-	}
-	if len(e.Signature) != ed25519.SignatureSize {
-		return nil, malformed("signature is %d bytes, want %d", len(e.Signature), ed25519.SignatureSize)
-	}
-	if len(e.Protected) != 16+len(ContentType) {
-		return nil, malformed("protected header is not {1: -8, 3: %q, 4: kid}", ContentType)
-	}
-	copy(e.KeyID[:], e.Protected[len(e.Protected)-codec.KeyIDSize:])
-	if string(protectedHeader(e.KeyID)) != string(e.Protected) {
-		return nil, malformed("protected header is not {1: -8, 3: %q, 4: kid}", ContentType)
-	}
-	return &e, nil
-}
-
-// readBytes reads a definite-length CBOR byte string whose head is in
-// its shortest form.
-func readBytes(b []byte, what string) (val, rest []byte, err error) {
-	if len(b) == 0 || b[0]>>5 != 2 {
-		return nil, nil, malformed("%s is not a byte string", what)
-	}
-	ai := b[0] & 0x1f
-	var n uint64
-	var h int
-	switch {
-	case ai < 24:
-		n, h = uint64(ai), 1
-	case ai <= 27:
-		h = 1 + 1<<(ai-24)
-		if len(b) < h {
-			return nil, nil, malformed("%s: truncated", what)
-		}
-		for _, c := range b[1:h] {
-			n = n<<8 | uint64(c)
-		}
-		if min := [...]uint64{24, 1 << 8, 1 << 16, 1 << 32}[ai-24]; n < min {
-			return nil, nil, malformed("%s: length not in its shortest form", what)
-		}
-	default:
-		return nil, nil, malformed("%s: indefinite or reserved length", what)
-	}
-	if n > uint64(len(b)-h) {
-		return nil, nil, malformed("%s: truncated", what)
-	}
-	return b[h : h+int(n)], b[h+int(n):], nil
+	return e, nil
 }
 
 // Open checks a signed bundle against the provisioned root public keys and
 // decodes it (SPEC.md §13.8 steps 1-3). It does not check the sequence (see
-// State.Accept) or the expiry (a stale bundle opens; see Verifier). The
-// returned bundle aliases data.
+// State.Accept) or the expiry (a stale bundle opens; package verify reports
+// it). The returned bundle aliases data.
 func Open(data []byte, roots ...ed25519.PublicKey) (*Bundle, error) {
-	e, err := ParseEnvelope(data)
+	e, err := parseEnvelope(data)
 	if err != nil {
 		return nil, err
 	}
@@ -160,9 +73,9 @@ func Open(data []byte, roots ...ed25519.PublicKey) (*Bundle, error) {
 	return b, nil
 }
 
-// PayloadDigest returns SHA-256 of b's payload, the value a delta's Result
-// commits to (SPEC.md §13.7).
-func PayloadDigest(b *Bundle) ([32]byte, error) {
+// payloadDigest returns SHA-256 of the payload of b as a full bundle, the
+// value a delta's Result commits to (SPEC.md §13.7).
+func payloadDigest(b *Bundle) ([32]byte, error) {
 	full := *b
 	full.Delta = nil
 	p, err := MarshalPayload(&full)

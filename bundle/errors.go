@@ -27,6 +27,7 @@ type RollbackError struct {
 	Same      bool
 }
 
+// Error names both sequences.
 func (e *RollbackError) Error() string {
 	if e.Same {
 		return fmt.Sprintf("bundle: bundle with sequence %d is the one held", e.Got)
@@ -69,8 +70,8 @@ var acceptances = []struct {
 	{ErrDeltaMismatch, DeltaMismatch},
 }
 
-// Acceptances returns every acceptance verdict, Accepted first.
-func Acceptances() []Acceptance {
+// allAcceptances returns every acceptance verdict, Accepted first.
+func allAcceptances() []Acceptance {
 	out := []Acceptance{Accepted}
 	for _, e := range acceptances {
 		out = append(out, e.a)

@@ -7,18 +7,18 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/codec"
-	"github.com/offcode/offcode/internal/detcbor"
+	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/edcheck"
 )
 
 // Limits of the format (SPEC.md §13.3, §13.4).
 const (
-	// Version is the payload version this package reads and writes.
-	Version = 1
-	// MaxSize bounds a bundle file.
+	// MaxSize bounds a bundle file, in bytes.
 	MaxSize = 64 << 20
-	// MaxKeys bounds the issuer keys of a bundle.
-	MaxKeys = 1024
+	// version is the payload version this package reads and writes.
+	version = 1
+	// maxKeys bounds the issuer keys of a bundle.
+	maxKeys = bundlewire.MaxKeys
 	// maxIssuer bounds an issuer name, in bytes.
 	maxIssuer     = 64
 	maxNumericDay = 253402300799 // 9999-12-31T23:59:59Z
@@ -57,19 +57,23 @@ type Key struct {
 	Issuer string
 }
 
-// Bundle is a trust bundle (SPEC.md §13.4), full or delta.
+// Bundle is a trust bundle (SPEC.md §13.4), full or delta. Its revocation
+// lists are changed with RevokeCode and RevokePerson and read with
+// CodeRevoked, PersonRevoked and Revocations.
 type Bundle struct {
 	Sequence  uint64
 	IssuedAt  time.Time
 	ExpiresAt time.Time
-	// Keys are the issuer keys, sorted by kid then public key.
+	// Keys are the issuer keys, sorted by kid then public key (AddKey
+	// keeps them so).
 	Keys []Key
-	// Serials are the revoked codes (SerialEntry); Identities the revoked
-	// people (IdentityEntry). In a delta bundle, the entries added.
-	Serials    HashList
-	Identities IdentityList
 	// Delta is non-nil for a delta bundle.
 	Delta *Delta
+
+	// serials are the revoked codes (serialEntry); identities the revoked
+	// people (identityEntry). In a delta bundle, the entries added.
+	serials    hashList
+	identities identityList
 }
 
 // Delta is what makes a bundle a delta bundle (SPEC.md §13.7).
@@ -78,45 +82,11 @@ type Delta struct {
 	Since uint64
 	// Result is SHA-256 of the payload of the full bundle it produces.
 	Result [32]byte
-	// RemovedSerials and RemovedIdentities are the entries removed.
-	RemovedSerials    HashList
-	RemovedIdentities HashList
-}
 
-// wire types (SPEC.md §13.4).
-type wireBundle struct {
-	Version    uint64     `cbor:"1,keyasint"`
-	Sequence   uint64     `cbor:"2,keyasint"`
-	IssuedAt   uint64     `cbor:"3,keyasint"`
-	ExpiresAt  uint64     `cbor:"4,keyasint"`
-	Keys       []wireKey  `cbor:"5,keyasint"`
-	Serials    []byte     `cbor:"6,keyasint"`
-	Identities []byte     `cbor:"7,keyasint"`
-	Delta      *wireDelta `cbor:"8,keyasint,omitempty"`
+	// The revocation entries removed (hashes only for identities).
+	removedSerials    hashList
+	removedIdentities hashList
 }
-
-type wireKey struct {
-	Kid       []byte   `cbor:"1,keyasint"`
-	Public    []byte   `cbor:"2,keyasint"`
-	NotBefore uint64   `cbor:"3,keyasint"`
-	NotAfter  uint64   `cbor:"4,keyasint"`
-	Kinds     []uint64 `cbor:"5,keyasint"`
-	Status    uint64   `cbor:"6,keyasint"`
-	Issuer    string   `cbor:"7,keyasint,omitempty"`
-}
-
-type wireDelta struct {
-	Since             uint64 `cbor:"1,keyasint"`
-	Result            []byte `cbor:"2,keyasint"`
-	RemovedSerials    []byte `cbor:"3,keyasint"`
-	RemovedIdentities []byte `cbor:"4,keyasint"`
-}
-
-// The deterministic encoder and the strict decoder, shared with codec.
-var (
-	encMode = detcbor.EncMode()
-	decMode = detcbor.DecMode(detcbor.Limits{MaxNestedLevels: 8, MaxArrayElements: MaxKeys, MaxMapPairs: 16})
-)
 
 // MarshalPayload returns the deterministic CBOR encoding of b's payload
 // after checking it as ParsePayload would. Keys must be in order (AddKey
@@ -126,7 +96,7 @@ func MarshalPayload(b *Bundle) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := encMode.Marshal(w)
+	p, err := bundlewire.Encode(w)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: encoding payload: %w", err)
 	}
@@ -137,15 +107,15 @@ func MarshalPayload(b *Bundle) ([]byte, error) {
 	return p, nil
 }
 
-func (b *Bundle) wire() (*wireBundle, error) {
-	w := &wireBundle{
-		Version:    Version,
+func (b *Bundle) wire() (*bundlewire.Payload, error) {
+	w := &bundlewire.Payload{
+		Version:    version,
 		Sequence:   b.Sequence,
 		IssuedAt:   numericDate(b.IssuedAt),
 		ExpiresAt:  numericDate(b.ExpiresAt),
-		Keys:       make([]wireKey, len(b.Keys)),
-		Serials:    nonNil(b.Serials.b),
-		Identities: nonNil(b.Identities.b),
+		Keys:       make([]bundlewire.Key, len(b.Keys)),
+		Serials:    nonNil(b.serials.b),
+		Identities: nonNil(b.identities.b),
 	}
 	if b.IssuedAt.Unix() < 0 || b.ExpiresAt.Unix() < 0 {
 		return nil, malformed("times before 1970")
@@ -154,7 +124,7 @@ func (b *Bundle) wire() (*wireBundle, error) {
 		if k.NotBefore.Unix() < 0 || k.NotAfter.Unix() < 0 {
 			return nil, malformed("key %d: times before 1970", i)
 		}
-		wk := wireKey{
+		wk := bundlewire.Key{
 			Kid: bytes.Clone(k.KeyID[:]), Public: nonNil(k.Public),
 			NotBefore: numericDate(k.NotBefore), NotAfter: numericDate(k.NotAfter),
 			Kinds: make([]uint64, len(k.Kinds)), Status: uint64(k.Status), Issuer: k.Issuer,
@@ -165,10 +135,10 @@ func (b *Bundle) wire() (*wireBundle, error) {
 		w.Keys[i] = wk
 	}
 	if d := b.Delta; d != nil {
-		w.Delta = &wireDelta{
+		w.Delta = &bundlewire.Delta{
 			Since: d.Since, Result: bytes.Clone(d.Result[:]),
-			RemovedSerials:    nonNil(d.RemovedSerials.b),
-			RemovedIdentities: nonNil(d.RemovedIdentities.b),
+			RemovedSerials:    nonNil(d.removedSerials.b),
+			RemovedIdentities: nonNil(d.removedIdentities.b),
 		}
 	}
 	return w, nil
@@ -193,19 +163,12 @@ func nonNil(b []byte) []byte {
 // matching kids and sound public keys, revocation lists sorted and unique.
 // The lists alias p. Errors wrap ErrMalformed.
 func ParsePayload(p []byte) (*Bundle, error) {
-	var w wireBundle
-	if err := decMode.Unmarshal(p, &w); err != nil {
-		return nil, malformed("payload: %v", err)
+	w, err := bundlewire.Decode(p)
+	if err != nil {
+		return nil, malformed("%v", err)
 	}
-	if off, ok := findSimple(p, 0); ok {
-		return nil, malformed("payload holds a simple value or a floating-point number at byte %d (null is not an empty list, SPEC.md §13.3)", off)
-	}
-	re, err := encMode.Marshal(&w)
-	if err != nil || !bytes.Equal(re, p) {
-		return nil, malformed("payload does not re-encode to itself (a field is missing or the encoding is not deterministic)")
-	}
-	if w.Version != Version {
-		return nil, malformed("version %d, want %d", w.Version, Version)
+	if w.Version != version {
+		return nil, malformed("version %d, want %d", w.Version, version)
 	}
 	if w.Sequence == 0 {
 		return nil, malformed("sequence 0; sequences start at 1")
@@ -229,10 +192,10 @@ func ParsePayload(p []byte) (*Bundle, error) {
 		}
 		b.Keys[i] = k
 	}
-	if b.Serials, err = parseHashList(w.Serials, "revoked serials"); err != nil {
+	if b.serials, err = parseHashList(w.Serials, "revoked serials"); err != nil {
 		return nil, err
 	}
-	if b.Identities, err = parseIdentityList(w.Identities); err != nil {
+	if b.identities, err = parseIdentityList(w.Identities); err != nil {
 		return nil, err
 	}
 	if w.Delta != nil {
@@ -244,10 +207,10 @@ func ParsePayload(p []byte) (*Bundle, error) {
 			return nil, malformed("delta result is %d bytes, want %d", len(w.Delta.Result), len(d.Result))
 		}
 		copy(d.Result[:], w.Delta.Result)
-		if d.RemovedSerials, err = parseHashList(w.Delta.RemovedSerials, "removed serials"); err != nil {
+		if d.removedSerials, err = parseHashList(w.Delta.RemovedSerials, "removed serials"); err != nil {
 			return nil, err
 		}
-		if d.RemovedIdentities, err = parseHashList(w.Delta.RemovedIdentities, "removed identities"); err != nil {
+		if d.removedIdentities, err = parseHashList(w.Delta.RemovedIdentities, "removed identities"); err != nil {
 			return nil, err
 		}
 		b.Delta = d
@@ -255,7 +218,7 @@ func ParsePayload(p []byte) (*Bundle, error) {
 	return b, nil
 }
 
-func parseKey(w *wireKey) (Key, error) {
+func parseKey(w *bundlewire.Key) (Key, error) {
 	if len(w.Public) != ed25519.PublicKeySize {
 		return Key{}, malformed("public key is %d bytes, want %d", len(w.Public), ed25519.PublicKeySize)
 	}
@@ -295,64 +258,4 @@ func compareKeys(a, b *Key) int {
 		return c
 	}
 	return bytes.Compare(a.Public, b.Public)
-}
-
-// findSimple walks the well-formed, definite-length CBOR item at p[off:]
-// and returns the offset of the first item of major type 7 in it (false,
-// true, null, undefined, simple(n), a floating-point number). The strict
-// decoder would turn such a value into the zero value of the field, and the
-// encoder would write an empty list back as null, so the re-encoding check
-// cannot see it (SPEC.md §13.3). It returns the item's end when none is
-// found; ok is false then.
-func findSimple(p []byte, off int) (at int, ok bool) {
-	_, at, ok = walkSimple(p, off)
-	return at, ok
-}
-
-func walkSimple(p []byte, off int) (end, at int, found bool) {
-	if off >= len(p) {
-		return len(p), 0, false
-	}
-	major, ai := p[off]>>5, p[off]&0x1f
-	if major == 7 {
-		return off, off, true
-	}
-	var n uint64
-	h := 1
-	switch {
-	case ai < 24:
-		n = uint64(ai)
-	case ai <= 27:
-		w := 1 << (ai - 24)
-		if off+1+w > len(p) {
-			return len(p), 0, false
-		}
-		for _, c := range p[off+1 : off+1+w] {
-			n = n<<8 | uint64(c)
-		}
-		h += w
-	default:
-		return len(p), 0, false
-	}
-	off += h
-	switch major {
-	case 2, 3:
-		if n > uint64(len(p)-off) {
-			return len(p), 0, false
-		}
-		return off + int(n), 0, false
-	case 4, 5:
-		if major == 5 {
-			n *= 2
-		}
-		for i := uint64(0); i < n; i++ {
-			if off, at, found = walkSimple(p, off); found || off >= len(p) && i+1 < n {
-				return off, at, found
-			}
-		}
-		return off, 0, false
-	case 6:
-		return walkSimple(p, off)
-	}
-	return off, 0, false
 }

@@ -111,7 +111,7 @@ func (s *State) accept(data []byte) error {
 		if s.Bundle == nil {
 			return fmt.Errorf("%w: a delta needs a bundle to apply to, and none is held", ErrDeltaMismatch)
 		}
-		if b, err = s.Bundle.Apply(b); err != nil {
+		if b, err = s.Bundle.apply(b); err != nil {
 			return err
 		}
 	}
@@ -125,13 +125,13 @@ func sameBundle(held, offered *Bundle) bool {
 	if held.Sequence != offered.Sequence {
 		return false
 	}
-	h, err := PayloadDigest(held)
+	h, err := payloadDigest(held)
 	if err != nil {
 		return false
 	}
 	if offered.Delta != nil {
 		return offered.Delta.Result == h
 	}
-	o, err := PayloadDigest(offered)
+	o, err := payloadDigest(offered)
 	return err == nil && bytes.Equal(h[:], o[:])
 }

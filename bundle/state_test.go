@@ -29,8 +29,8 @@ func TestStateDir(t *testing.T) {
 	}
 	first := *b
 	b.Sequence = 2
-	b.CompromiseKey(0)
-	b.Serials = b.Serials.With(bundle.SerialEntry(b.Keys[0].KeyID, [codec.SerialSize]byte{1}))
+	b.Keys[0].Status = bundle.Compromised
+	b.SetSerials(b.Serials().With(bundle.SerialEntry(b.Keys[0].KeyID, [codec.SerialSize]byte{1})))
 	b2, err := bundle.Sign(b, root)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestStateDirConcurrent(t *testing.T) {
 	first := *b
 	b1, _ := bundle.Sign(b, root)
 	b.Sequence = 2
-	b.CompromiseKey(0)
+	b.Keys[0].Status = bundle.Compromised
 	b2, _ := bundle.Sign(b, root)
 	d, err := bundle.NewDelta(&first, b)
 	if err != nil {

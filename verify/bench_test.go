@@ -11,6 +11,7 @@ import (
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/testkit/benchcpu"
+	"github.com/offcode/offcode/internal/testkit/bundletest"
 )
 
 // benchFixture returns a valid code, a verifier that trusts its key, and the
@@ -91,16 +92,13 @@ func bundleTrustOf(tb testing.TB, ts *TrustStore, n int) *TrustStore {
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	entries := make([]bundle.Entry, n)
+	entries := make([]bundletest.Entry, n)
 	for i := range entries {
 		binary.BigEndian.PutUint64(entries[i][:], rng.Uint64())
 	}
-	bd.Serials = bundle.NewHashList(entries)
-	for _, e := range entries {
-		var err error
-		if bd.Identities, err = bd.Identities.With(e, t0); err != nil {
-			tb.Fatal(err)
-		}
+	bd, err := bundletest.WithEntries(bd, entries, entries, t0)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	trust, err := FromBundle(bd)
 	if err != nil {

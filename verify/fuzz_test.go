@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/internal/jwkset"
+	"github.com/offcode/offcode/internal/testkit/bundletest"
 	"github.com/offcode/offcode/internal/testkit/vectortest"
 	"github.com/offcode/offcode/testvectors"
 	"github.com/offcode/offcode/verify"
@@ -88,7 +90,7 @@ func FuzzVerifyBundle(f *testing.F) {
 			f.Fatalf("vector %s: jwkset.Parse = %v", v.Name, err)
 		}
 		for _, k := range ks {
-			if codec.KeyIDOf(k.Public) != k.KeyID || b.FindKey(k.Public) >= 0 {
+			if codec.KeyIDOf(k.Public) != k.KeyID || slices.ContainsFunc(b.Keys, func(bk bundle.Key) bool { return bk.Public.Equal(k.Public) }) {
 				continue
 			}
 			bk := bundle.Key{Public: k.Public, NotBefore: time.Unix(0, 0), NotAfter: time.Unix(253402300799, 0)}
@@ -104,9 +106,14 @@ func FuzzVerifyBundle(f *testing.F) {
 	if len(b.Keys) < 3 {
 		f.Fatalf("the vectors hold %d representable keys, want at least 3", len(b.Keys))
 	}
-	b.CompromiseKey(0)
+	b.Keys[0].Status = bundle.Compromised
+	var revoked []bundletest.Entry
 	for i := range 64 {
-		b.Serials = b.Serials.With(bundle.Entry{byte(i), 1})
+		revoked = append(revoked, bundletest.Entry{byte(i), 1})
+	}
+	b, err := bundletest.WithEntries(b, revoked, nil, time.Unix(0, 0))
+	if err != nil {
+		f.Fatal(err)
 	}
 	trust, err := verify.FromBundle(b)
 	if err != nil {
@@ -128,7 +135,7 @@ func FuzzVerifyBundle(f *testing.F) {
 		if bytes.Equal(r.Key, b.Keys[0].Public) {
 			t.Fatalf("Verify(%q) = valid under a compromised key", text)
 		}
-		if b.Serials.Contains(bundle.SerialEntry(r.Code.KeyID, r.Code.Claims.Serial)) {
+		if b.CodeRevoked(r.Code) {
 			t.Fatalf("Verify(%q) = valid for a revoked serial", text)
 		}
 	})

@@ -177,11 +177,11 @@ func (v *Verifier) checkSignature(c *codec.Code) (*trustedKey, error) {
 
 // checkRevoked checks the bundle's revocation lists (SPEC.md §13.9).
 func checkRevoked(b *bundle.Bundle, c *codec.Code) error {
-	if b.Serials.Contains(bundle.SerialEntry(c.KeyID, c.Claims.Serial)) {
+	if b.CodeRevoked(c) {
 		return fmt.Errorf("%w: serial %x", errRevoked, c.Claims.Serial[:])
 	}
-	if before, ok := b.Identities.Lookup(bundle.IdentityEntry(c.Claims.Identity)); ok && c.Claims.IssuedAt.Unix() < before {
-		return &identityRevokedError{IssuedAt: c.Claims.IssuedAt, Before: time.Unix(before, 0).UTC()}
+	if before, ok := b.PersonRevoked(c); ok {
+		return &identityRevokedError{IssuedAt: c.Claims.IssuedAt, Before: before}
 	}
 	return nil
 }

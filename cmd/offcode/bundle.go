@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/atomicfile"
+	"github.com/offcode/offcode/internal/bundledraft"
 	"github.com/offcode/offcode/internal/jwkset"
 )
 
@@ -118,7 +120,7 @@ func runBundleInit(e *env, args []string) int {
 		e.errorf("bundle init: %s already exists", pos[0])
 		return exitUsage
 	}
-	if err := bundle.WriteDraft(pos[0], bundle.NewDraft(e.now())); err != nil {
+	if err := bundledraft.Write(pos[0], bundledraft.New(e.now())); err != nil {
 		e.errorf("bundle init: %v", err)
 		return exitUsage
 	}
@@ -151,7 +153,7 @@ func runBundleAddKey(e *env, args []string) int {
 		}
 		ks = append(ks, k)
 	}
-	b, err := bundle.ReadDraft(pos[0])
+	b, err := bundledraft.Read(pos[0])
 	if err != nil {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
@@ -170,7 +172,7 @@ func runBundleAddKey(e *env, args []string) int {
 		matched++
 		k := bundle.Key{Public: tk.Public, Issuer: tk.Issuer, Kinds: ks}
 		k.NotBefore, k.NotAfter = keyPeriod(tk, nbf, naf, e.now())
-		if b.FindKey(tk.Public) >= 0 {
+		if slices.ContainsFunc(b.Keys, func(k bundle.Key) bool { return k.Public.Equal(tk.Public) }) {
 			e.infof("key %s is already in %s, left unchanged", kid, pos[0])
 			continue
 		}
@@ -188,7 +190,7 @@ func runBundleAddKey(e *env, args []string) int {
 		e.errorf("bundle add-key: %s holds no key with kid %s", trustPath, kidText)
 		return exitUsage
 	}
-	if err := bundle.WriteDraft(pos[0], b); err != nil {
+	if err := bundledraft.Write(pos[0], b); err != nil {
 		e.errorf("bundle add-key: %v", err)
 		return exitUsage
 	}
@@ -240,7 +242,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 		e.errorf("bundle remove-key: --at, --compromised and --delete exclude each other")
 		return exitUsage
 	}
-	b, err := bundle.ReadDraft(pos[0])
+	b, err := bundledraft.Read(pos[0])
 	if err != nil {
 		e.errorf("bundle remove-key: %v", err)
 		return exitUsage
@@ -253,10 +255,10 @@ func runBundleRemoveKey(e *env, args []string) int {
 		n++
 		switch {
 		case del:
-			b.DeleteKey(i)
+			b.Keys = slices.Delete(b.Keys, i, i+1)
 			e.infof("deleted key %s", kidText)
 		case compromised:
-			b.CompromiseKey(i)
+			b.Keys[i].Status = bundle.Compromised
 			e.infof("marked key %s compromised: no code it signed will verify", kidText)
 		default:
 			t := at.time(e.now)
@@ -271,7 +273,7 @@ func runBundleRemoveKey(e *env, args []string) int {
 		e.errorf("bundle remove-key: %s holds no key with kid %s", pos[0], kidText)
 		return exitUsage
 	}
-	if err := bundle.WriteDraft(pos[0], b); err != nil {
+	if err := bundledraft.Write(pos[0], b); err != nil {
 		e.errorf("bundle remove-key: %v", err)
 		return exitUsage
 	}
@@ -309,7 +311,7 @@ func runBundleRevoke(e *env, args []string) int {
 		e.errorf("bundle revoke: --code: %s", detail(err))
 		return exitUsage
 	}
-	b, err := bundle.ReadDraft(pos[0])
+	b, err := bundledraft.Read(pos[0])
 	if err != nil {
 		e.errorf("bundle revoke: %v", err)
 		return exitUsage
@@ -325,7 +327,7 @@ func runBundleRevoke(e *env, args []string) int {
 		b.RevokeCode(c)
 		e.infof("revoked code %x (kid %s)", c.Claims.Serial[:], c.KeyID.String())
 	}
-	if err := bundle.WriteDraft(pos[0], b); err != nil {
+	if err := bundledraft.Write(pos[0], b); err != nil {
 		e.errorf("bundle revoke: %v", err)
 		return exitUsage
 	}
@@ -356,7 +358,7 @@ func runBundleSign(e *env, args []string) int {
 		e.errorf("bundle sign: --valid %v is too short", valid)
 		return exitUsage
 	}
-	root, err := bundle.LoadRootKeyFile(keyPath)
+	root, err := bundledraft.LoadRootKey(keyPath)
 	if err != nil {
 		e.errorf("bundle sign: %v", err)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -364,7 +366,7 @@ func runBundleSign(e *env, args []string) int {
 		}
 		return exitUsage
 	}
-	b, err := bundle.ReadDraft(pos[0])
+	b, err := bundledraft.Read(pos[0])
 	if err != nil {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
@@ -373,7 +375,7 @@ func runBundleSign(e *env, args []string) int {
 	b.IssuedAt, b.ExpiresAt = now, now.Add(valid.Truncate(time.Second))
 	var from *bundle.Bundle
 	if deltaFrom != "" {
-		f, err := bundle.ReadFile(deltaFrom, root.Public())
+		f, err := bundledraft.ReadFile(deltaFrom, root.Public())
 		if err == nil {
 			from = f.Bundle
 		}
@@ -391,8 +393,9 @@ func runBundleSign(e *env, args []string) int {
 		e.errorf("bundle sign: %v", err)
 		return exitUsage
 	}
+	codes, people := b.Revocations()
 	e.infof("signed %s: sequence %d, %s, revoked %s and %s, expires %s, %d bytes",
-		pos[1], b.Sequence, plural(len(b.Keys), "key"), plural(b.Serials.Len(), "code"), pluralPeople(b.Identities.Len()), local(b.ExpiresAt), len(signed))
+		pos[1], b.Sequence, plural(len(b.Keys), "key"), plural(codes, "code"), pluralPeople(people), local(b.ExpiresAt), len(signed))
 	if from != nil {
 		d, err := bundle.NewDelta(from, b)
 		var ds []byte
@@ -409,7 +412,7 @@ func runBundleSign(e *env, args []string) int {
 		e.infof("signed %s: delta since %d, %d bytes", deltaOut, from.Sequence, len(ds))
 	}
 	b.Sequence++
-	if err := bundle.WriteDraft(pos[0], b); err != nil {
+	if err := bundledraft.Write(pos[0], b); err != nil {
 		e.errorf("bundle sign: updating the draft's sequence: %v", err)
 		e.hintf("the signed bundle was written; raise the draft's sequence before signing again")
 		return exitUsage
@@ -443,7 +446,7 @@ func runBundleShow(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	l, err := bundle.ReadFile(pos[0], roots...)
+	l, err := bundledraft.ReadFile(pos[0], roots...)
 	if err != nil {
 		e.errorf("bundle show: %s", detailBundle(err))
 		return exitRejected
@@ -476,11 +479,16 @@ func runBundleShow(e *env, args []string) int {
 	} else {
 		fmt.Fprintf(&s, "  sequence    %d (the next sign uses it)\n", b.Sequence)
 	}
+	codes, people := b.Revocations()
 	if d := b.Delta; d != nil {
-		fmt.Fprintf(&s, "  delta       since %d: +%d/-%d codes, +%d/-%d people\n", d.Since,
-			b.Serials.Len(), d.RemovedSerials.Len(), b.Identities.Len(), d.RemovedIdentities.Len())
+		rc, rp, err := bundledraft.DeltaRemovals(b)
+		if err != nil {
+			e.errorf("bundle show: %v", err)
+			return exitRejected
+		}
+		fmt.Fprintf(&s, "  delta       since %d: +%d/-%d codes, +%d/-%d people\n", d.Since, codes, rc, people, rp)
 	} else {
-		fmt.Fprintf(&s, "  revoked     %s, %s\n", plural(b.Serials.Len(), "code"), pluralPeople(b.Identities.Len()))
+		fmt.Fprintf(&s, "  revoked     %s, %s\n", plural(codes, "code"), pluralPeople(people))
 	}
 	fmt.Fprintf(&s, "  keys        %d\n", len(b.Keys))
 	for _, k := range b.Keys {
@@ -524,7 +532,7 @@ func runBundleDiff(e *env, args []string) int {
 	}
 	var bs [2]*bundle.Bundle
 	for i, p := range pos {
-		l, err := bundle.ReadFile(p, roots...)
+		l, err := bundledraft.ReadFile(p, roots...)
 		if err != nil {
 			e.errorf("bundle diff: %s", detailBundle(err))
 			return exitRejected
@@ -544,7 +552,11 @@ func runBundleDiff(e *env, args []string) int {
 	describe := func(k *bundle.Key) string {
 		return fmt.Sprintf("%s, codes issued %s to %s, %s", k.Status, local(k.NotBefore), local(k.NotAfter), bundleKinds(k.Kinds))
 	}
-	c := bundle.Diff(a, b)
+	c, err := bundledraft.Diff(a, b)
+	if err != nil {
+		e.errorf("bundle diff: %v", err)
+		return exitRejected
+	}
 	for _, kc := range c.Keys {
 		switch {
 		case kc.New == nil:
@@ -555,8 +567,9 @@ func runBundleDiff(e *env, args []string) int {
 			fmt.Fprintf(&s, "~ key %s: %s -> %s\n", kc.Old.KeyID.String(), describe(kc.Old), describe(kc.New))
 		}
 	}
-	fmt.Fprintf(&s, "revoked codes   +%d -%d (now %d)\n", c.AddedSerials, c.RemovedSerials, b.Serials.Len())
-	fmt.Fprintf(&s, "revoked people  +%d -%d (now %d)\n", c.AddedPeople, c.RemovedPeople, b.Identities.Len())
+	codes, people := b.Revocations()
+	fmt.Fprintf(&s, "revoked codes   +%d -%d (now %d)\n", c.AddedSerials, c.RemovedSerials, codes)
+	fmt.Fprintf(&s, "revoked people  +%d -%d (now %d)\n", c.AddedPeople, c.RemovedPeople, people)
 	if a.Sequence >= b.Sequence {
 		fmt.Fprintf(&s, "warning: NEW does not have a higher sequence; devices holding OLD refuse it (rollback)\n")
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/bundledraft"
 	"github.com/offcode/offcode/internal/service"
 )
 
@@ -75,7 +76,7 @@ func runBundlePull(e *env, args []string) int {
 		e.errorf("bundle pull: %v", err)
 		return exitUsage
 	}
-	b, err := bundle.ReadDraft(pos[0])
+	b, err := bundledraft.Read(pos[0])
 	if err != nil {
 		e.errorf("bundle pull: %v", err)
 		return exitUsage
@@ -85,7 +86,7 @@ func runBundlePull(e *env, args []string) int {
 		e.errorf("bundle pull: %v", err)
 		return exitUsage
 	}
-	if err := bundle.WriteDraft(pos[0], b); err != nil {
+	if err := bundledraft.Write(pos[0], b); err != nil {
 		e.errorf("bundle pull: %v", err)
 		return exitUsage
 	}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 
 	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/bundledraft"
+	"github.com/offcode/offcode/internal/keyfile"
 	"github.com/offcode/offcode/internal/readlimit"
 )
 
@@ -63,18 +67,18 @@ func runRoot(ctx context.Context, e *env, args []string) int {
 			return exitUsage
 		}
 	}
-	k, err := bundle.GenerateRootKey(e.rand)
+	pub, priv, err := ed25519.GenerateKey(e.rand)
 	if err != nil {
-		e.errorf("%v", err)
+		e.errorf("root keygen: generating the root key: %v", err)
 		return exitUsage
 	}
-	if err := bundle.WriteRootKeyFile(keyPath, k); err != nil {
+	if err := bundledraft.WriteRootKey(keyPath, priv); err != nil {
 		e.errorf("%v", err)
 		return exitUsage
 	}
 	f, err := os.OpenFile(pubPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err == nil {
-		_, err = f.Write(bundle.MarshalRootPublicPEM(k.Public()))
+		_, err = f.Write(keyfile.MarshalPublic(pub))
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -87,7 +91,7 @@ func runRoot(ctx context.Context, e *env, args []string) int {
 		e.errorf("root keygen: writing %s: %v", pubPath, err)
 		return exitUsage
 	}
-	fmt.Fprintln(e.stdout, k.KeyID().String())
+	fmt.Fprintln(e.stdout, codec.KeyIDOf(pub).String())
 	e.infof("wrote %s (mode 0600, keep it offline) and %s (give it to every device)", keyPath, pubPath)
 	return exitOK
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/readlimit"
 )
 
@@ -188,7 +189,7 @@ func (e *env) syncFrom(ctx context.Context, cmd string, s *bundle.State, source 
 
 // offered names the sequence an offered bundle claims, signed or not.
 func offered(data []byte) string {
-	env, err := bundle.ParseEnvelope(data)
+	env, err := bundlewire.ParseEnvelope(data)
 	if err != nil {
 		return "the file is not a bundle; "
 	}

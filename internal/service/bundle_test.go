@@ -28,10 +28,11 @@ func TestBundleEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := bundle.GenerateRootKey(rand.Reader)
+	_, rootPriv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	root := bundle.NewRootKey(rootPriv)
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	b := &bundle.Bundle{Sequence: 4, IssuedAt: now, ExpiresAt: now.Add(24 * time.Hour)}
 	if err := b.AddKey(bundle.Key{Public: key.Public(), NotBefore: now, NotAfter: now.AddDate(1, 0, 0)}); err != nil {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -86,10 +87,11 @@ func (p *BundlePublisher) Reload() error {
 		}
 	}
 	next := &published{seq: best.b.Sequence, full: best.data, deltas: map[uint64][]byte{}}
-	digest, err := bundle.PayloadDigest(best.b)
+	payload, err := bundle.MarshalPayload(best.b)
 	if err != nil {
 		return fmt.Errorf("service: bundle publisher: %w", err)
 	}
+	digest := sha256.Sum256(payload) // what a delta's Result commits to (SPEC.md §13.7)
 	for _, d := range deltas {
 		if d.b.Sequence != next.seq {
 			continue

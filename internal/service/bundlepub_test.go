@@ -12,6 +12,7 @@ import (
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/internal/service"
+	"github.com/offcode/offcode/internal/testkit/bundletest"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
@@ -43,7 +44,10 @@ func TestBundlePublisher(t *testing.T) {
 		t.Fatal(err)
 	}
 	b2 := newBundle(t, 2)
-	b2.Serials = bundle.NewHashList([]bundle.Entry{{7}})
+	b2, err = bundletest.WithEntries(b2, []bundletest.Entry{{7}}, nil, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s2, _ := bundle.Sign(b2, root)
 	d, _ := bundle.NewDelta(b1, b2)
 	sd, _ := bundle.Sign(d, root)

@@ -48,8 +48,9 @@ func (d *device) info() trustInfo {
 	if b == nil {
 		return trustInfo{}
 	}
+	codes, people := b.Revocations()
 	return trustInfo{Held: true, Sequence: b.Sequence, IssuedAt: b.IssuedAt, ExpiresAt: b.ExpiresAt,
-		Keys: len(b.Keys), Revoked: b.Serials.Len() + b.Identities.Len()}
+		Keys: len(b.Keys), Revoked: codes + people}
 }
 
 // restore installs the bundle the page stored after an earlier accept (the

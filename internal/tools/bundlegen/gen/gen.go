@@ -24,6 +24,7 @@ import (
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/identity"
+	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/format"
 	"github.com/offcode/offcode/sign"
 )
@@ -37,6 +38,13 @@ func seed(name string) []byte {
 
 // RootKey returns the root key the vectors provision devices with.
 func RootKey() *bundle.RootKey { return bundle.NewRootKey(ed25519.NewKeyFromSeed(seed("root"))) }
+
+// signRaw signs payload as it is, with no check of its contents, under the
+// provisioned root key: the vectors of malformed payloads.
+func signRaw(payload []byte) []byte {
+	priv := ed25519.NewKeyFromSeed(seed("root"))
+	return bundlewire.Sign(payload, codec.KeyIDOf(priv.Public().(ed25519.PublicKey)), priv)
+}
 
 func otherRoot() *bundle.RootKey {
 	return bundle.NewRootKey(ed25519.NewKeyFromSeed(seed("other root")))
@@ -162,7 +170,7 @@ func (v *vector) file() (*File, error) {
 		f.Context.HeldSequence = v.held.Sequence
 	}
 	f.Stages.BundleHex = hex.EncodeToString(v.signed)
-	if e, err := bundle.ParseEnvelope(v.signed); err == nil {
+	if e, err := bundlewire.ParseEnvelope(v.signed); err == nil {
 		f.Stages.PayloadHex = hex.EncodeToString(e.Payload)
 		if d, err := diagMode.Diagnose(e.Payload); err == nil {
 			f.Stages.PayloadDiag = d
@@ -374,24 +382,23 @@ func acceptanceCases(f *fixture) (vs []*vector) {
 // malformedCases returns the vectors of bundles refused as malformed (SPEC.md §13.3, §13.4), properly signed so that only the structure is wrong.
 func malformedCases(f *fixture) (vs []*vector) {
 	add := func(v *vector) { vs = append(vs, v) }
-	root := RootKey()
 	unsorted := base(10)
-	e1, e2 := bundle.Entry{1}, bundle.Entry{2}
-	unsorted.Serials = bundle.NewHashList([]bundle.Entry{e1, e2})
+	e1, e2 := entry{1}, entry{2}
+	unsorted = withSerials(unsorted, e1, e2)
 	p := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e2[:], e1[:]...))
 	add(&vector{name: "unsorted_serials", desc: "Revoked serial entries out of order.",
-		signed: bundle.SignPayload(p, root), want: refused("malformed_bundle", 0)})
+		signed: signRaw(p), want: refused("malformed_bundle", 0)})
 	dup := replaceOnce(payloadOf(unsorted), append(e1[:], e2[:]...), append(e1[:], e1[:]...))
 	add(&vector{name: "duplicate_serial", desc: "A revoked serial entry listed twice.",
-		signed: bundle.SignPayload(dup, root), want: refused("malformed_bundle", 0)})
+		signed: signRaw(dup), want: refused("malformed_bundle", 0)})
 	kid := codec.KeyIDOf(f.k1.Public())
 	wrongKid := append([]byte{0x01, 0x48}, kid[:]...)
 	wrongKidTo := bytes.Clone(wrongKid)
 	wrongKidTo[2] ^= 0xff
 	add(&vector{name: "kid_not_key_hash", desc: "An issuer key's kid is not SHA-256 of its public key.",
-		signed: bundle.SignPayload(replaceOnce(payloadOf(base(10)), wrongKid, wrongKidTo), root), want: refused("malformed_bundle", 0)})
+		signed: signRaw(replaceOnce(payloadOf(base(10)), wrongKid, wrongKidTo)), want: refused("malformed_bundle", 0)})
 	add(&vector{name: "unknown_field", desc: "The payload has a field 9, unknown to version 1.",
-		signed: bundle.SignPayload(withField(payloadOf(base(10)), 9), root), want: refused("malformed_bundle", 0)})
+		signed: signRaw(withField(payloadOf(base(10)), 9)), want: refused("malformed_bundle", 0)})
 	add(&vector{name: "truncated_bundle", desc: "The last byte of the file is missing.",
 		signed: signed(base(10))[:len(signed(base(10)))-1], want: refused("malformed_bundle", 0)})
 	add(&vector{name: "trailing_byte", desc: "A byte after the COSE_Sign1.",
@@ -454,7 +461,7 @@ func keyCases(f *fixture) (vs []*vector) {
 	add := func(v *vector) { vs = append(vs, v) }
 	rot := base(14)
 	must(rot.AddKey(bundle.Key{Public: f.k2.Public(), NotBefore: f.R, NotAfter: f.R.Add(365 * day), Issuer: "Xi'an test issuer 2"}))
-	must(rot.RetireKey(rot.FindKey(f.k1.Public()), f.R))
+	must(rot.RetireKey(keyIndex(rot, f.k1.Public()), f.R))
 	rotNow := f.R.Add(day)
 	oldCode, _ := issue(f.k1, f.alice, f.alice.hash(), "rot old", f.R.Add(-time.Hour), codec.Green, codec.Personal)
 	newCode, _ := issue(f.k2, f.alice, f.alice.hash(), "rot new", f.R.Add(time.Hour), codec.Green, codec.Personal)
@@ -477,7 +484,7 @@ func keyCases(f *fixture) (vs []*vector) {
 
 	cp := base(16)
 	must(cp.AddKey(bundle.Key{Public: f.k3.Public(), NotBefore: t0.Add(-365 * day), NotAfter: t0.Add(365 * day)}))
-	cp.CompromiseKey(cp.FindKey(f.k3.Public()))
+	cp.Keys[keyIndex(cp, f.k3.Public())].Status = bundle.Compromised
 	early, _ := issue(f.k3, f.alice, f.alice.hash(), "k3 early", t0.Add(-day), codec.Green, codec.Personal)
 	add(&vector{name: "compromised_key", desc: "Key 3 is marked compromised: even a code it issued before anyone knew is refused.",
 		signed: signed(cp), code: at(early, f.now), want: codeVerdict(16, "key_revoked", 0)})
@@ -499,7 +506,7 @@ func deltaCases(f *fixture) (vs []*vector) {
 	add := func(v *vector) { vs = append(vs, v) }
 	from := base(20)
 	must(from.RevokePerson(f.bob.hash(), f.T))
-	from.Serials = from.Serials.With(bundle.Entry{0x42})
+	from = withSerials(from, entry{0x42})
 	to := base(21)
 	to.RevokeCode(f.aliceCode)
 	must(to.RevokePerson(f.bob.hash(), f.T.Add(time.Hour)))
@@ -513,12 +520,13 @@ func deltaCases(f *fixture) (vs []*vector) {
 		held: older, signed: signed(delta), want: refused("delta_mismatch", 19)})
 	add(&vector{name: "delta_without_base", desc: "A delta offered to a device holding no bundle.",
 		signed: signed(delta), want: refused("delta_mismatch", 0)})
-	badDelta := *delta
-	dd := *delta.Delta
-	dd.Result[0] ^= 0xff
-	badDelta.Delta = &dd
+	badDelta := editedDelta(delta, func(d fields) {
+		r := bytes.Clone(bytesOf(d[2]))
+		r[0] ^= 0xff
+		d[2] = enc(r)
+	})
 	add(&vector{name: "delta_wrong_result", desc: "A delta whose signed result digest does not match what it produces.",
-		held: from, signed: signed(&badDelta), want: refused("delta_mismatch", 20)})
+		held: from, signed: signed(badDelta), want: refused("delta_mismatch", 20)})
 	add(&vector{name: "delta_rollback", desc: "A delta to 21 offered to a device that already holds 21.",
 		held: to, signed: signed(delta), want: refused("rollback", 21)})
 	return vs

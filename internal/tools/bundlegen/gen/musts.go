@@ -2,12 +2,15 @@ package gen
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
+	"slices"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/offcode/offcode/bundle"
+	"github.com/offcode/offcode/internal/bundlewire"
 )
 
 // The MUSTs of SPEC.md §13.3-§13.8, one vector each: every payload is
@@ -68,7 +71,7 @@ func mustCases() []*vector {
 // malformedSigned is a vector whose payload, signed by the provisioned root,
 // must be refused as malformed_bundle.
 func malformedSigned(name, desc string, payload []byte) *vector {
-	return &vector{name: name, desc: desc, signed: bundle.SignPayload(payload, RootKey()), want: refused("malformed_bundle", 0)}
+	return &vector{name: name, desc: desc, signed: signRaw(payload), want: refused("malformed_bundle", 0)}
 }
 
 // mustFieldCases are the field, range, order and key rules of SPEC.md §13.4.
@@ -134,7 +137,6 @@ func mustFieldCases() (vs []*vector) {
 // none is converted to the type expected.
 func mustTypeCases() (vs []*vector) {
 	malformed := func(name, desc string, payload []byte) { vs = append(vs, malformedSigned(name, desc, payload)) }
-	root := RootKey()
 	b10 := base(10)
 	for _, f := range []struct {
 		name string
@@ -150,7 +152,7 @@ func mustTypeCases() (vs []*vector) {
 		edit(deltaBundle(), func(m fields) { m[8] = editFields(m[8], func(d fields) { d[4] = raw(0xf6) }) }))
 	{
 		p := edit(b10, func(m fields) { m[6] = raw(0xf6) })
-		s := bundle.SignPayload(p, root)
+		s := signRaw(p)
 		s[len(s)-40] ^= 0x01
 		vs = append(vs, &vector{name: "null_serials_bad_signature", desc: "null in place of field 6 and a root signature with one bit flipped: " +
 			"the structure is checked first (SPEC.md §13.8, first failure wins): malformed, not a bad signature.",
@@ -215,13 +217,12 @@ func mustDeltaCases() (vs []*vector) {
 	malformed := func(name, desc string, payload []byte) { vs = append(vs, malformedSigned(name, desc, payload)) }
 	{
 		from, delta := deltaPair()
-		notHeld := editedDelta(delta, func(d *bundle.Delta) { d.RemovedSerials = bundle.NewHashList([]bundle.Entry{{0x77}}) })
+		notHeld := editedDelta(delta, func(d fields) { d[3] = enc(entry{0x77}) })
 		vs = append(vs, &vector{name: "delta_removes_entry_not_held", desc: "A delta removing a serial entry the device does not hold.",
 			held: from, signed: signed(notHeld), want: refused("delta_mismatch", from.Sequence)})
-		held := *delta
-		held.Serials = held.Serials.With(bundle.Entry{0x42}) // 0x42.. is already in from
+		held := withSerials(delta, entry{0x42}, entry{0x43}) // 0x42.. is already in from
 		vs = append(vs, &vector{name: "delta_adds_entry_held", desc: "A delta adding a serial entry the device already holds.",
-			held: from, signed: signed(&held), want: refused("delta_mismatch", from.Sequence)})
+			held: from, signed: signed(held), want: refused("delta_mismatch", from.Sequence)})
 		malformed("delta_since_not_before_sequence", "A delta whose since equals its own sequence: since must be below it.",
 			edit(delta, func(m fields) { m[8] = editFields(m[8], func(d fields) { d[1] = m[2] }) }))
 	}
@@ -240,9 +241,9 @@ func editFields(b cbor.RawMessage, f func(m fields)) cbor.RawMessage {
 // entry (42 00..00) and a delta from it to sequence 31.
 func deltaPair() (from, delta *bundle.Bundle) {
 	from = base(30)
-	from.Serials = from.Serials.With(bundle.Entry{0x42})
+	from = withSerials(from, entry{0x42})
 	to := base(31)
-	to.Serials = to.Serials.With(bundle.Entry{0x42}).With(bundle.Entry{0x43})
+	to = withSerials(to, entry{0x42}, entry{0x43})
 	d, err := bundle.NewDelta(from, to)
 	must(err)
 	return from, d
@@ -250,11 +251,46 @@ func deltaPair() (from, delta *bundle.Bundle) {
 
 func deltaBundle() *bundle.Bundle { _, d := deltaPair(); return d }
 
-// editedDelta returns a copy of delta with its delta field changed.
-func editedDelta(delta *bundle.Bundle, f func(d *bundle.Delta)) *bundle.Bundle {
-	out := *delta
-	d := *delta.Delta
-	f(&d)
-	out.Delta = &d
-	return &out
+// editedDelta returns delta with its delta field (8) changed by f.
+func editedDelta(delta *bundle.Bundle, f func(d fields)) *bundle.Bundle {
+	return parsed(edit(delta, func(m fields) { m[8] = editFields(m[8], f) }))
+}
+
+// entry is a revocation entry (SPEC.md §13.6) given by its bytes.
+type entry [bundlewire.HashSize]byte
+
+// withSerials returns b with its revoked serials replaced by the entries
+// given, in ascending order.
+func withSerials(b *bundle.Bundle, es ...entry) *bundle.Bundle {
+	var list []byte
+	for i, e := range es {
+		if i > 0 && bytes.Compare(es[i-1][:], e[:]) >= 0 {
+			panic("gen: withSerials: entries not ascending")
+		}
+		list = append(list, e[:]...)
+	}
+	return parsed(edit(b, func(m fields) { m[6] = enc(list) }))
+}
+
+// parsed returns the bundle of payload p, which must be well formed.
+func parsed(p []byte) *bundle.Bundle {
+	b, err := bundle.ParsePayload(p)
+	must(err)
+	return b
+}
+
+// bytesOf decodes a CBOR byte string.
+func bytesOf(r cbor.RawMessage) []byte {
+	var b []byte
+	must(cbor.Unmarshal(r, &b))
+	return b
+}
+
+// keyIndex returns the index of the key pub in b.Keys.
+func keyIndex(b *bundle.Bundle, pub ed25519.PublicKey) int {
+	i := slices.IndexFunc(b.Keys, func(k bundle.Key) bool { return bytes.Equal(k.Public, pub) })
+	if i < 0 {
+		panic("gen: key not in bundle")
+	}
+	return i
 }
