@@ -11,21 +11,15 @@ import (
 	"strconv"
 )
 
-// Batch layout, millimetres: an A4 page holds BatchColumns × BatchRows
+// Batch layout, millimetres: an A4 page holds batchColumns × batchRows
 // cards of cardW × cardH, edge to edge, separated by dashed cut lines.
 const (
-	BatchColumns = 2
-	BatchRows    = 4
-	cardW        = pageW / BatchColumns
-	cardH        = pageH / BatchRows
+	batchColumns = 2
+	batchRows    = 4
+	cardW        = pageW / batchColumns
+	cardH        = pageH / batchRows
 	cardQR       = 52.0 // symbol with quiet zone: 46 mm of modules at version 11
 )
-
-// BatchOptions are the choices for a batch document.
-type BatchOptions struct {
-	// Level is the QR error correction level.
-	Level Level
-}
 
 // Batch writes many codes into one multi-page A4 PDF for cutting up, eight
 // cards to a page (two columns, four rows; see README.md). It streams: each
@@ -44,7 +38,6 @@ type Batch struct {
 	count   int
 	fi      *fontInfo
 	used    []bool // by glyph index: shown on some page
-	level   Level
 	err     error
 	closed  bool
 	zbuf    bytes.Buffer
@@ -65,18 +58,12 @@ const (
 )
 
 // NewBatch starts a batch document on w, writing its header.
-func NewBatch(w io.Writer, o *BatchOptions) (*Batch, error) {
-	if o == nil {
-		o = new(BatchOptions)
-	}
+func NewBatch(w io.Writer) (*Batch, error) {
 	fi, err := loadFont()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := o.Level.zxing(); err != nil {
-		return nil, err
-	}
-	b := &Batch{w: bufio.NewWriterSize(w, 64<<10), fi: fi, level: o.Level, offsets: make([]int64, objFirstPage)}
+	b := &Batch{w: bufio.NewWriterSize(w, 64<<10), fi: fi, offsets: make([]int64, objFirstPage)}
 	b.used = make([]bool, len(fi.widths))
 	b.zw, _ = zlib.NewWriterLevel(&b.zbuf, zlib.BestSpeed)
 	b.printf("%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n")
@@ -226,19 +213,18 @@ func toUnicode(fi *fontInfo, used []bool) []byte {
 	return c.Bytes()
 }
 
-// CheckCard reports whether a batch card can be made for text and holder:
-// text decodes, and holder fits on the card in the embedded font.
-func CheckCard(text, holder string) error {
-	fi, err := loadFont()
-	if err != nil {
-		return err
-	}
-	_, err = (&Batch{fi: fi}).card(text, holder)
-	return err
-}
-
-// CheckHolder reports whether holder can be printed on a sheet and on a
-// batch card: every character in the font, and not too wide.
+// CheckHolder reports whether the holder line can be printed on a sheet, a
+// phone card and a batch card (Options.Holder): every character in the
+// embedded font, not wider than a batch card, and showing at most the last
+// 4 characters of an ID number. A line that shows more is refused with an
+// error that wraps ErrHolderShowsID and never repeats the line; the empty
+// line is allowed.
+//
+// A number is a run of digits, masking stars and check characters (X after
+// a digit or a star), which may be broken by single spaces or hyphens, so
+// "1101 0519 4912 3100 2X" counts as one number showing 18 characters and
+// "1101**********002X" as one showing 8. A birth date written 2019-01-01
+// shows 8 and is refused too; a class ("3班") shows 1.
 func CheckHolder(holder string) error {
 	fi, err := loadFont()
 	if err != nil {
@@ -247,49 +233,56 @@ func CheckHolder(holder string) error {
 	if err := fi.checkText(holder); err != nil {
 		return err
 	}
-	if err := CheckHolderPrivacy(holder); err != nil {
+	if err := checkHolderPrivacy(holder); err != nil {
 		return err
 	}
 	if fi.width(labelHolder+holder, cardHolderSize) > cardHolderMax {
-		return fmt.Errorf("%w: %q is wider than a card", ErrHolderTooLong, holder)
+		return fmt.Errorf("%w: %q is wider than a card", errHolderTooLong, holder)
 	}
 	return nil
 }
 
-func (b *Batch) card(text, holder string) (*card, error) {
-	cd, err := newCard(b.fi, text, holder, b.level)
+// cardFor lays out a batch card for text and o, checking that the holder
+// line fits on it.
+func cardFor(fi *fontInfo, text string, o *Options) (*card, error) {
+	if o == nil {
+		o = new(Options)
+	}
+	cd, err := newCard(fi, text, o.Holder, o.Level)
 	if err != nil {
 		return nil, err
 	}
-	if b.fi.width(labelHolder+holder, cardHolderSize) > cardHolderMax {
-		return nil, fmt.Errorf("%w: %q is wider than a card", ErrHolderTooLong, holder)
+	if fi.width(labelHolder+o.Holder, cardHolderSize) > cardHolderMax {
+		return nil, fmt.Errorf("%w: %q is wider than a card", errHolderTooLong, o.Holder)
 	}
 	return cd, nil
 }
 
 // Card is a code prepared for a batch: decoded, checked and encoded as a
 // QR symbol. Preparing is most of the work of adding a code, and cards may
-// be prepared concurrently, then added in order with AddCard.
+// be prepared concurrently, then added in order with Batch.Add.
 type Card struct{ c *card }
 
-// NewCard prepares a card for text and holder at level l; the errors are
-// those of Batch.Add.
-func NewCard(text, holder string, l Level) (*Card, error) {
+// NewCard prepares a batch card for the code text with the options o. It
+// refuses a text that does not decode (codec.Decode; its signature is not
+// checked) and a holder line that does not pass CheckHolder.
+func NewCard(text string, o *Options) (*Card, error) {
 	fi, err := loadFont()
 	if err != nil {
 		return nil, err
 	}
-	c, err := (&Batch{fi: fi, level: l}).card(text, holder)
+	c, err := cardFor(fi, text, o)
 	if err != nil {
 		return nil, err
 	}
 	return &Card{c}, nil
 }
 
-// AddCard puts a prepared card on the next place of the page.
-func (b *Batch) AddCard(c *Card) error {
+// Add puts a prepared card on the next place of the page. A write error
+// is returned by this and every later call.
+func (b *Batch) Add(c *Card) error {
 	if b.closed {
-		return ErrClosed
+		return errClosed
 	}
 	if b.err != nil {
 		return b.err
@@ -298,46 +291,24 @@ func (b *Batch) AddCard(c *Card) error {
 	return b.err
 }
 
-// Add puts the code text on the next card, with an optional holder line
-// (see SheetOptions.Holder). An invalid text or holder is refused with an
-// error and nothing is written, so the caller may go on; a write error
-// is returned by this and every later call.
-func (b *Batch) Add(text, holder string) error {
-	if b.closed {
-		return ErrClosed
-	}
-	if b.err != nil {
-		return b.err
-	}
-	cd, err := b.card(text, holder)
-	if err != nil {
-		return err
-	}
-	b.place(cd)
-	return b.err
-}
-
 func (b *Batch) place(cd *card) {
-	col, row := b.onPage%BatchColumns, b.onPage/BatchColumns
+	col, row := b.onPage%batchColumns, b.onPage/batchColumns
 	drawCard(streamCanvas{buf: &b.page, font: b.fi, used: b.used}, b.fi, cd, float64(col)*cardW, float64(row)*cardH)
 	b.onPage++
 	b.count++
-	if b.onPage == BatchColumns*BatchRows {
+	if b.onPage == batchColumns*batchRows {
 		b.flushPage()
 	}
 }
-
-// Count returns the number of codes added.
-func (b *Batch) Count() int { return b.count }
 
 // flushPage draws the cut lines and writes the page.
 func (b *Batch) flushPage() {
 	c := streamCanvas{buf: &b.page, font: b.fi, used: b.used}
 	c.setStroke(grey, 0.2, 2)
-	for i := 1; i < BatchColumns; i++ {
+	for i := 1; i < batchColumns; i++ {
 		c.line(float64(i)*cardW, 0, float64(i)*cardW, pageH)
 	}
-	for i := 1; i < BatchRows; i++ {
+	for i := 1; i < batchRows; i++ {
 		c.line(0, float64(i)*cardH, pageW, float64(i)*cardH)
 	}
 	content := len(b.offsets)
@@ -355,7 +326,7 @@ func (b *Batch) flushPage() {
 // error.
 func (b *Batch) Close() error {
 	if b.closed {
-		return ErrClosed
+		return errClosed
 	}
 	b.closed = true
 	if b.count == 0 {

@@ -51,13 +51,13 @@ func BenchmarkBatchCard(b *testing.B) {
 	for i := 0; i < 16; i++ {
 		texts = append(texts, testcode.Issue(i, codec.Colour(i%3), codec.Kind(i%2)))
 	}
-	batch, err := render.NewBatch(io.Discard, nil)
+	batch, err := render.NewBatch(io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}
 	i := 0
 	for b.Loop() {
-		if err := batch.Add(texts[i%len(texts)], "张*华 **************123X"); err != nil {
+		if err := batch.AddText(texts[i%len(texts)], "张*华 **************123X", render.LevelQ); err != nil {
 			b.Fatal(err)
 		}
 		i++

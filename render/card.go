@@ -17,13 +17,13 @@ import (
 // phone's album (下载离线码, 保存至相册) and shown to a checkpoint's camera
 // from the screen.
 const (
-	CardWidth  = 1080 // pixels
-	CardHeight = 1920 // pixels
+	cardPixelsW = 1080 // pixels
+	cardPixelsH = 1920 // pixels
 
 	// The layout is in units of phoneScale pixels: phoneW × phoneH.
 	phoneScale = 12.0
-	phoneW     = CardWidth / phoneScale
-	phoneH     = CardHeight / phoneScale
+	phoneW     = cardPixelsW / phoneScale
+	phoneH     = cardPixelsH / phoneScale
 
 	// phoneQRMax is the most pixels the symbol with its quiet zone may
 	// take; it is drawn on a whole number of pixels per module (11 for a
@@ -37,17 +37,6 @@ const (
 	phoneHolderMin  = 7.0
 )
 
-// CardOptions are the choices for a phone card. The zero value is a card
-// with no holder line and a level Q symbol.
-type CardOptions struct {
-	// Holder is an optional line naming the holder, as on a sheet
-	// (SheetOptions.Holder): in the font, not too wide, and showing at
-	// most the last 4 characters of an ID number (CheckHolderPrivacy).
-	Holder string
-	// Level is the QR error correction level.
-	Level Level
-}
-
 // phoneCard is a card laid out for the phone: the code, the font and the
 // symbol's place in pixels.
 type phoneCard struct {
@@ -59,9 +48,9 @@ type phoneCard struct {
 	qxPx       int     // left edge of the symbol, pixels
 }
 
-func newPhoneCard(text string, o *CardOptions) (*phoneCard, error) {
+func newPhoneCard(text string, o *Options) (*phoneCard, error) {
 	if o == nil {
-		o = new(CardOptions)
+		o = new(Options)
 	}
 	fi, err := loadFont()
 	if err != nil {
@@ -80,42 +69,42 @@ func newPhoneCard(text string, o *CardOptions) (*phoneCard, error) {
 	if w := fi.width(labelHolder+cd.holder, 1); w*hs > phoneW-2*phoneMargin {
 		hs = (phoneW - 2*phoneMargin) / w
 		if hs < phoneHolderMin {
-			return nil, fmt.Errorf("%w: %q is wider than a phone card", ErrHolderTooLong, cd.holder)
+			return nil, fmt.Errorf("%w: %q is wider than a phone card", errHolderTooLong, cd.holder)
 		}
 	}
-	n := cd.qr.size + 2*QuietZone
+	n := cd.qr.size + 2*quietZone
 	m := phoneQRMax / n
 	if m < phoneQRMinModule {
-		return nil, fmt.Errorf("%w: a version %d symbol is too big for a phone card", ErrTooLong, cd.qr.version)
+		return nil, fmt.Errorf("%w: a version %d symbol is too big for a phone card", errTooLong, cd.qr.version)
 	}
-	return &phoneCard{cd: cd, fi: fi, font: f, holderSize: hs, qrPx: m * n, qxPx: (CardWidth - m*n) / 2}, nil
+	return &phoneCard{cd: cd, fi: fi, font: f, holderSize: hs, qrPx: m * n, qxPx: (cardPixelsW - m*n) / 2}, nil
 }
 
-// CardImage returns the phone card of the code text: a CardWidth ×
-// CardHeight portrait picture in colour. At the top, the kind (个人码, or
-// 亲属码 on black, with the whole card framed in black) and 离线码; the
-// colour as a word (绿码, 黄码, 红码) in the largest type, with a shape that
-// reads in black and white (green circle, yellow triangle, red square);
-// the QR symbol, big enough to scan from the screen, in a frame patterned
-// by colour; 有效期至 and the expiry time in the next largest type, then
-// 签发时间, all in Beijing time (UTC+8); the optional holder line, noted as
-// not signed; the key ID and serial.
-//
-// text must decode (codec.Decode); its signature is not checked. The
-// picture is deterministic.
-func CardImage(text string, o *CardOptions) (*image.RGBA, error) {
+// cardImage draws the phone card of WriteCardPNG, cardPixelsW × cardPixelsH
+// pixels.
+func cardImage(text string, o *Options) (*image.RGBA, error) {
 	pc, err := newPhoneCard(text, o)
 	if err != nil {
 		return nil, err
 	}
-	img := image.NewRGBA(image.Rect(0, 0, CardWidth, CardHeight))
+	img := image.NewRGBA(image.Rect(0, 0, cardPixelsW, cardPixelsH))
 	pc.draw(&rasterCanvas{img: img, scale: phoneScale, fi: pc.fi, font: pc.font})
 	return img, nil
 }
 
-// WriteCardPNG writes CardImage(text, o) to w as a PNG.
-func WriteCardPNG(w io.Writer, text string, o *CardOptions) error {
-	img, err := CardImage(text, o)
+// WriteCardPNG writes the phone card of the code text to w as a PNG:
+// a 1080 × 1920 portrait picture in colour. At the top, the kind (个人码, or
+// 亲属码 on black, with the whole card framed in black) and 离线码; the colour
+// as a word (绿码, 黄码, 红码) in the largest type, with a shape that reads in
+// black and white; the QR symbol, big enough to scan from the screen, in a
+// frame patterned by colour; 有效期至 and the expiry time, then 签发时间, in
+// Beijing time (UTC+8); the optional holder line, noted as not signed; the
+// key ID and serial.
+//
+// text must decode (codec.Decode); its signature is not checked. The
+// picture is deterministic.
+func WriteCardPNG(w io.Writer, text string, o *Options) error {
+	img, err := cardImage(text, o)
 	if err != nil {
 		return err
 	}
@@ -132,10 +121,10 @@ func WriteCardPNG(w io.Writer, text string, o *CardOptions) error {
 	return nil
 }
 
-// WriteCardSVG writes the phone card of CardImage as an SVG document,
-// CardWidth × CardHeight pixels, with its text drawn as outlines so that it
+// WriteCardSVG writes the phone card of WriteCardPNG as an SVG document,
+// cardPixelsW × cardPixelsH pixels, with its text drawn as outlines so that it
 // needs no font. For the bare symbol, use QR.WriteSVG.
-func WriteCardSVG(w io.Writer, text string, o *CardOptions) error {
+func WriteCardSVG(w io.Writer, text string, o *Options) error {
 	pc, err := newPhoneCard(text, o)
 	if err != nil {
 		return err
@@ -146,7 +135,7 @@ func WriteCardSVG(w io.Writer, text string, o *CardOptions) error {
 	sc.flush()
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-	fmt.Fprintf(bw, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %g %g\" stroke=\"none\">\n", CardWidth, CardHeight, phoneW, phoneH)
+	fmt.Fprintf(bw, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %g %g\" stroke=\"none\">\n", cardPixelsW, cardPixelsH, phoneW, phoneH)
 	fmt.Fprintf(bw, "<title>%s %s %s</title>\n", labelTitle, kindWords[pc.cd.kind], colourWords[pc.cd.colour])
 	bw.Write(body.Bytes())
 	bw.WriteString("</svg>\n")

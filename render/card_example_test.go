@@ -1,8 +1,10 @@
 package render_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image/png"
 
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/testkit/testcode"
@@ -10,16 +12,20 @@ import (
 	"github.com/offcode/offcode/scan"
 )
 
-func ExampleCardImage() {
+func ExampleWriteCardPNG() {
 	text := testcode.Issue(0, codec.Yellow, codec.Kin)
-	img, err := render.CardImage(text, &render.CardOptions{Holder: "张*华 **************002X"})
+	var buf bytes.Buffer
+	if err := render.WriteCardPNG(&buf, text, &render.Options{Holder: "张*华 **************002X"}); err != nil {
+		panic(err)
+	}
+	img, err := png.Decode(&buf)
 	if err != nil {
 		panic(err)
 	}
 	got, err := scan.Image(img) // as a checkpoint reads it from the screen
 	fmt.Println(img.Bounds().Dx(), "x", img.Bounds().Dy(), got == text, err)
 
-	_, err = render.CardImage(text, &render.CardOptions{Holder: "张*华 1101**********002X"})
+	err = render.WriteCardPNG(&buf, text, &render.Options{Holder: "张*华 1101**********002X"})
 	fmt.Println(errors.Is(err, render.ErrHolderShowsID))
 	fmt.Println(err)
 	// Output:

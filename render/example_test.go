@@ -15,9 +15,10 @@ func ExampleNewQR() {
 	if err != nil {
 		panic(err)
 	}
-	img := q.Image(4) // 4 pixels per module
-	fmt.Println(len(text), "characters: version", q.Version(), "level", q.Level(), img.Rect.Dx(), "px square")
-	// Output: 223 characters: version 11 level Q 276 px square
+	img := q.Image(4) // 4 pixels per module, with a quiet zone of 4 modules
+	modules := img.Rect.Dx()/4 - 2*4
+	fmt.Printf("%d characters: %d modules (version %d), %d px square\n", len(text), modules, (modules-17)/4, img.Rect.Dx())
+	// Output: 223 characters: 61 modules (version 11), 276 px square
 }
 
 func ExampleWriteSheet() {
@@ -28,9 +29,9 @@ func ExampleWriteSheet() {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 **************123X"})
+	err = render.WriteSheet(f, text, &render.Options{Holder: "张*华 **************123X"})
 	fmt.Println(err)
-	err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "王喆"})
+	err = render.WriteSheet(f, text, &render.Options{Holder: "王喆"})
 	fmt.Println(err)
 	// Output:
 	// <nil>

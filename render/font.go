@@ -88,12 +88,12 @@ func parseFont(ttf []byte) (*fontInfo, error) {
 	return fi, nil
 }
 
-// checkText returns a *GlyphError for the first character of s the font
+// checkText returns a *glyphError for the first character of s the font
 // lacks.
 func (fi *fontInfo) checkText(s string) error {
 	for _, r := range s {
 		if _, ok := fi.glyphs[r]; !ok {
-			return &GlyphError{Rune: r, Text: s}
+			return &glyphError{Rune: r, Text: s}
 		}
 	}
 	return nil
@@ -106,14 +106,4 @@ func (fi *fontInfo) width(s string, size float64) float64 {
 		w += int(fi.glyphs[r].width)
 	}
 	return float64(w) / 1000 * size * mmPerPt
-}
-
-// CheckText reports whether the sheet font can print every character of s;
-// if not, the error is a *GlyphError naming the first missing one.
-func CheckText(s string) error {
-	fi, err := loadFont()
-	if err != nil {
-		return err
-	}
-	return fi.checkText(s)
 }

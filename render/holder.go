@@ -2,14 +2,14 @@ package render
 
 import "unicode"
 
-// MaxHolderIDChars is the most characters of an ID number that a holder
+// maxHolderIDChars is the most characters of an ID number that a holder
 // line may show: the last four, as in "张*华 **************002X".
-const MaxHolderIDChars = 4
+const maxHolderIDChars = 4
 
-// CheckHolderPrivacy applies the holder-line policy that every sheet, batch
+// checkHolderPrivacy applies the holder-line policy that every sheet, batch
 // card and phone card enforces: a holder line shows at most
-// MaxHolderIDChars characters of an ID number. A line that shows more is
-// refused with a *HolderIDError, which wraps ErrHolderShowsID; the error
+// maxHolderIDChars characters of an ID number. A line that shows more is
+// refused with a *holderIDError, which wraps ErrHolderShowsID; the error
 // never repeats the line. The empty line is allowed.
 //
 // A number is a run of digits, masking stars and check characters (X after
@@ -17,9 +17,9 @@ const MaxHolderIDChars = 4
 // "1101 0519 4912 3100 2X" counts as one number showing 18 characters and
 // "1101**********002X" as one showing 8. A birth date written 2019-01-01
 // shows 8 and is refused too; a class ("3班") shows 1.
-func CheckHolderPrivacy(holder string) error {
-	if n := holderIDChars(holder); n > MaxHolderIDChars {
-		return &HolderIDError{Shown: n}
+func checkHolderPrivacy(holder string) error {
+	if n := holderIDChars(holder); n > maxHolderIDChars {
+		return &holderIDError{Shown: n}
 	}
 	return nil
 }

@@ -58,7 +58,10 @@ func TestHolderPolicyEverywhere(t *testing.T) {
 		"WriteCardSVG": func(h string) error {
 			return render.WriteCardSVG(new(strings.Builder), text, &render.CardOptions{Holder: h})
 		},
-		"NewCard":     func(h string) error { _, err := render.NewCard(text, h, render.LevelQ); return err },
+		"NewCard": func(h string) error {
+			_, err := render.NewCard(text, &render.Options{Holder: h, Level: render.LevelQ})
+			return err
+		},
 		"CheckHolder": func(h string) error { return render.CheckHolder(h) },
 	}
 	for name, f := range draw {

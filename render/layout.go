@@ -34,7 +34,7 @@ func newCard(fi *fontInfo, text, holder string, l Level) (*card, error) {
 	if err := fi.checkText(holder); err != nil {
 		return nil, err
 	}
-	if err := CheckHolderPrivacy(holder); err != nil {
+	if err := checkHolderPrivacy(holder); err != nil {
 		return nil, err
 	}
 	q, err := NewQR(text, l)
@@ -165,15 +165,15 @@ func shape(c canvas, col codec.Colour, x, y, d float64) {
 func drawQR(c canvas, q *QR, x, y, s float64) {
 	c.setFill(white)
 	c.rect(x, y, s, s)
-	m := s / float64(q.size+2*QuietZone)
+	m := s / float64(q.size+2*quietZone)
 	c.setFill(black)
 	if sc, ok := c.(streamCanvas); ok {
 		// A batch page: one 1-bit image per symbol.
-		sc.modules(q, x+QuietZone*m, y+QuietZone*m, float64(q.size)*m)
+		sc.modules(q, x+quietZone*m, y+quietZone*m, float64(q.size)*m)
 		return
 	}
 	q.runs(func(mx, my, n int) {
-		c.rect(x+float64(mx+QuietZone)*m, y+float64(my+QuietZone)*m, float64(n)*m, m)
+		c.rect(x+float64(mx+quietZone)*m, y+float64(my+quietZone)*m, float64(n)*m, m)
 	})
 }
 

@@ -100,14 +100,14 @@ func TestBatchPoppler(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "batch.pdf")
 	var buf bytes.Buffer
-	b, err := render.NewBatch(&buf, nil)
+	b, err := render.NewBatch(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var texts []string
 	for i := 0; i < 9; i++ {
 		texts = append(texts, testcode.Issue(20+i, codec.Colour(i%3), codec.Kind(i%2)))
-		if err := b.Add(texts[i], "王*芳"); err != nil {
+		if err := b.AddText(texts[i], "王*芳", render.LevelQ); err != nil {
 			t.Fatal(err)
 		}
 	}

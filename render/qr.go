@@ -13,9 +13,9 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
-// QuietZone is the width, in modules, of the white margin around every QR
+// quietZone is the width, in modules, of the white margin around every QR
 // symbol this package draws: the 4 modules ISO/IEC 18004 asks for.
-const QuietZone = 4
+const quietZone = 4
 
 // Level is a QR error correction level.
 type Level int
@@ -28,26 +28,6 @@ const (
 	LevelM
 	LevelH
 )
-
-var levelNames = [...]string{"Q", "L", "M", "H"}
-
-// String returns "L", "M", "Q" or "H".
-func (l Level) String() string {
-	if l >= 0 && int(l) < len(levelNames) {
-		return levelNames[l]
-	}
-	return fmt.Sprintf("Level(%d)", int(l))
-}
-
-// ParseLevel parses "L", "M", "Q" or "H".
-func ParseLevel(s string) (Level, error) {
-	for i, n := range levelNames {
-		if s == n {
-			return Level(i), nil
-		}
-	}
-	return 0, fmt.Errorf("render: unknown error correction level %q: want L, M, Q or H", s)
-}
 
 func (l Level) zxing() (decoder.ErrorCorrectionLevel, error) {
 	switch l {
@@ -90,11 +70,11 @@ func isAlphanumeric(c byte) bool {
 // choosing the smallest version that holds it.
 func NewQR(text string, l Level) (*QR, error) {
 	if text == "" {
-		return nil, fmt.Errorf("%w: empty text", ErrNotAlphanumeric)
+		return nil, fmt.Errorf("%w: empty text", errNotAlphanumeric)
 	}
 	for i := 0; i < len(text); i++ {
 		if !isAlphanumeric(text[i]) {
-			return nil, fmt.Errorf("%w: %q at offset %d", ErrNotAlphanumeric, text[i], i)
+			return nil, fmt.Errorf("%w: %q at offset %d", errNotAlphanumeric, text[i], i)
 		}
 	}
 	ec, err := l.zxing()
@@ -106,7 +86,7 @@ func NewQR(text string, l Level) (*QR, error) {
 	// cost.
 	code, zerr := encoder.Encoder_encode(text, ec, map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_QR_MASK_PATTERN: 0})
 	if zerr != nil {
-		return nil, fmt.Errorf("%w: %d characters: %v", ErrTooLong, len(text), zerr)
+		return nil, fmt.Errorf("%w: %d characters: %v", errTooLong, len(text), zerr)
 	}
 	if code.GetMode() != decoder.Mode_ALPHANUMERIC {
 		return nil, fmt.Errorf("render: QR encoder chose mode %v, want alphanumeric", code.GetMode())
@@ -132,47 +112,30 @@ func NewQR(text string, l Level) (*QR, error) {
 	return q, nil
 }
 
-// Size returns the number of modules on a side, without the quiet zone.
-func (q *QR) Size() int { return q.size }
-
-// Version returns the QR version, 1 to 40.
-func (q *QR) Version() int { return q.version }
-
-// Level returns the error correction level.
-func (q *QR) Level() Level { return q.level }
-
-// Dark reports whether the module at column x, row y is dark. Modules
-// outside the symbol (in the quiet zone or beyond) are light.
-func (q *QR) Dark(x, y int) bool {
-	if x < 0 || y < 0 || x >= q.size || y >= q.size {
-		return false
-	}
-	return q.dark[y*q.size+x]
-}
-
-// Image returns the symbol with its quiet zone as a grey image, scale
-// pixels per module (at least 1): black modules on white.
+// Image returns the symbol with its quiet zone (the 4 modules ISO/IEC 18004
+// asks for) as a grey image, scale pixels per module (at least 1): black
+// modules on white.
 func (q *QR) Image(scale int) *image.Gray {
 	if scale < 1 {
 		scale = 1
 	}
-	n := (q.size + 2*QuietZone) * scale
+	n := (q.size + 2*quietZone) * scale
 	img := image.NewGray(image.Rect(0, 0, n, n))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
 	}
 	for y := 0; y < q.size; y++ {
-		row := img.Pix[(y+QuietZone)*scale*img.Stride:]
+		row := img.Pix[(y+quietZone)*scale*img.Stride:]
 		for x := 0; x < q.size; x++ {
 			if q.dark[y*q.size+x] {
-				px := row[(x+QuietZone)*scale:]
+				px := row[(x+quietZone)*scale:]
 				for i := 0; i < scale; i++ {
 					px[i] = 0
 				}
 			}
 		}
 		for i := 1; i < scale; i++ {
-			copy(img.Pix[((y+QuietZone)*scale+i)*img.Stride:][:n], row[:n])
+			copy(img.Pix[((y+quietZone)*scale+i)*img.Stride:][:n], row[:n])
 		}
 	}
 	return img
@@ -217,7 +180,7 @@ func (q *QR) runs(f func(x, y, n int)) {
 // whose user unit is one module; width and height are size millimetres
 // (size <= 0 means one millimetre per module).
 func (q *QR) WriteSVG(w io.Writer, size float64) error {
-	n := q.size + 2*QuietZone
+	n := q.size + 2*quietZone
 	if size <= 0 {
 		size = float64(n)
 	}
@@ -227,7 +190,7 @@ func (q *QR) WriteSVG(w io.Writer, size float64) error {
 	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="#fff"/>`+"\n", n, n)
 	fmt.Fprintf(bw, `<path fill="#000" d="`)
 	q.runs(func(x, y, l int) {
-		fmt.Fprintf(bw, "M%d %dh%dv1h-%dz", x+QuietZone, y+QuietZone, l, l)
+		fmt.Fprintf(bw, "M%d %dh%dv1h-%dz", x+quietZone, y+quietZone, l, l)
 	})
 	fmt.Fprintf(bw, "\"/>\n</svg>\n")
 	if err := bw.Flush(); err != nil {

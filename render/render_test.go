@@ -134,33 +134,33 @@ func TestSheetDeterministic(t *testing.T) {
 
 func TestBatchRefusesBadCards(t *testing.T) {
 	var buf bytes.Buffer
-	b, err := render.NewBatch(&buf, nil)
+	b, err := render.NewBatch(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Add("OC1:XX", ""); err == nil {
+	if err := b.AddText("OC1:XX", "", render.LevelQ); err == nil {
 		t.Fatalf("Add(bad code) succeeded")
 	}
-	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), "王喆"); !errors.Is(err, render.ErrGlyphMissing) {
+	if err := b.AddText(testcode.Issue(0, codec.Green, codec.Personal), "王喆", render.LevelQ); !errors.Is(err, render.ErrGlyphMissing) {
 		t.Fatalf("Add(holder 王喆) = %v, want ErrGlyphMissing", err)
 	}
-	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), ""); err != nil {
+	if err := b.AddText(testcode.Issue(0, codec.Green, codec.Personal), "", render.LevelQ); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := render.NewCard("OC1:XX", "", render.LevelQ); err == nil {
+	if _, err := render.NewCard("OC1:XX", &render.Options{Holder: "", Level: render.LevelQ}); err == nil {
 		t.Fatalf("NewCard(bad code) succeeded")
 	}
-	card, err := render.NewCard(testcode.Issue(1, codec.Red, codec.Kin), "李*明", render.LevelQ)
+	card, err := render.NewCard(testcode.Issue(1, codec.Red, codec.Kin), &render.Options{Holder: "李*明"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.AddCard(card); err != nil {
+	if err := b.Add(card); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Close(); err != nil || b.Count() != 2 {
 		t.Fatalf("Close = %v, Count = %d, want 2", err, b.Count())
 	}
-	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), ""); !errors.Is(err, render.ErrClosed) {
+	if err := b.AddText(testcode.Issue(0, codec.Green, codec.Personal), "", render.LevelQ); !errors.Is(err, render.ErrClosed) {
 		t.Fatalf("Add after Close = %v, want ErrClosed", err)
 	}
 }

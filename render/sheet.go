@@ -9,19 +9,6 @@ import (
 	"github.com/offcode/offcode/codec"
 )
 
-// SheetOptions are the choices for a printed sheet. The zero value is a
-// sheet with no holder line and a level Q symbol.
-type SheetOptions struct {
-	// Holder is an optional line naming the holder, such as a masked name
-	// and ID number ("张*华 **************123X"). It is not part of the
-	// signed code, and the sheet says so. Every character must be in the
-	// sheet font (GB 2312 and ASCII), or the sheet is refused with a
-	// *GlyphError.
-	Holder string
-	// Level is the QR error correction level.
-	Level Level
-}
-
 // Sheet geometry, millimetres. The symbol with its quiet zone is qrSide
 // wide (over 90 mm of modules for a version 11 symbol), inside a frame of
 // the code's colour.
@@ -42,9 +29,9 @@ const (
 //
 // text must decode (codec.Decode); its signature is not checked. The
 // document is deterministic: the same input gives the same bytes.
-func WriteSheet(w io.Writer, text string, o *SheetOptions) error {
+func WriteSheet(w io.Writer, text string, o *Options) error {
 	if o == nil {
-		o = new(SheetOptions)
+		o = new(Options)
 	}
 	fi, err := loadFont()
 	if err != nil {
@@ -55,7 +42,7 @@ func WriteSheet(w io.Writer, text string, o *SheetOptions) error {
 		return err
 	}
 	if cd.holder != "" && fi.width(labelHolder+cd.holder, 14) > holderMax {
-		return fmt.Errorf("%w: %q is wider than the sheet", ErrHolderTooLong, cd.holder)
+		return fmt.Errorf("%w: %q is wider than the sheet", errHolderTooLong, cd.holder)
 	}
 	f := gofpdf.New("P", "mm", "A4", "")
 	f.SetCompression(true)

@@ -61,11 +61,11 @@ func TestSubsetFont(t *testing.T) {
 // a one-card batch is a small fraction of the whole font.
 func TestBatchPDFSubset(t *testing.T) {
 	var buf bytes.Buffer
-	b, err := NewBatch(&buf, nil)
+	b, err := NewBatch(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Add(testcode.Issue(0, codec.Green, codec.Personal), "张*华 **************002X"); err != nil {
+	if err := b.AddText(testcode.Issue(0, codec.Green, codec.Personal), "张*华 **************002X", LevelQ); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Close(); err != nil {

@@ -20,8 +20,9 @@ func TestGridDecode(t *testing.T) {
 	const scale = 4
 	img := q.Image(scale)
 	g := grey{img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride}
-	c := func(m float64) float64 { return (render.QuietZone + m) * scale }
-	n := float64(q.Size())
+	const quiet = 4 // render draws the 4-module quiet zone of ISO/IEC 18004
+	c := func(m float64) float64 { return (quiet + m) * scale }
+	n := float64(img.Rect.Dx()/scale - 2*quiet)
 	for _, off := range []float64{0, 0.8} {
 		info := detector.NewFinderPatternInfo(
 			detector.NewFinderPattern1(c(3.5)+off, c(n-3.5)-off, scale),

@@ -198,8 +198,8 @@ func runBatch(ctx context.Context, e *env, args []string) int {
 	if !e.require("batch", "key", keyPath, "in", inPath, "out", outPath) {
 		return exitUsage
 	}
-	level, err := render.ParseLevel(strings.ToUpper(levelText))
-	if err != nil {
+	level, ok := parseLevel(levelText)
+	if !ok {
 		e.errorf("batch: invalid --level %q: want L, M, Q or H", levelText)
 		return exitUsage
 	}
@@ -284,7 +284,7 @@ func printBatch(ctx context.Context, e *env, r *batchRun) int {
 	}
 	defer tmp.Abort() // does nothing after Commit
 	w := bufio.NewWriterSize(tmp, 256<<10)
-	b, err := render.NewBatch(w, &render.BatchOptions{Level: r.level})
+	b, err := render.NewBatch(w)
 	if err != nil {
 		e.errorf("batch: %v", err)
 		return exitUsage
@@ -315,10 +315,10 @@ func printBatch(ctx context.Context, e *env, r *batchRun) int {
 		e.errorf("batch: %v; no PDF written", err)
 		return exitUsage
 	}
-	pages := (b.Count() + render.BatchColumns*render.BatchRows - 1) / (render.BatchColumns * render.BatchRows)
+	pages := (p.done + cardsPerPage - 1) / cardsPerPage
 	d := time.Since(p.start)
 	e.infof("batch: wrote %s on %s to %s in %v (%.0f codes/s)",
-		plural(b.Count(), "code"), plural(pages, "page"), r.out, d.Round(time.Millisecond), float64(b.Count())/d.Seconds())
+		plural(p.done, "code"), plural(pages, "page"), r.out, d.Round(time.Millisecond), float64(p.done)/d.Seconds())
 	return exitOK
 }
 
@@ -338,6 +338,10 @@ type batchPrinter struct {
 }
 
 const batchChunk = 64
+
+// cardsPerPage is the number of cards render.Batch puts on an A4 page: two
+// columns of four.
+const cardsPerPage = 8
 
 // batchMemoryLimit is the soft memory limit of a batch run (runtime/debug).
 const batchMemoryLimit = 64 << 20
@@ -383,7 +387,7 @@ func (p *batchPrinter) flush() error {
 					text, err = p.key.Issue(c)
 				}
 				if err == nil {
-					cards[i], err = render.NewCard(text, row.holder, p.level)
+					cards[i], err = render.NewCard(text, &render.Options{Holder: row.holder, Level: p.level})
 				}
 				errs[i] = err
 			}
@@ -394,7 +398,7 @@ func (p *batchPrinter) flush() error {
 		if errs[i] != nil {
 			return fmt.Errorf("line %d: %w", row.line, errs[i])
 		}
-		if err := p.b.AddCard(cards[i]); err != nil {
+		if err := p.b.Add(cards[i]); err != nil {
 			return fmt.Errorf("line %d: %w", row.line, err)
 		}
 	}

@@ -34,7 +34,7 @@ func benchRows(b *testing.B, n int) []batchRow {
 // PDF, with the command's worker pool on every core.
 func BenchmarkBatchRows(b *testing.B) {
 	rows := benchRows(b, b.N)
-	pdf, err := render.NewBatch(io.Discard, nil)
+	pdf, err := render.NewBatch(io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -102,8 +102,8 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 		e.errorf("issue: invalid --kind %q: want personal or kin", kindText)
 		return exitUsage
 	}
-	level, err := render.ParseLevel(strings.ToUpper(levelText))
-	if err != nil {
+	level, ok := parseLevel(levelText)
+	if !ok {
 		e.errorf("issue: invalid --level %q: want L, M, Q or H", levelText)
 		return exitUsage
 	}
@@ -160,9 +160,20 @@ func runIssue(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// cardSize returns the phone card's size in pixels, as issue --out
-// reports it.
-func cardSize() string { return fmt.Sprintf("%dx%d", render.CardWidth, render.CardHeight) }
+// parseLevel parses a --level flag: L, M, Q or H, in either case.
+func parseLevel(s string) (render.Level, bool) {
+	switch strings.ToUpper(s) {
+	case "L":
+		return render.LevelL, true
+	case "M":
+		return render.LevelM, true
+	case "Q":
+		return render.LevelQ, true
+	case "H":
+		return render.LevelH, true
+	}
+	return 0, false
+}
 
 // warnWindow says on stderr when a code issued with --at is not valid now:
 // already expired, or not yet valid (beyond the verifiers' default skew).

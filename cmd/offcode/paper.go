@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"image/png"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,13 +51,15 @@ func (e *env) writeCodeOut(cmd, path, text, holder string, level render.Level, b
 		}
 		what = " (the bare QR symbol)"
 	case ext == ".png":
-		err = render.WriteCardPNG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
-		what = " (phone card, " + cardSize() + ")"
+		err = render.WriteCardPNG(&buf, text, &render.Options{Holder: holder, Level: level})
+		if cfg, cerr := png.DecodeConfig(bytes.NewReader(buf.Bytes())); err == nil && cerr == nil {
+			what = fmt.Sprintf(" (phone card, %dx%d)", cfg.Width, cfg.Height)
+		}
 	case ext == ".svg":
-		err = render.WriteCardSVG(&buf, text, &render.CardOptions{Holder: holder, Level: level})
+		err = render.WriteCardSVG(&buf, text, &render.Options{Holder: holder, Level: level})
 		what = " (phone card)"
 	case ext == ".pdf":
-		err = render.WriteSheet(&buf, text, &render.SheetOptions{Holder: holder, Level: level})
+		err = render.WriteSheet(&buf, text, &render.Options{Holder: holder, Level: level})
 		what = " (A4 sheet)"
 	}
 	if err != nil {

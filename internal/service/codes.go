@@ -144,10 +144,7 @@ func checkHolder(h string) *apiError {
 	if !utf8.ValidString(h) || utf8.RuneCountInString(h) > maxHolder {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder must be at most %d characters", maxHolder)
 	}
-	if err := render.CheckText(h); err != nil {
-		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
-	}
-	if err := render.CheckHolderPrivacy(h); err != nil {
+	if err := render.CheckHolder(h); err != nil {
 		return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
 	}
 	return nil
@@ -259,14 +256,11 @@ func (s *Service) issueOne(w http.ResponseWriter, r *http.Request, spec *issueSp
 	case formatPNG:
 		// The phone card (render.WriteCardPNG), as `offcode issue --out
 		// card.png` writes it: colour, kind and expiry a person can read.
-		if err := render.WriteCardPNG(&body, is.text, &render.CardOptions{Holder: spec.holder}); err != nil {
+		if err := render.WriteCardPNG(&body, is.text, &render.Options{Holder: spec.holder}); err != nil {
 			return s.internal(r, "rendering PNG", err)
 		}
 	case formatPDF:
-		if err := render.WriteSheet(&body, is.text, &render.SheetOptions{Holder: spec.holder}); err != nil {
-			if errors.Is(err, render.ErrHolderTooLong) || errors.Is(err, render.ErrGlyphMissing) {
-				return errorf(http.StatusBadRequest, CodeInvalidField, "holder: %s", strings.TrimPrefix(err.Error(), "render: "))
-			}
+		if err := render.WriteSheet(&body, is.text, &render.Options{Holder: spec.holder}); err != nil {
 			return s.internal(r, "rendering PDF", err)
 		}
 	}
@@ -482,12 +476,16 @@ func (s *Service) signBatch(r *http.Request, specs []*issueSpec, lines []BatchLi
 }
 
 func renderBatch(w io.Writer, done []*issued) error {
-	b, err := render.NewBatch(w, nil)
+	b, err := render.NewBatch(w)
 	if err != nil {
 		return err
 	}
 	for _, is := range done {
-		if err := b.Add(is.text, is.spec.holder); err != nil {
+		c, err := render.NewCard(is.text, &render.Options{Holder: is.spec.holder})
+		if err == nil {
+			err = b.Add(c)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -20,11 +20,15 @@ import (
 	"path/filepath"
 )
 
-// Symbol is the module grid of a QR symbol, without its quiet zone.
+// Symbol is a QR symbol that draws itself, such as a *render.QR: Image
+// returns it with a quiet zone of quietZone modules, scale pixels per
+// module, dark modules black (0).
 type Symbol interface {
-	Size() int
-	Dark(x, y int) bool
+	Image(scale int) *image.Gray
 }
+
+// quietZone is the margin of a Symbol's image, in modules.
+const quietZone = 4
 
 // Params describe one degraded image.
 type Params struct {
@@ -60,7 +64,10 @@ func Make(sym Symbol, p Params) (image.Image, []byte, error) {
 		p.Ink, p.Paper = 25, 235
 	}
 	rng := rand.New(rand.NewPCG(p.Seed, 0x0ffc0de))
-	n := float64(sym.Size())
+	grid := sym.Image(1)
+	size := grid.Bounds().Dx() - 2*quietZone
+	dark := func(x, y int) bool { return grid.Pix[(y+quietZone)*grid.Stride+x+quietZone] == 0 }
+	n := float64(size)
 	const margin = 4 + 3 // quiet zone + paper edge, modules
 	side := (n + 2*margin) * p.PPM
 	cx, cy := float64(p.Width)/2, float64(p.Height)/2
@@ -93,7 +100,7 @@ func Make(sym Symbol, p Params) (image.Image, []byte, error) {
 		if p.Blot > 0 && math.Hypot(u-bx, v-by) < p.Blot/2 {
 			return p.Ink
 		}
-		if u >= 0 && v >= 0 && u < n && v < n && sym.Dark(int(u), int(v)) != p.Invert {
+		if u >= 0 && v >= 0 && u < n && v < n && dark(int(u), int(v)) != p.Invert {
 			return p.Ink
 		}
 		if p.Invert && (u < 0 || v < 0 || u >= n || v >= n) && u >= -4 && v >= -4 && u < n+4 && v < n+4 {

@@ -9,8 +9,21 @@ import (
 
 type grid struct{}
 
-func (grid) Size() int          { return 21 }
-func (grid) Dark(x, y int) bool { return (x+y)%2 == 0 }
+// Image draws a 21-module checkerboard with its quiet zone.
+func (grid) Image(scale int) *image.Gray {
+	const n, q = 21, quietZone
+	img := image.NewGray(image.Rect(0, 0, (n+2*q)*scale, (n+2*q)*scale))
+	for y := range img.Bounds().Dy() {
+		for x := range img.Bounds().Dx() {
+			mx, my := x/scale-q, y/scale-q
+			img.Pix[y*img.Stride+x] = 0xff
+			if mx >= 0 && my >= 0 && mx < n && my < n && (mx+my)%2 == 0 {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	return img
+}
 
 func TestMakeDeterministic(t *testing.T) {
 	p := Params{Width: 200, Height: 150, PPM: 3, Angle: 33, Tilt: 0.05, Blur: 1, Noise: 10, Uneven: 0.5, Blot: 3, JPEG: 50, Seed: 7}

@@ -73,7 +73,7 @@ func run(dir string) error {
 		if err != nil {
 			return err
 		}
-		err = render.WriteSheet(f, text, &render.SheetOptions{Holder: "张*华 **************002X"})
+		err = render.WriteSheet(f, text, &render.Options{Holder: "张*华 **************002X"})
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -88,15 +88,19 @@ func run(dir string) error {
 		if err != nil {
 			return err
 		}
-		b, err := render.NewBatch(f, nil)
+		b, err := render.NewBatch(f)
 		if err != nil {
 			f.Close()
 			return err
 		}
-		for j := 0; j < render.BatchColumns*render.BatchRows; j++ {
+		for j := 0; j < cardsPerPage; j++ {
 			text := code(k)
 			k++
-			if err := b.Add(text, "李*明 3101**********123X"); err != nil {
+			c, err := render.NewCard(text, &render.Options{Holder: "李*明 3101**********123X"})
+			if err == nil {
+				err = b.Add(c)
+			}
+			if err != nil {
 				f.Close()
 				return err
 			}
@@ -112,3 +116,7 @@ func run(dir string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "codes.tsv"), []byte(manifest.String()), 0o644)
 }
+
+// cardsPerPage is the number of cards on a page of a render.Batch (two
+// columns, four rows): each batch file is one full page.
+const cardsPerPage = 8
