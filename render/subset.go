@@ -27,37 +27,77 @@ func subsetFont(ttf []byte, keep []bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, maxp, loca, glyf := tables["head"], tables["maxp"], tables["loca"], tables["glyf"]
+	gt, err := newGlyphTable(tables)
+	if err != nil {
+		return nil, err
+	}
+	want, err := gt.closure(keep)
+	if err != nil {
+		return nil, err
+	}
+	newGlyf, newLoca, err := gt.rebuild(want)
+	if err != nil {
+		return nil, err
+	}
+	zeroMetrics(tables, want)
+	newHead := slices.Clone(tables["head"])
+	binary.BigEndian.PutUint16(newHead[50:], 1)
+	binary.BigEndian.PutUint32(newHead[8:], 0) // checkSumAdjustment, set by writeFontTables
+	tables["head"], tables["loca"], tables["glyf"] = newHead, newLoca, newGlyf
+	return writeFontTables(tables)
+}
+
+// glyphTable is the outlines of a font: glyf, indexed by loca.
+type glyphTable struct {
+	n          int // glyphs, from maxp
+	long       bool
+	loca, glyf []byte
+}
+
+func newGlyphTable(tables map[string][]byte) (*glyphTable, error) {
+	head, maxp, glyf := tables["head"], tables["maxp"], tables["glyf"]
 	if len(head) < 54 || len(maxp) < 6 || glyf == nil {
 		return nil, errFont
 	}
-	n := int(binary.BigEndian.Uint16(maxp[4:]))
-	long := binary.BigEndian.Uint16(head[50:]) == 1
-	offset := func(i int) (int, bool) {
-		if long {
-			if 4*i+4 > len(loca) {
-				return 0, false
-			}
-			return int(binary.BigEndian.Uint32(loca[4*i:])), true
-		}
-		if 2*i+2 > len(loca) {
+	return &glyphTable{
+		n:    int(binary.BigEndian.Uint16(maxp[4:])),
+		long: binary.BigEndian.Uint16(head[50:]) == 1,
+		loca: tables["loca"],
+		glyf: glyf,
+	}, nil
+}
+
+// offset returns entry i of loca, in bytes.
+func (gt *glyphTable) offset(i int) (int, bool) {
+	if gt.long {
+		if 4*i+4 > len(gt.loca) {
 			return 0, false
 		}
-		return 2 * int(binary.BigEndian.Uint16(loca[2*i:])), true
+		return int(binary.BigEndian.Uint32(gt.loca[4*i:])), true
 	}
-	outline := func(g int) ([]byte, error) {
-		a, ok1 := offset(g)
-		b, ok2 := offset(g + 1)
-		if !ok1 || !ok2 || a > b || b > len(glyf) {
-			return nil, fmt.Errorf("%w: glyph %d", errFont, g)
-		}
-		return glyf[a:b], nil
+	if 2*i+2 > len(gt.loca) {
+		return 0, false
 	}
-	// The kept glyphs and, transitively, their components.
-	want := make([]bool, n)
+	return 2 * int(binary.BigEndian.Uint16(gt.loca[2*i:])), true
+}
+
+// outline returns the glyf data of glyph g.
+func (gt *glyphTable) outline(g int) ([]byte, error) {
+	a, ok1 := gt.offset(g)
+	b, ok2 := gt.offset(g + 1)
+	if !ok1 || !ok2 || a > b || b > len(gt.glyf) {
+		return nil, fmt.Errorf("%w: glyph %d", errFont, g)
+	}
+	return gt.glyf[a:b], nil
+}
+
+// closure returns, by glyph index, glyph 0, the glyphs in keep and,
+// transitively, the components of the composite glyphs among them.
+func (gt *glyphTable) closure(keep []bool) ([]bool, error) {
+	want := make([]bool, gt.n)
 	var stack []int
 	mark := func(g int) {
-		if g < n && !want[g] {
+		if g < gt.n && !want[g] {
 			want[g] = true
 			stack = append(stack, g)
 		}
@@ -71,78 +111,92 @@ func subsetFont(ttf []byte, keep []bool) ([]byte, error) {
 	for len(stack) > 0 {
 		g := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		o, err := outline(g)
+		o, err := gt.outline(g)
 		if err != nil {
 			return nil, err
 		}
-		if len(o) < 10 || int16(binary.BigEndian.Uint16(o)) >= 0 {
-			continue // empty or simple
-		}
-		for p := 10; ; {
-			if p+4 > len(o) {
-				return nil, fmt.Errorf("%w: composite glyph %d", errFont, g)
-			}
-			flags := binary.BigEndian.Uint16(o[p:])
-			mark(int(binary.BigEndian.Uint16(o[p+2:])))
-			p += 4
-			if flags&0x0001 != 0 { // ARG_1_AND_2_ARE_WORDS
-				p += 4
-			} else {
-				p += 2
-			}
-			switch {
-			case flags&0x0008 != 0: // WE_HAVE_A_SCALE
-				p += 2
-			case flags&0x0040 != 0: // WE_HAVE_AN_X_AND_Y_SCALE
-				p += 4
-			case flags&0x0080 != 0: // WE_HAVE_A_TWO_BY_TWO
-				p += 8
-			}
-			if flags&0x0020 == 0 { // MORE_COMPONENTS
-				break
-			}
+		if err := components(o, mark); err != nil {
+			return nil, fmt.Errorf("%w: composite glyph %d", err, g)
 		}
 	}
-	// New glyf and long loca.
-	var newGlyf []byte
-	newLoca := make([]byte, 4*(n+1))
-	for g := 0; g < n; g++ {
-		binary.BigEndian.PutUint32(newLoca[4*g:], uint32(len(newGlyf)))
+	return want, nil
+}
+
+// components calls mark with the glyph index of every component of the
+// outline o, if it is a composite glyph.
+func components(o []byte, mark func(int)) error {
+	if len(o) < 10 || int16(binary.BigEndian.Uint16(o)) >= 0 {
+		return nil // empty or simple
+	}
+	for p := 10; ; {
+		if p+4 > len(o) {
+			return errFont
+		}
+		flags := binary.BigEndian.Uint16(o[p:])
+		mark(int(binary.BigEndian.Uint16(o[p+2:])))
+		p += 4
+		if flags&0x0001 != 0 { // ARG_1_AND_2_ARE_WORDS
+			p += 4
+		} else {
+			p += 2
+		}
+		switch {
+		case flags&0x0008 != 0: // WE_HAVE_A_SCALE
+			p += 2
+		case flags&0x0040 != 0: // WE_HAVE_AN_X_AND_Y_SCALE
+			p += 4
+		case flags&0x0080 != 0: // WE_HAVE_A_TWO_BY_TWO
+			p += 8
+		}
+		if flags&0x0020 == 0 { // MORE_COMPONENTS
+			return nil
+		}
+	}
+}
+
+// rebuild returns a glyf holding the outlines of the wanted glyphs only,
+// each padded to 4 bytes, and its long loca.
+func (gt *glyphTable) rebuild(want []bool) (glyf, loca []byte, err error) {
+	loca = make([]byte, 4*(gt.n+1))
+	for g := 0; g < gt.n; g++ {
+		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
 		if !want[g] {
 			continue
 		}
-		o, err := outline(g)
+		o, err := gt.outline(g)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		newGlyf = append(newGlyf, o...)
-		for len(newGlyf)%4 != 0 {
-			newGlyf = append(newGlyf, 0)
+		glyf = append(glyf, o...)
+		for len(glyf)%4 != 0 {
+			glyf = append(glyf, 0)
 		}
 	}
-	binary.BigEndian.PutUint32(newLoca[4*n:], uint32(len(newGlyf)))
-	// Metrics of the emptied glyphs are zeroed too: they compress to
-	// nothing, and the widths a viewer uses are in the PDF.
-	if hhea, hmtx := tables["hhea"], tables["hmtx"]; len(hhea) >= 36 && hmtx != nil {
-		hmtx = slices.Clone(hmtx)
-		metrics := int(binary.BigEndian.Uint16(hhea[34:]))
-		for g := 0; g < n; g++ {
-			if want[g] {
-				continue
-			}
-			if g < metrics && 4*g+4 <= len(hmtx) {
-				clear(hmtx[4*g : 4*g+4])
-			} else if at := 4*metrics + 2*(g-metrics); g >= metrics && at+2 <= len(hmtx) {
-				clear(hmtx[at : at+2])
-			}
-		}
-		tables["hmtx"] = hmtx
+	binary.BigEndian.PutUint32(loca[4*gt.n:], uint32(len(glyf)))
+	return glyf, loca, nil
+}
+
+// zeroMetrics zeroes, in a copy of hmtx, the metrics of the glyphs not
+// wanted: they compress to nothing, and the widths a viewer uses are in
+// the PDF.
+func zeroMetrics(tables map[string][]byte, want []bool) {
+	hhea, hmtx := tables["hhea"], tables["hmtx"]
+	if len(hhea) < 36 || hmtx == nil {
+		return
 	}
-	newHead := slices.Clone(head)
-	binary.BigEndian.PutUint16(newHead[50:], 1)
-	binary.BigEndian.PutUint32(newHead[8:], 0) // checkSumAdjustment, set below
-	tables["head"], tables["loca"], tables["glyf"] = newHead, newLoca, newGlyf
-	return writeFontTables(tables)
+	hmtx = slices.Clone(hmtx)
+	metrics := int(binary.BigEndian.Uint16(hhea[34:]))
+	for g, w := range want {
+		if w {
+			continue
+		}
+		if g < metrics && 4*g+4 <= len(hmtx) {
+			clear(hmtx[4*g : 4*g+4])
+		} else if at := 4*metrics + 2*(g-metrics); g >= metrics && at+2 <= len(hmtx) {
+			clear(hmtx[at : at+2])
+		}
+	}
+	tables["hmtx"] = hmtx
 }
 
 // fontTables returns the tables of a TrueType font by tag.
