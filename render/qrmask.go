@@ -75,54 +75,61 @@ func floorDiv(a, b int) int {
 	return q
 }
 
-// penalty returns gozxing's mask penalty of m (t is m transposed).
+// penalty returns gozxing's mask penalty of m (t is m transposed): the sum
+// of the four rules of ISO/IEC 18004 §7.8.3.
 func penalty(m, t *bitRows) int {
 	n, words := m.n, m.words
 	valid := make([]uint64, words) // the n bits of a row
 	for x := 0; x < n; x++ {
 		valid[x/64] |= 1 << (x % 64)
 	}
-	tmp := make([][]uint64, 2)
-	for i := range tmp {
-		tmp[i] = make([]uint64, words)
-	}
-	at := make([][]uint64, 15)
-	for i := range at {
-		at[i] = make([]uint64, words)
-	}
+	tmp := [2][]uint64{make([]uint64, words), make([]uint64, words)}
 	p := 0
-	// Rule 1: runs of five or more modules of one colour, in rows and in
-	// columns: 3 + (length - 5) each.
 	for _, mat := range []*bitRows{m, t} {
 		for y := 0; y < n; y++ {
-			r := mat.row(y)
-			next := tmp[0]
-			shifted(next, r, 1)
-			start := 0
-			for x := 0; x < n; {
-				// Find the first change after x: bit x' differs from x'+1.
-				end := n
-				for wi := x / 64; wi < words; wi++ {
-					c := (r[wi] ^ next[wi]) & valid[wi]
-					if wi == x/64 {
-						c &= ^uint64(0) << (x % 64)
-					}
-					if wi == (n-1)/64 {
-						c &^= 1 << ((n - 1) % 64) // the last module has no successor
-					}
-					if c != 0 {
-						end = wi*64 + bits.TrailingZeros64(c) + 1
-						break
-					}
-				}
-				if l := end - start; l >= 5 {
-					p += 3 + l - 5
-				}
-				start, x = end, end
-			}
+			p += runPenalty(mat.row(y), n, valid, tmp[0])
 		}
 	}
-	// Rule 2: 2×2 blocks of one colour: 3 each.
+	p += 3 * sameBlocks(m, valid, tmp)
+	p += 40 * finderLike(m, t)
+	return p + balancePenalty(m)
+}
+
+// runPenalty is rule 1 for one row r of n modules: 3 + (length - 5) for
+// each run of five or more modules of one colour. next is scratch space of
+// the row's length.
+func runPenalty(r []uint64, n int, valid, next []uint64) int {
+	words := len(r)
+	shifted(next, r, 1)
+	p, start := 0, 0
+	for x := 0; x < n; {
+		// Find the first change after x: bit x' differs from x'+1.
+		end := n
+		for wi := x / 64; wi < words; wi++ {
+			c := (r[wi] ^ next[wi]) & valid[wi]
+			if wi == x/64 {
+				c &= ^uint64(0) << (x % 64)
+			}
+			if wi == (n-1)/64 {
+				c &^= 1 << ((n - 1) % 64) // the last module has no successor
+			}
+			if c != 0 {
+				end = wi*64 + bits.TrailingZeros64(c) + 1
+				break
+			}
+		}
+		if l := end - start; l >= 5 {
+			p += 3 + l - 5
+		}
+		start, x = end, end
+	}
+	return p
+}
+
+// sameBlocks is rule 2: the number of 2×2 blocks of one colour in m. tmp
+// is scratch space of two rows.
+func sameBlocks(m *bitRows, valid []uint64, tmp [2][]uint64) int {
+	n, words := m.n, m.words
 	blocks := 0
 	for y := 0; y+1 < n; y++ {
 		r0, r1 := m.row(y), m.row(y+1)
@@ -139,15 +146,24 @@ func penalty(m, t *bitRows) int {
 			blocks += bits.OnesCount64(same & lim)
 		}
 	}
-	p += 3 * blocks
-	// Rule 3: 1011101 with four light modules on one side (modules outside
-	// the symbol count as light), in rows and in columns: 40 each.
-	finders := 0
-	// lim3 holds the x from which a 7-module pattern fits: 0 to n-7.
-	lim3 := make([]uint64, words)
-	for x := 0; x+6 < n; x++ {
-		lim3[x/64] |= 1 << (x % 64)
+	return blocks
+}
+
+// finderLike is rule 3: the number of 1011101 patterns with four light
+// modules on one side (modules outside the symbol count as light), in the
+// rows of m and of t, its transpose.
+func finderLike(m, t *bitRows) int {
+	n, words := m.n, m.words
+	at := make([][]uint64, 15)
+	for i := range at {
+		at[i] = make([]uint64, words)
 	}
+	// lim holds the x from which a 7-module pattern fits: 0 to n-7.
+	lim := make([]uint64, words)
+	for x := 0; x+6 < n; x++ {
+		lim[x/64] |= 1 << (x % 64)
+	}
+	finders := 0
 	for _, mat := range []*bitRows{m, t} {
 		for y := 0; y < n; y++ {
 			r := mat.row(y)
@@ -160,23 +176,26 @@ func penalty(m, t *bitRows) int {
 				pat := a(0) & ^a(1) & a(2) & a(3) & a(4) & ^a(5) & a(6)
 				before := ^(a(-1) | a(-2) | a(-3) | a(-4))
 				after := ^(a(7) | a(8) | a(9) | a(10))
-				finders += bits.OnesCount64(pat & (before | after) & lim3[wi])
+				finders += bits.OnesCount64(pat & (before | after) & lim[wi])
 			}
 		}
 	}
-	p += 40 * finders
-	// Rule 4: 10 for every 5% the dark share strays from half.
+	return finders
+}
+
+// balancePenalty is rule 4: 10 for every 5% the dark share of m strays
+// from half.
+func balancePenalty(m *bitRows) int {
 	dark := 0
 	for _, word := range m.w {
 		dark += bits.OnesCount64(word)
 	}
-	total := n * n
+	total := m.n * m.n
 	d := dark*2 - total
 	if d < 0 {
 		d = -d
 	}
-	p += d * 10 / total * 10
-	return p
+	return d * 10 / total * 10
 }
 
 // functionModules returns the modules of a symbol of the given version
