@@ -433,6 +433,53 @@ func TestChromiumStatic(t *testing.T) {
 func BenchmarkFrameToVerdict(b *testing.B) {
 	f := newFixture(b)
 	img := frame(b, f.kinPNG)
+	b1, hs := benchSite(b, f, img)
+	defer hs.Close()
+	native := nativeVerdict(b, f, b1, img)
+
+	ctx := newBrowser(b, "")
+	if err := chromedp.Run(ctx, chromedp.Navigate(hs.URL+"/verifier/"),
+		chromedp.WaitVisible(`html[data-ready="1"]`, chromedp.ByQuery)); err != nil {
+		b.Fatal(err)
+	}
+	benchRound(b, ctx, 5) // warm up the page's compiler
+	native()
+
+	const perRound = 10
+	var pageMS, wasmMS, queueMS, nativeMS []float64
+	b.ResetTimer()
+	for range b.N {
+		r := benchRound(b, ctx, perRound)
+		pageMS, wasmMS, queueMS = append(pageMS, r.Times...), append(wasmMS, r.InWasm...), append(queueMS, r.Queue...)
+		for range perRound {
+			nativeMS = append(nativeMS, float64(native().Microseconds())/1000)
+		}
+	}
+	b.StopTimer()
+	var idMS []float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`offcodeBenchID('11010519491231002X', 10)`, &idMS, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	})); err != nil {
+		b.Fatalf("ID check in the page: %v", err)
+	}
+	camWasm, camNative := benchCamera(b, ctx)
+	p, w, n := median(pageMS), median(wasmMS), median(nativeMS)
+	b.ReportMetric(p, "page-ms/frame")
+	b.ReportMetric(w, "wasm-ms/frame")
+	b.ReportMetric(median(queueMS), "queue-ms/frame")
+	b.ReportMetric(n, "native-ms/frame")
+	b.ReportMetric(p/n, "page/native")
+	b.ReportMetric(w/n, "wasm/native")
+	b.ReportMetric(median(idMS), "page-argon2id-ms")
+	b.ReportMetric(median(camWasm), "nocode-wasm-ms/frame")
+	b.ReportMetric(median(camNative), "nocode-native-ms/frame")
+	b.ReportMetric(median(camWasm)/median(camNative), "nocode-wasm/native")
+	b.ReportMetric(0, "ns/op")
+}
+
+// benchSite writes the verifier page, bundle 1 and the frame img under the
+// fixture's site directory and serves it; it returns bundle 1.
+func benchSite(b *testing.B, f *fixture, img *image.RGBA) ([]byte, *httptest.Server) {
 	site := filepath.Join(f.dir, "site")
 	f.run(b, "verifier", "--out", "site/verifier", "--root", "root.pub")
 	os.MkdirAll(filepath.Join(site, "v1"), 0o755)
@@ -442,10 +489,12 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 	}
 	os.WriteFile(filepath.Join(site, "v1", "bundle"), b1, 0o644)
 	os.WriteFile(filepath.Join(site, "frame.rgba"), img.Pix, 0o644)
-	hs := httptest.NewServer(http.FileServer(http.Dir(site)))
-	defer hs.Close()
+	return b1, httptest.NewServer(http.FileServer(http.Dir(site)))
+}
 
-	// Native: the same bundle and frame.
+// nativeVerdict returns a function that scans img and verifies its code
+// natively under bundle b1, as the page does, and returns how long it took.
+func nativeVerdict(b *testing.B, f *fixture, b1 []byte, img *image.RGBA) func() time.Duration {
 	rootPEM, err := os.ReadFile(filepath.Join(f.dir, "root.pub"))
 	if err != nil {
 		b.Fatal(err)
@@ -463,7 +512,7 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 		b.Fatal(err)
 	}
 	v := verify.New(trust)
-	native := func() time.Duration {
+	return func() time.Duration {
 		start := time.Now()
 		text, err := scan.Image(img)
 		if err != nil {
@@ -474,71 +523,54 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 		}
 		return time.Since(start)
 	}
+}
 
-	ctx := newBrowser(b, "")
-	if err := chromedp.Run(ctx, chromedp.Navigate(hs.URL+"/verifier/"),
-		chromedp.WaitVisible(`html[data-ready="1"]`, chromedp.ByQuery)); err != nil {
-		b.Fatal(err)
-	}
-	type pageRound struct {
-		Times, InWasm, Queue []float64
-		Verdict              string
-	}
-	// The round runs in the page on its own; the test only polls for its
-	// result, so that no DevTools call is pending while frames are timed.
-	inPage := func(n int) pageRound {
-		start := fmt.Sprintf(`window.benchRound = null; fetch('/frame.rgba').then(r => r.arrayBuffer())
+// pageRound is what offcodeBench reports of n frames: each frame's time in
+// the page, in offcode.wasm and waiting in the queue, and the verdict.
+type pageRound struct {
+	Times, InWasm, Queue []float64
+	Verdict              string
+}
+
+// benchRound runs n frames through the page. The round runs in the page on
+// its own; the test only polls for its result, so that no DevTools call is
+// pending while frames are timed.
+func benchRound(b *testing.B, ctx context.Context, n int) pageRound {
+	start := fmt.Sprintf(`window.benchRound = null; fetch('/frame.rgba').then(r => r.arrayBuffer())
 			.then(buf => offcodeBench(new Uint8Array(buf), 1280, 720, %d)).then(r => { window.benchRound = r; }); true`, n)
-		var ok bool
-		if err := chromedp.Run(ctx, chromedp.Evaluate(start, &ok)); err != nil {
+	var ok bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(start, &ok)); err != nil {
+		b.Fatalf("in the page: %v", err)
+	}
+	var r pageRound
+	for deadline := time.Now().Add(2 * time.Minute); r.Verdict == ""; time.Sleep(500 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatal("in the page: no result after 2 minutes")
+		}
+		var done bool
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.benchRound !== null`, &done)); err != nil {
 			b.Fatalf("in the page: %v", err)
 		}
-		var r pageRound
-		for deadline := time.Now().Add(2 * time.Minute); r.Verdict == ""; time.Sleep(500 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				b.Fatal("in the page: no result after 2 minutes")
-			}
-			var done bool
-			if err := chromedp.Run(ctx, chromedp.Evaluate(`window.benchRound !== null`, &done)); err != nil {
+		if done {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`window.benchRound`, &r)); err != nil {
 				b.Fatalf("in the page: %v", err)
 			}
-			if done {
-				if err := chromedp.Run(ctx, chromedp.Evaluate(`window.benchRound`, &r)); err != nil {
-					b.Fatalf("in the page: %v", err)
-				}
-				if r.Verdict == "" {
-					r.Verdict = "none"
-				}
+			if r.Verdict == "" {
+				r.Verdict = "none"
 			}
 		}
-		if r.Verdict != "valid" {
-			b.Fatalf("in the page: verdict %q, want valid", r.Verdict)
-		}
-		return r
 	}
-	inPage(5) // warm up the page's compiler
-	native()
+	if r.Verdict != "valid" {
+		b.Fatalf("in the page: verdict %q, want valid", r.Verdict)
+	}
+	return r
+}
 
-	const perRound = 10
-	var pageMS, wasmMS, queueMS, nativeMS []float64
-	b.ResetTimer()
-	for range b.N {
-		r := inPage(perRound)
-		pageMS, wasmMS, queueMS = append(pageMS, r.Times...), append(wasmMS, r.InWasm...), append(queueMS, r.Queue...)
-		for range perRound {
-			nativeMS = append(nativeMS, float64(native().Microseconds())/1000)
-		}
-	}
-	b.StopTimer()
-	var idMS []float64
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`offcodeBenchID('11010519491231002X', 10)`, &idMS, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
-		return p.WithAwaitPromise(true)
-	})); err != nil {
-		b.Fatalf("ID check in the page: %v", err)
-	}
-	// The live camera (Chromium's fake one, 1280×720, no code in view): what
-	// the camera loop's frames cost, the wait a code coming into view may
-	// have before its frame is taken.
+// benchCamera times the live camera (Chromium's fake one, 1280×720, no
+// code in view): what the camera loop's frames cost in offcode.wasm, the
+// wait a code coming into view may have before its frame is taken, and
+// one such frame through scan.Quick natively, in milliseconds.
+func benchCamera(b *testing.B, ctx context.Context) (inWasm, native []float64) {
 	var cam struct {
 		InWasm        []float64
 		Width, Height int
@@ -552,7 +584,6 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 		b.Fatal("camera frames in the page: the camera is off")
 	}
 	b.Logf("camera frames %d×%d, no code: %v ms in offcode.wasm", cam.Width, cam.Height, cam.InWasm)
-	// One such frame, natively.
 	var frameB64 string
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
 		const v = document.getElementById('video'), c = document.createElement('canvas');
@@ -573,26 +604,14 @@ func BenchmarkFrameToVerdict(b *testing.B) {
 	camImg := &image.RGBA{Pix: camPix, Stride: 4 * cam.Width, Rect: image.Rect(0, 0, cam.Width, cam.Height)}
 	camGrey := image.NewGray(camImg.Rect)
 	draw.Draw(camGrey, camGrey.Rect, camImg, image.Point{}, draw.Src)
-	var camNative []float64
 	for range 5 {
 		start := time.Now()
 		if _, err := scan.Quick(camGrey.Pix, cam.Width, cam.Height, camGrey.Stride); !errors.Is(err, scan.ErrNotFound) {
 			b.Fatalf("native scan of a camera frame: %v, want no code found", err)
 		}
-		camNative = append(camNative, float64(time.Since(start).Microseconds())/1000)
+		native = append(native, float64(time.Since(start).Microseconds())/1000)
 	}
-	p, w, n := median(pageMS), median(wasmMS), median(nativeMS)
-	b.ReportMetric(p, "page-ms/frame")
-	b.ReportMetric(w, "wasm-ms/frame")
-	b.ReportMetric(median(queueMS), "queue-ms/frame")
-	b.ReportMetric(n, "native-ms/frame")
-	b.ReportMetric(p/n, "page/native")
-	b.ReportMetric(w/n, "wasm/native")
-	b.ReportMetric(median(idMS), "page-argon2id-ms")
-	b.ReportMetric(median(cam.InWasm), "nocode-wasm-ms/frame")
-	b.ReportMetric(median(camNative), "nocode-native-ms/frame")
-	b.ReportMetric(median(cam.InWasm)/median(camNative), "nocode-wasm/native")
-	b.ReportMetric(0, "ns/op")
+	return cam.InWasm, native
 }
 
 func median(xs []float64) float64 {
