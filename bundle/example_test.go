@@ -30,15 +30,14 @@ func Example() {
 		Identity: identity.HashID(id, [16]byte{1})}
 	text, _ := issuer.Issue(claims)
 	code, _ := codec.Decode(text)
-	entry := bundle.SerialEntry(code.KeyID, code.Claims.Serial)
 
 	device := bundle.State{Roots: []ed25519.PublicKey{root.Public()}}
-	fmt.Println(device.Accept(first), device.Bundle.Sequence, device.Bundle.Serials().Contains(entry))
+	fmt.Println(device.Accept(first), device.Bundle.Sequence, device.Bundle.CodeRevoked(code))
 
 	b.Sequence = 2
 	b.RevokeCode(code)
 	second, _ := bundle.Sign(b, root)
-	fmt.Println(device.Accept(second), device.Bundle.Sequence, device.Bundle.Serials().Contains(entry))
+	fmt.Println(device.Accept(second), device.Bundle.Sequence, device.Bundle.CodeRevoked(code))
 	fmt.Println(bundle.AcceptanceOf(device.Accept(first)), device.Bundle.Sequence)
 	// Output:
 	// <nil> 1 false

@@ -10,8 +10,8 @@ import (
 )
 
 // RootKey is the offline Ed25519 key that signs bundles (SPEC.md §13.2).
-// The root holder keeps it in a key file of the same form as an issuer's
-// (see "offcode root init").
+// The root holder keeps it offline in a key file of the same form as an
+// issuer's ("offcode root keygen" writes one).
 type RootKey struct {
 	priv ed25519.PrivateKey
 	kid  codec.KeyID
