@@ -51,6 +51,14 @@ func (b *bitRows) transpose() *bitRows {
 // r (k may be negative); bits from outside the row are 0.
 func shifted(dst, r []uint64, k int) {
 	words := len(r)
+	if words == 1 && k > -64 && k < 64 { // symbols up to version 11
+		if k >= 0 {
+			dst[0] = r[0] >> k
+		} else {
+			dst[0] = r[0] << -k
+		}
+		return
+	}
 	for i := range dst {
 		dst[i] = 0
 	}
@@ -97,32 +105,27 @@ func penalty(m, t *bitRows) int {
 
 // runPenalty is rule 1 for one row r of n modules: 3 + (length - 5) for
 // each run of five or more modules of one colour. next is scratch space of
-// the row's length.
+// the row's length. A run ends where a module differs from the next one:
+// those changes are found a word at a time.
 func runPenalty(r []uint64, n int, valid, next []uint64) int {
-	words := len(r)
 	shifted(next, r, 1)
 	p, start := 0, 0
-	for x := 0; x < n; {
-		// Find the first change after x: bit x' differs from x'+1.
-		end := n
-		for wi := x / 64; wi < words; wi++ {
-			c := (r[wi] ^ next[wi]) & valid[wi]
-			if wi == x/64 {
-				c &= ^uint64(0) << (x % 64)
-			}
-			if wi == (n-1)/64 {
-				c &^= 1 << ((n - 1) % 64) // the last module has no successor
-			}
-			if c != 0 {
-				end = wi*64 + bits.TrailingZeros64(c) + 1
-				break
-			}
-		}
+	run := func(end int) {
 		if l := end - start; l >= 5 {
 			p += 3 + l - 5
 		}
-		start, x = end, end
+		start = end
 	}
+	for wi := range r {
+		c := (r[wi] ^ next[wi]) & valid[wi]
+		if wi == (n-1)/64 {
+			c &^= 1 << ((n - 1) % 64) // the last module has no successor
+		}
+		for ; c != 0; c &= c - 1 {
+			run(wi*64 + bits.TrailingZeros64(c) + 1)
+		}
+	}
+	run(n)
 	return p
 }
 
