@@ -34,6 +34,13 @@ func (b *bitRows) get(x, y int) bool { return b.w[y*b.words+x/64]>>(x%64)&1 == 1
 // transpose returns the matrix with rows and columns swapped.
 func (b *bitRows) transpose() *bitRows {
 	t := newBitRows(b.n)
+	if b.words == 1 { // symbols up to version 11
+		var a [64]uint64
+		copy(a[:], b.w)
+		transpose64(&a)
+		copy(t.w, a[:b.n])
+		return t
+	}
 	for y := 0; y < b.n; y++ {
 		r := b.row(y)
 		for wi, word := range r {
@@ -45,6 +52,21 @@ func (b *bitRows) transpose() *bitRows {
 		}
 	}
 	return t
+}
+
+// transpose64 transposes the 64×64 bit matrix a in place (bit x of a[y]
+// becomes bit y of a[x]) by swapping ever smaller off-diagonal blocks:
+// 32×32, then 16×16 within each, down to single bits.
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000ffffffff)
+	for j := 32; j != 0; j >>= 1 {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>j ^ a[k+j]) & m
+			a[k] ^= t << j
+			a[k+j] ^= t
+		}
+		m ^= m << (j >> 1)
+	}
 }
 
 // shifted returns row r shifted so that bit x of the result is bit x+k of
