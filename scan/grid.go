@@ -179,21 +179,96 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
 	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
 	est := (d1+d2)/2 + 7
-	// The nearest valid dimensions (4v+17), nearest first: blur makes
-	// the finder patterns look bigger than they are, and the estimate
-	// short.
-	v := int(math.Round((est - 17) / 4))
-	dims := []int{4*v + 17, 4*v + 21, 4*v + 13}
 	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
-	for _, dim := range dims {
-		if dim < 21 || dim > 177 {
-			continue
-		}
+	for _, dim := range likelyDims(g, finders, est, inverted) {
 		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, dec); ok {
 			return r, pts, true
 		}
 	}
 	return nil, nil, false
+}
+
+// likelyDims returns the symbol sides (4v+17 modules) to try for finder
+// pattern centres finders (top left, top right, bottom left), best first.
+// The side estimated from the finder patterns' module size, est, is often
+// short: blur makes the finder patterns look bigger than they are. So
+// every side from 15 % below est to 30 % above is scored by how well the
+// two timing patterns, sampled from the grey plane where that side puts
+// them, alternate dark and light; the three best that alternate at all
+// are tried, then the three sides nearest est.
+func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
+	v0 := int(math.Round((est - 17) / 4))
+	lo := max(int(math.Floor((0.85*est-17)/4)), 1)
+	hi := min(int(math.Ceil((1.3*est-17)/4)), 40)
+	type cand struct {
+		dim   int
+		score float64
+	}
+	var cs []cand
+	for v := lo; v <= hi; v++ {
+		dim := 4*v + 17
+		cs = append(cs, cand{dim, timingScore(g, finders, dim, inverted)})
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return int(math.Copysign(1, b.score-a.score)) })
+	var out []int
+	for _, c := range cs {
+		if len(out) == 3 || c.score < 0.2 {
+			break
+		}
+		out = append(out, c.dim)
+	}
+	// Strong perspective bends the timing patterns away from where three
+	// finder patterns put them: the sides nearest est are tried anyway.
+	for _, v := range []int{v0, v0 + 1, v0 - 1} {
+		if v >= 1 && v <= 40 && !slices.Contains(out, 4*v+17) {
+			out = append(out, 4*v+17)
+		}
+	}
+	return out
+}
+
+// timingScore returns the correlation, from -1 to 1, between the grey
+// levels sampled along the two timing patterns of a symbol dim modules on
+// a side with finder pattern centres finders (top left, top right, bottom
+// left) and the dark-light alternation of a timing pattern.
+func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
+	n := float64(dim)
+	h, ok := fit([]pt{{3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}}, finders)
+	if !ok {
+		return 0
+	}
+	var vals, want []float64
+	for i := 8; i < dim-8; i++ {
+		e := 1.0 // light
+		if i%2 == 0 {
+			e = -1
+		}
+		if inverted {
+			e = -e
+		}
+		for _, m := range []pt{{float64(i) + 0.5, 6.5}, {6.5, float64(i) + 0.5}} {
+			p := h.apply(m)
+			if !g.inside(p) {
+				return 0
+			}
+			vals = append(vals, g.at(p))
+			want = append(want, e)
+		}
+	}
+	mean := 0.0
+	for _, v := range vals {
+		mean += v
+	}
+	mean /= float64(len(vals))
+	var sxy, sxx float64
+	for i, v := range vals {
+		sxy += (v - mean) * want[i]
+		sxx += (v - mean) * (v - mean)
+	}
+	if sxx == 0 {
+		return 0
+	}
+	return sxy / math.Sqrt(sxx*float64(len(vals)))
 }
 
 func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
@@ -258,9 +333,6 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, de
 		if nh, ok := fit(mod, pix); ok {
 			h = nh
 		}
-	}
-	if len(mod) == 3 {
-		return nil, nil, false // gozxing's own sampling has done as well
 	}
 	// Sample every module centre.
 	vals := make([]float64, dim*dim)

@@ -404,7 +404,8 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	}
 	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
 	finder.FindMulti(hints) // for its centres: it pairs them poorly
-	infos := triples(finder.GetPossibleCenters(), matrix)
+	centres := finder.GetPossibleCenters()
+	infos := triples(centres, matrix)
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
@@ -437,6 +438,25 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	for _, info := range failed {
 		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] {
 			pending++
+		}
+	}
+	if pending == 0 && len(out) > 0 {
+		// Finder patterns of the size of those read, in no triple read:
+		// symbols whose third pattern this attempt missed.
+		ms, n := 0.0, 0
+		for c := range used {
+			ms += c.GetEstimatedModuleSize()
+			n++
+		}
+		ms /= float64(n)
+		left := 0
+		for _, c := range centres {
+			if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 {
+				left++
+			}
+		}
+		if left >= 2 {
+			pending = 1
 		}
 	}
 	return out, pending
