@@ -2,7 +2,8 @@
 // symbols, to measure how well package scan reads what phones and handheld
 // scanners see: rotation at any angle, perspective, blur, noise, low
 // contrast, uneven light, JPEG artefacts, tiny symbols, mirrored and
-// inverted symbols, and a blot on the symbol.
+// inverted symbols, a blot on the symbol, camera shake (motion blur), a
+// glare strip across the symbol, and pages of several symbols.
 //
 // Every image is a function of its parameters and a seed: the same call
 // gives the same pixels on every machine.
@@ -43,16 +44,25 @@ type Params struct {
 	Uneven        float64 // depth of a light gradient, 0..1
 	Invert        bool    // light modules on dark (a phone in dark mode)
 	Blot          float64 // diameter of a dark blot on the symbol, modules
+	Motion        float64 // camera shake: length of a straight, even smear, pixels
+	MotionAngle   float64 // its direction, degrees
+	Glare         float64 // width of a near-white strip across the symbol, fraction of its side
 	JPEG          int     // JPEG quality, 0 for none
 	Seed          uint64
+	// Symbols and Columns make Set draw a page (MakePage) of Symbols
+	// symbols, Columns to a row; 0 for one symbol.
+	Symbols, Columns int
 }
 
 // Sample is one image of the set.
 type Sample struct {
 	Name      string // file name without extension, unique in the set
 	Condition string // which condition it exercises
-	Text      string // the text of the symbol
-	Image     image.Image
+	Text      string // the text of the symbol (the first, on a page)
+	// Texts lists the text of every symbol in the image, Text first:
+	// one for a single symbol, several for a page.
+	Texts []string
+	Image image.Image
 	// JPEG holds the encoded file when the sample is a JPEG; Image is
 	// then its decoding, as a scanner would see it.
 	JPEG []byte
@@ -60,23 +70,50 @@ type Sample struct {
 
 // Make renders sym under p.
 func Make(sym Symbol, p Params) (image.Image, []byte, error) {
+	return MakePage([]Symbol{sym}, 1, p)
+}
+
+// pageGap is the paper between the quiet zones of two symbols on a page,
+// modules.
+const pageGap = 6
+
+// MakePage renders the symbols syms, all of one size, on one sheet under
+// p: cols to a row, rows top to bottom, each with its quiet zone and
+// pageGap modules of paper between them, like the cards of a batch page.
+// The blot, if any, is on the first symbol.
+func MakePage(syms []Symbol, cols int, p Params) (image.Image, []byte, error) {
+	if len(syms) == 0 || cols < 1 {
+		return nil, nil, fmt.Errorf("degrade: a page of %d symbols in %d columns", len(syms), cols)
+	}
 	if p.Ink == 0 && p.Paper == 0 {
 		p.Ink, p.Paper = 25, 235
 	}
 	rng := rand.New(rand.NewPCG(p.Seed, 0x0ffc0de))
-	grid := sym.Image(1)
-	size := grid.Bounds().Dx() - 2*quietZone
-	dark := func(x, y int) bool { return grid.Pix[(y+quietZone)*grid.Stride+x+quietZone] == 0 }
-	n := float64(size)
+	grids := make([]*image.Gray, len(syms))
+	for i, sym := range syms {
+		grids[i] = sym.Image(1)
+		if grids[i].Bounds() != grids[0].Bounds() {
+			return nil, nil, fmt.Errorf("degrade: symbols of %v and %v pixels on one page", grids[i].Bounds(), grids[0].Bounds())
+		}
+	}
+	dark := func(k, x, y int) bool {
+		return grids[k].Pix[(y+quietZone)*grids[k].Stride+x+quietZone] == 0
+	}
+	n := float64(grids[0].Bounds().Dx() - 2*quietZone)
+	cols = min(cols, len(syms))
+	rows := (len(syms) + cols - 1) / cols
 	const margin = 4 + 3 // quiet zone + paper edge, modules
-	side := (n + 2*margin) * p.PPM
+	pitch := n + 8 + pageGap
+	ew, eh := float64(cols-1)*pitch+n+2*margin, float64(rows-1)*pitch+n+2*margin // paper, modules
+	sideW, sideH := ew*p.PPM, eh*p.PPM
+	side := math.Max(sideW, sideH)
 	cx, cy := float64(p.Width)/2, float64(p.Height)/2
-	// Corners of the paper square in module space, and in the frame.
-	src := [4][2]float64{{-margin, -margin}, {n + margin, -margin}, {n + margin, n + margin}, {-margin, n + margin}}
+	// Corners of the paper in module space, and in the frame.
+	src := [4][2]float64{{-margin, -margin}, {ew - margin, -margin}, {ew - margin, eh - margin}, {-margin, eh - margin}}
 	a := p.Angle * math.Pi / 180
 	var dst [4][2]float64
 	for i, c := range [4][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}} {
-		x, y := c[0]*side/2, c[1]*side/2
+		x, y := c[0]*sideW/2, c[1]*sideH/2
 		if p.Mirror {
 			x = -x
 		}
@@ -94,13 +131,17 @@ func Make(sym Symbol, p Params) (image.Image, []byte, error) {
 		bx, by = n/2+(rng.Float64()-0.5)*n/3, n/2+(rng.Float64()-0.5)*n/3
 	}
 	sample := func(u, v float64) float64 {
-		if u < -margin || v < -margin || u >= n+margin || v >= n+margin {
+		if u < -margin || v < -margin || u >= ew-margin || v >= eh-margin {
 			return 90 // the table the paper lies on
 		}
 		if p.Blot > 0 && math.Hypot(u-bx, v-by) < p.Blot/2 {
 			return p.Ink
 		}
-		if u >= 0 && v >= 0 && u < n && v < n && dark(int(u), int(v)) != p.Invert {
+		// The symbol whose tile holds u, v, and u, v in its modules.
+		c := min(max(int(math.Floor((u+4+pageGap/2)/pitch)), 0), cols-1)
+		r := min(max(int(math.Floor((v+4+pageGap/2)/pitch)), 0), rows-1)
+		u, v = u-float64(c)*pitch, v-float64(r)*pitch
+		if k := r*cols + c; k < len(syms) && u >= 0 && v >= 0 && u < n && v < n && dark(k, int(u), int(v)) != p.Invert {
 			return p.Ink
 		}
 		if p.Invert && (u < 0 || v < 0 || u >= n || v >= n) && u >= -4 && v >= -4 && u < n+4 && v < n+4 {
@@ -133,6 +174,12 @@ func Make(sym Symbol, p Params) (image.Image, []byte, error) {
 			}
 		}
 	}
+	if p.Glare > 0 {
+		glare(f, w, ht, h, n, p.Glare, rng)
+	}
+	if p.Motion > 0 {
+		f = shake(f, w, ht, p.Motion, p.MotionAngle)
+	}
 	if p.Blur > 0 {
 		gaussian(f, w, ht, p.Blur)
 	}
@@ -157,6 +204,61 @@ func Make(sym Symbol, p Params) (image.Image, []byte, error) {
 		return nil, nil, fmt.Errorf("degrade: %w", err)
 	}
 	return dec, buf.Bytes(), nil
+}
+
+// glare brightens a straight strip across the first symbol, width × its
+// side wide, at a random angle, to near white: light reflected off glossy
+// paper. h maps frame pixels to module space; n is the symbol's side in
+// modules.
+func glare(f []float64, w, ht int, h *matrix, n, width float64, rng *rand.Rand) {
+	// The strip in module space: through a point near the symbol's
+	// middle, at an angle that crosses it.
+	a := (0.15 + 0.7*rng.Float64()) * math.Pi
+	px, py := n*(0.3+0.4*rng.Float64()), n*(0.3+0.4*rng.Float64())
+	nx, ny := -math.Sin(a), math.Cos(a) // normal to the strip
+	half := width * n / 2
+	for y := 0; y < ht; y++ {
+		for x := 0; x < w; x++ {
+			u, v := h.apply(float64(x)+0.5, float64(y)+0.5)
+			d := math.Abs((u-px)*nx+(v-py)*ny) / half // 0 at the middle, 1 at the edges
+			if d >= 1.3 {
+				continue
+			}
+			k := 0.9 // strength in the strip, fading over its edges
+			if d > 0.9 {
+				k *= (1.3 - d) / 0.4
+			}
+			f[y*w+x] += (250 - f[y*w+x]) * k
+		}
+	}
+}
+
+// shake returns f smeared evenly along a straight line length pixels long
+// in direction angle (degrees): the frame moved at constant speed while
+// the shutter was open. Samples off the frame repeat its border.
+func shake(f []float64, w, ht int, length, angle float64) []float64 {
+	steps := int(math.Ceil(length)) + 1
+	dx, dy := math.Cos(angle*math.Pi/180), math.Sin(angle*math.Pi/180)
+	at := func(x, y float64) float64 {
+		x = math.Max(0, math.Min(x, float64(w-1)))
+		y = math.Max(0, math.Min(y, float64(ht-1)))
+		x0, y0 := min(int(x), w-2), min(int(y), ht-2)
+		tx, ty := x-float64(x0), y-float64(y0)
+		r0, r1 := f[y0*w+x0:], f[(y0+1)*w+x0:]
+		return (r0[0]*(1-tx)+r0[1]*tx)*(1-ty) + (r1[0]*(1-tx)+r1[1]*tx)*ty
+	}
+	out := make([]float64, len(f))
+	for y := 0; y < ht; y++ {
+		for x := 0; x < w; x++ {
+			s := 0.0
+			for i := 0; i < steps; i++ {
+				t := length * (float64(i)/float64(steps-1) - 0.5)
+				s += at(float64(x)+t*dx, float64(y)+t*dy)
+			}
+			out[y*w+x] = s / float64(steps)
+		}
+	}
+	return out
 }
 
 // gaussian blurs f in place, separably.

@@ -52,31 +52,57 @@ var Conditions = []Condition{
 	{"phone_1280x720", func(v int) Params {
 		return Params{Width: 1280, Height: 720, PPM: 5, Angle: 37 * float64(v), Tilt: 0.05, Blur: 1, Noise: 8, Uneven: 0.4, JPEG: 60}
 	}},
+	// The conditions below model what an independent set of photos showed
+	// the scanner weak at: strong perspective, camera shake, a glare strip,
+	// tiny rotated JPEGs, and photos of pages of small, blurred symbols.
+	{"strong_perspective", func(v int) Params {
+		return Params{Width: 800, Height: 600, PPM: 4.5, Angle: 41 * float64(v), Tilt: 0.12 + 0.02*float64(v%5), Noise: 3}
+	}},
+	{"shake", func(v int) Params {
+		return Params{Width: 640, Height: 480, PPM: 5 + 0.5*float64(v%3), Angle: 13 * float64(v), Motion: 7 + 1.5*float64(v%4), MotionAngle: 37 * float64(v), Noise: 4}
+	}},
+	{"glare", func(v int) Params {
+		return Params{Width: 640, Height: 480, PPM: 4, Angle: 17 * float64(v), Glare: 0.05 + 0.01*float64(v%3), Noise: 3}
+	}},
+	{"tiny_jpeg", func(v int) Params {
+		return Params{Width: 480, Height: 360, PPM: 1.5 + 0.15*float64(v%4), Angle: 11 + 23*float64(v), Blur: 0.4, Noise: 3, JPEG: 40 + 5*(v%3)}
+	}},
+	{"page", func(v int) Params {
+		return Params{Width: 900, Height: 1200, PPM: 2.7 + 0.2*float64(v%3), Angle: 7*float64(v) - 10, Tilt: 0.03 + 0.01*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 6, Columns: 2}
+	}},
 }
 
-// Set returns variants samples of every condition, each of a different
-// code: code k is texts[k % len(texts)].
+// Set returns variants samples of every condition, each of different
+// codes: the k-th symbol drawn is texts[k % len(texts)].
 func Set(texts []string, variants int) ([]Sample, error) {
 	var out []Sample
 	k := 0
 	for _, c := range Conditions {
 		for v := 0; v < variants; v++ {
-			text := texts[k%len(texts)]
-			k++
-			q, err := render.NewQR(text, render.LevelQ)
-			if err != nil {
-				return nil, err
-			}
 			p := c.Params(v)
+			count, cols := max(p.Symbols, 1), max(p.Columns, 1)
+			var syms []Symbol
+			var ts []string
+			for range count {
+				text := texts[k%len(texts)]
+				k++
+				q, err := render.NewQR(text, render.LevelQ)
+				if err != nil {
+					return nil, err
+				}
+				syms = append(syms, q)
+				ts = append(ts, text)
+			}
 			p.Seed = uint64(k)
-			img, jpg, err := Make(q, p)
+			img, jpg, err := MakePage(syms, cols, p)
 			if err != nil {
 				return nil, fmt.Errorf("degrade: %s %d: %w", c.Name, v, err)
 			}
 			out = append(out, Sample{
 				Name:      fmt.Sprintf("%s_%02d", c.Name, v),
 				Condition: c.Name,
-				Text:      text,
+				Text:      ts[0],
+				Texts:     ts,
 				Image:     img,
 				JPEG:      jpg,
 			})
