@@ -467,11 +467,11 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 					continue
 				}
 				ratio := da / db
-				if ratio < 1/1.4 || ratio > 1.4 {
+				if ratio < 1/1.6 || ratio > 1.6 {
 					continue
 				}
 				cos := (ax*bx + ay*by) / (da * db)
-				if math.Abs(cos) > 0.45 {
+				if math.Abs(cos) > 0.6 {
 					continue
 				}
 				mods := (da + db) / 2 / ms

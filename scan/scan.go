@@ -241,6 +241,11 @@ type plane struct {
 type scanner struct {
 	dec     *decoder.Decoder
 	located bool // a symbol was located but not decoded
+	// The finder patterns of the first attempt that found two or more
+	// and read nothing, with its plane: readPairs tries them last.
+	pairPlane   *plane
+	pairCentres []*detector.FinderPattern
+	pairInvert  bool
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -349,6 +354,11 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			break
 		}
 	}
+	if len(all) == 0 && s.pairPlane != nil && (n < 0 || n >= len(steps)) {
+		// Two finder patterns of a symbol whose third was lost.
+		all = s.readPairs(s.pairPlane, s.pairCentres, s.pairInvert)
+		last = "pairs"
+	}
 	if len(all) > 0 {
 		return all, last, nil
 	}
@@ -439,6 +449,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] {
 			pending++
 		}
+	}
+	if len(out) == 0 && len(centres) >= 2 && s.pairPlane == nil {
+		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
 	if pending == 0 && len(out) > 0 {
 		// Finder patterns of the size of those read, in no triple read:
