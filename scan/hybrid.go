@@ -76,18 +76,19 @@ func hybridMatrix(g *grey) *gozxing.BitMatrix {
 			t := sum / 25
 			word, shift := xo/32, uint(xo%32)
 			for yy := 0; yy < bs; yy++ {
-				row := g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs]
+				o := (yo+yy)*g.str + xo
+				row := g.pix[o : o+bs : o+bs]
+				// Branch-free: v ≤ t ⇔ v-t-1 < 0, whose sign bit is
+				// the pixel's bit.
 				var mask uint64
-				for i, v := range row {
-					if int(v) <= t {
-						mask |= 1 << uint(i)
-					}
+				for i := 0; i < bs; i++ {
+					mask |= uint64((int(row[i])-t-1)>>63&1) << uint(i)
 				}
 				mask <<= shift
-				o := (yo+yy)*rowSize + word
-				bits[o] |= uint32(mask)
+				b := (yo+yy)*rowSize + word
+				bits[b] |= uint32(mask)
 				if mask>>32 != 0 {
-					bits[o+1] |= uint32(mask >> 32)
+					bits[b+1] |= uint32(mask >> 32)
 				}
 			}
 		}

@@ -82,7 +82,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 				info := orient(a, b, third)
 				if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
 					for i := range points {
-						points[i] = pt{points[i].x / p.scale, points[i].y / p.scale}
+						points[i] = p.toPicture(points[i])
 					}
 					out = append(out, found{r.GetText(), points})
 					break
