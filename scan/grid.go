@@ -227,48 +227,61 @@ func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
 	return out
 }
 
-// timingScore returns the correlation, from -1 to 1, between the grey
-// levels sampled along the two timing patterns of a symbol dim modules on
-// a side with finder pattern centres finders (top left, top right, bottom
-// left) and the dark-light alternation of a timing pattern.
+// timingScore returns how well, from -1 to 1, the grey levels sampled
+// along the two timing patterns of a symbol dim modules on a side with
+// finder pattern centres finders (top left, top right, bottom left)
+// follow the dark-light alternation of a timing pattern: the mean over
+// the two patterns of the correlation of the samples with it.
+//
+// Perspective spaces the modules along a line unevenly: positions t in
+// [0, 1] along each pattern are also taken through the projective maps
+// t ↦ kt/(1+(k-1)t) that keep its ends, for a few k, and each pattern
+// scores its best k.
 func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 	n := float64(dim)
 	h, ok := fit([]pt{{3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}}, finders)
 	if !ok {
 		return 0
 	}
-	var vals, want []float64
-	for i := 8; i < dim-8; i++ {
-		e := 1.0 // light
-		if i%2 == 0 {
-			e = -1
-		}
-		if inverted {
-			e = -e
-		}
-		for _, m := range []pt{{float64(i) + 0.5, 6.5}, {6.5, float64(i) + 0.5}} {
-			p := h.apply(m)
-			if !g.inside(p) {
-				return 0
+	total := 0.0
+	for _, line := range [2][2]pt{{{3.5, 6.5}, {n - 3.5, 6.5}}, {{6.5, 3.5}, {6.5, n - 3.5}}} {
+		a, b := h.apply(line[0]), h.apply(line[1])
+		best := -1.0
+		for _, k := range []float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7} {
+			var sx, sxx, sxy, se float64
+			m := 0
+			for i := 8; i < dim-8; i++ {
+				t := (float64(i) + 0.5 - 3.5) / (n - 7)
+				t = k * t / (1 + (k-1)*t)
+				p := pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
+				if !g.inside(p) {
+					return 0
+				}
+				v := g.at(p)
+				e := 1.0 // light
+				if i%2 == 0 {
+					e = -1
+				}
+				if inverted {
+					e = -e
+				}
+				sx += v
+				sxx += v * v
+				sxy += v * e
+				se += e
+				m++
 			}
-			vals = append(vals, g.at(p))
-			want = append(want, e)
+			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m, and Σe is ±1.
+			mean := sx / float64(m)
+			vx := sxx - float64(m)*mean*mean
+			if vx <= 0 {
+				continue
+			}
+			best = math.Max(best, (sxy-mean*se)/math.Sqrt(vx*float64(m)))
 		}
+		total += best
 	}
-	mean := 0.0
-	for _, v := range vals {
-		mean += v
-	}
-	mean /= float64(len(vals))
-	var sxy, sxx float64
-	for i, v := range vals {
-		sxy += (v - mean) * want[i]
-		sxx += (v - mean) * (v - mean)
-	}
-	if sxx == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*float64(len(vals)))
+	return total / 2
 }
 
 func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {

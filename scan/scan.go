@@ -224,16 +224,11 @@ type found struct {
 	points []pt // finder pattern centres in the picture: bottom left, top left, top right
 }
 
-// seenCentre is a finder pattern found: its centre and module size in
-// picture pixels.
-type seenCentre struct{ x, y, ms float64 }
-
-// plane is a luminance plane to read: the part of the picture from off,
-// scaled by scale (picture pixel p is plane pixel (p-off)·scale).
+// plane is a luminance plane to read, with the factor from picture pixels
+// to its pixels.
 type plane struct {
 	grey
 	scale float64
-	off   pt
 	// Made on first use and shared by the attempts on the plane: the
 	// hybrid binariser's matrix (the same with and without TRY_HARDER) and
 	// the integral image of the sliding-window binariser (the same for
@@ -243,13 +238,14 @@ type plane struct {
 }
 
 // toPicture returns the picture point of plane point q.
-func (p *plane) toPicture(q pt) pt { return pt{q.x/p.scale + p.off.x, q.y/p.scale + p.off.y} }
+func (p *plane) toPicture(q pt) pt { return pt{q.x / p.scale, q.y / p.scale} }
 
 // scanner holds the readers of one scan.
 type scanner struct {
 	dec     *decoder.Decoder
-	seen    []seenCentre // finder patterns found by every attempt, in picture pixels
-	located bool         // a symbol was located but not decoded
+	located bool // a symbol was located but not decoded
+	// gridTried holds the triples gridDecode failed on.
+	gridTried map[gridKey]bool
 	// The finder patterns of the first attempt that found two or more
 	// and read nothing, with its plane: readPairs tries them last.
 	pairPlane   *plane
@@ -273,16 +269,10 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	s := &scanner{dec: decoder.NewDecoder()}
 	raw := &plane{grey: grey{pix, w, h, stride}, scale: 1}
-	// After the first step, the later ones read only the part of the
-	// picture around the finder patterns found so far (region): a symbol
-	// covers a tenth of a typical photo, and the later steps are the dear
-	// ones.
-	cur := raw
 	var smoothed *plane
 	getSmoothed := func() *plane {
 		if smoothed == nil {
-			g := cur.grey
-			smoothed = &plane{grey: grey{smooth(g.pix, g.w, g.h, g.str), g.w, g.h, g.w}, scale: 1, off: cur.off}
+			smoothed = &plane{grey: grey{smooth(pix, w, h, stride), w, h, w}, scale: 1}
 		}
 		return smoothed
 	}
@@ -297,7 +287,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	// commonest trouble, so the smoothed frame is tried early. The order
 	// and the choice of steps follow which steps read the tuning set
 	// (internal/testkit/degrade): a step that read nothing there is not tried.
-	rawPlane := func() *plane { return cur }
+	rawPlane := func() *plane { return raw }
 	first := ladder[0]
 	if w*h >= 2<<20 {
 		// A page scan: the cheap search skips rows enough to miss the
@@ -333,7 +323,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		var scaled *plane
 		get := func() *plane {
 			if scaled == nil {
-				src := cur
+				src := raw
 				if f < 1 {
 					src = getSmoothed()
 				}
@@ -343,7 +333,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 				if rw < 21 || rh < 21 || (f > 1 && rw*rh > 4<<20) {
 					return nil
 				}
-				scaled = &plane{grey: grey{resize(src.pix, src.w, src.h, src.str, rw, rh), rw, rh, rw}, scale: f, off: src.off}
+				scaled = &plane{grey: grey{resize(src.pix, src.w, src.h, src.str, rw, rh), rw, rh, rw}, scale: f}
 			}
 			return scaled
 		}
@@ -356,7 +346,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	seen := map[string]bool{}
 	last := ""
 	stalls := 0 // steps in a row that read nothing new
-	for i, st := range steps {
+	for _, st := range steps {
 		p := st.plane()
 		if p == nil {
 			continue
@@ -381,11 +371,6 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		if len(all) > 0 && (pending == 0 || stalls >= 2) {
 			break
 		}
-		if i == 0 {
-			if r, ok := s.region(w, h); ok {
-				cur = &plane{grey: grey{pix[r.Min.Y*stride+r.Min.X:], r.Dx(), r.Dy(), stride}, scale: 1, off: pt{float64(r.Min.X), float64(r.Min.Y)}}
-			}
-		}
 	}
 	if len(all) == 0 && s.pairPlane != nil && (n < 0 || n >= len(steps)) {
 		// Two finder patterns of a symbol whose third was lost.
@@ -397,36 +382,6 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	}
 	return nil, "", &notReadError{w, h, s.located}
 }
-
-// region returns the part of a w × h picture that the finder patterns
-// seen so far (s.seen) can belong to: their bounding box, widened on every
-// side by the side of the largest symbol they could make, and false if
-// that is most of the picture or none was seen.
-func (s *scanner) region(w, h int) (image.Rectangle, bool) {
-	if len(s.seen) == 0 {
-		return image.Rectangle{}, false
-	}
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	ms := 0.0
-	for _, c := range s.seen {
-		x0, y0 = math.Min(x0, c.x), math.Min(y0, c.y)
-		x1, y1 = math.Max(x1, c.x), math.Max(y1, c.y)
-		ms = math.Max(ms, c.ms)
-	}
-	// A pattern may be the only one found of its symbol: the symbol can
-	// reach its side (at most regionModules modules) beyond it.
-	m := regionModules * ms
-	r := image.Rect(int(x0-m), int(y0-m), int(x1+m)+1, int(y1+m)+1).Intersect(image.Rect(0, 0, w, h))
-	if r.Dx() < 64 || r.Dy() < 64 || r.Dx()*r.Dy() > w*h*2/3 {
-		return image.Rectangle{}, false
-	}
-	return r, true
-}
-
-// regionModules is how far beyond a finder pattern's centre, in its
-// modules, the later steps of a scan look: the side of the largest symbol
-// an offline code makes (version 15, 77 modules), and its quiet zone.
-const regionModules = 84
 
 // read makes one attempt on p: binarise, find every triple of finder
 // patterns, and read each, by gozxing's sampling of the binarised image or,
@@ -478,10 +433,6 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
 	finder.FindMulti(hints) // for its centres: it pairs them poorly
 	centres := finder.GetPossibleCenters()
-	for _, c := range centres {
-		q := p.toPicture(pt{c.GetX(), c.GetY()})
-		s.seen = append(s.seen, seenCentre{q.x, q.y, c.GetEstimatedModuleSize() / p.scale})
-	}
 	infos := triples(centres, matrix)
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
@@ -551,10 +502,31 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 			return r.GetText(), points, true
 		}
 	}
+	// The grey plane is the same for every binariser: a triple whose
+	// patterns another attempt on this plane found at the same pixels
+	// reads the same.
+	k := gridKey{p: p, inverted: inverted}
+	for i, f := range []*detector.FinderPattern{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()} {
+		k.at[i] = image.Pt(int(math.Round(f.GetX())), int(math.Round(f.GetY())))
+	}
+	if s.gridTried[k] {
+		return "", nil, false
+	}
+	if s.gridTried == nil {
+		s.gridTried = map[gridKey]bool{}
+	}
+	s.gridTried[k] = true
 	if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
 		return r.GetText(), points, true
 	}
 	return "", nil, false
+}
+
+// gridKey names a finder pattern triple sampled from a grey plane.
+type gridKey struct {
+	p        *plane
+	inverted bool
+	at       [3]image.Point // bottom left, top left, top right, to the pixel
 }
 
 // smooth returns a 3×3 box-filtered copy of the plane, w wide (edges
