@@ -67,6 +67,20 @@ var Conditions = []Condition{
 	{"tiny_jpeg", func(v int) Params {
 		return Params{Width: 480, Height: 360, PPM: 1.5 + 0.15*float64(v%4), Angle: 11 + 23*float64(v), Blur: 0.4, Noise: 3, JPEG: 40 + 5*(v%3)}
 	}},
+	{"small_blurred", func(v int) Params {
+		return Params{Width: 800, Height: 600, PPM: 3 + 0.3*float64(v%3), Angle: 19*float64(v) - 30, Tilt: 0.04, Blur: 1.3 + 0.2*float64(v%3), Noise: 6, JPEG: 35}
+	}},
+	{"combined", func(v int) Params {
+		p := Params{Width: 1024, Height: 768, PPM: 3 + 0.25*float64(v%6), Angle: float64(v*31%80 - 40), Tilt: 0.06 + 0.02*float64(v%4),
+			Blur: 0.8 + 0.2*float64(v%3), Uneven: 0.4 + 0.05*float64(v%5), Noise: 6 + 2*float64(v%3), JPEG: 30 + 5*(v%4)}
+		if v%2 == 1 {
+			p.Motion, p.MotionAngle = 5, float64(v*53)
+		}
+		if v%3 == 0 {
+			p.Glare = 0.05
+		}
+		return p
+	}},
 	{"page", func(v int) Params {
 		return Params{Width: 900, Height: 1200, PPM: 2.7 + 0.2*float64(v%3), Angle: 7*float64(v) - 10, Tilt: 0.03 + 0.01*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 6, Columns: 2}
 	}},
