@@ -7,12 +7,14 @@
 // Scanning tries the cheap path first and escalates only when it fails:
 // gozxing's hybrid binariser, a sliding-window binariser, both on a
 // smoothed image, a wider window, the inverted image, a harder search,
-// and images rescaled by 2, 1.4 and 0.5. On each, finder patterns are
-// grouped into symbols (never across symbols, so a page of codes reads),
-// and a symbol gozxing's sampler cannot read is sampled again from the
-// grey image through a homography fitted to every alignment pattern it
-// has. Mirrored symbols are read as they are. A clean frame costs one
-// attempt. Quick makes only that first attempt, for a live camera's
+// and the image at twice its size. On each, finder patterns are grouped
+// into symbols (never across symbols, so a page of codes reads), and a
+// symbol gozxing's sampler cannot read is sampled again from the grey
+// image: its side chosen by how its timing patterns alternate, through a
+// homography fitted to every alignment pattern it has. A symbol of which
+// only two finder patterns were found is looked for where the third
+// should be. Mirrored symbols are read as they are. A clean frame costs
+// one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the
 // next frame comes a few milliseconds later.
 //

@@ -278,7 +278,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	}
 	type step struct {
 		name  string
-		plane func() *plane // nil: the step does not apply
+		plane func() *plane
 		a     attempt
 	}
 	var steps []step
@@ -316,28 +316,19 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		}
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
-	// at twice the size; a large noisy one at half. Other scales move the
-	// sampling grid, which rescues symbols whose alignment pattern the
-	// detector misplaces.
-	for _, f := range []float64{2, 1.4, 0.5} {
+	// at twice the size. (Scales of 1.4 and 0.5, which moved the sampling
+	// grid, read nothing of the tuning set once the grey-plane sampler
+	// chose the symbol's side by its timing patterns.) Doubling costs
+	// four times the pixels: up to a 1280×720 frame.
+	if w*h <= 1<<20 && w >= 11 && h >= 11 {
 		var scaled *plane
 		get := func() *plane {
 			if scaled == nil {
-				src := raw
-				if f < 1 {
-					src = getSmoothed()
-				}
-				rw, rh := int(float64(src.w)*f), int(float64(src.h)*f)
-				// Doubling costs four times the pixels: up to a
-				// 1280×720 frame.
-				if rw < 21 || rh < 21 || (f > 1 && rw*rh > 4<<20) {
-					return nil
-				}
-				scaled = &plane{grey: grey{resize(src.pix, src.w, src.h, src.str, rw, rh), rw, rh, rw}, scale: f}
+				scaled = &plane{grey: grey{resize(pix, w, h, stride, 2*w, 2*h), 2 * w, 2 * h, 2 * w}, scale: 2}
 			}
 			return scaled
 		}
-		steps = append(steps, step{fmt.Sprintf("scaled×%g/%s", f, ladder[0].name), get, ladder[0]})
+		steps = append(steps, step{"scaled×2/" + ladder[0].name, get, ladder[0]})
 	}
 	if n >= 0 && n < len(steps) {
 		steps = steps[:n]
@@ -347,11 +338,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	last := ""
 	stalls := 0 // steps in a row that read nothing new
 	for _, st := range steps {
-		p := st.plane()
-		if p == nil {
-			continue
-		}
-		fs, pending := s.read(p, st.a)
+		fs, pending := s.read(st.plane(), st.a)
 		added := 0
 		for _, f := range fs {
 			if !seen[f.text] {
