@@ -195,9 +195,9 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 // every side from 15 % below est to 30 % above is scored by how well the
 // two timing patterns, sampled from the grey plane where that side puts
 // them, alternate dark and light; the three best that alternate at all
-// are tried, then the three sides nearest est.
+// are tried. A triple of finder patterns of different symbols has no
+// timing patterns, and costs no sampling.
 func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
-	v0 := int(math.Round((est - 17) / 4))
 	lo := max(int(math.Floor((0.85*est-17)/4)), 1)
 	hi := min(int(math.Ceil((1.3*est-17)/4)), 40)
 	type cand struct {
@@ -216,13 +216,6 @@ func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
 			break
 		}
 		out = append(out, c.dim)
-	}
-	// Strong perspective bends the timing patterns away from where three
-	// finder patterns put them: the sides nearest est are tried anyway.
-	for _, v := range []int{v0, v0 + 1, v0 - 1} {
-		if v >= 1 && v <= 40 && !slices.Contains(out, 4*v+17) {
-			out = append(out, 4*v+17)
-		}
 	}
 	return out
 }
@@ -247,7 +240,7 @@ func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 	for _, line := range [2][2]pt{{{3.5, 6.5}, {n - 3.5, 6.5}}, {{6.5, 3.5}, {6.5, n - 3.5}}} {
 		a, b := h.apply(line[0]), h.apply(line[1])
 		best := -1.0
-		for _, k := range []float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7} {
+		for _, k := range []float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55} {
 			var sx, sxx, sxy, se float64
 			m := 0
 			for i := 8; i < dim-8; i++ {
