@@ -24,24 +24,19 @@ func hybridMatrix(g *grey) *gozxing.BitMatrix {
 		yo := min(by*bs, maxY)
 		for bx := 0; bx < sw; bx++ {
 			xo := min(bx*bs, maxX)
+			// gozxing stops taking the minimum and maximum once they
+			// differ by more than minRange; taking them over the whole
+			// block only widens a range already too wide to be used,
+			// and needs no branch.
 			sum, lo, hi := 0, 0xff, 0
 			for yy := 0; yy < bs; yy++ {
-				row := g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs]
-				for _, v := range row {
-					p := int(v)
-					sum += p
-					lo = min(lo, p)
-					hi = max(hi, p)
-				}
-				if hi-lo > minRange {
-					// Contrast enough: the rest of the block only
-					// adds to the sum.
-					for yy++; yy < bs; yy++ {
-						for _, v := range g.pix[(yo+yy)*g.str+xo : (yo+yy)*g.str+xo+bs] {
-							sum += int(v)
-						}
-					}
-				}
+				o := (yo+yy)*g.str + xo
+				r := g.pix[o : o+bs : o+bs]
+				a, b, c, d := int(r[0]), int(r[1]), int(r[2]), int(r[3])
+				e, f, p, q := int(r[4]), int(r[5]), int(r[6]), int(r[7])
+				sum += a + b + c + d + e + f + p + q
+				lo = min(lo, a, b, c, d, e, f, p, q)
+				hi = max(hi, a, b, c, d, e, f, p, q)
 			}
 			avg := sum >> 6
 			if hi-lo <= minRange {
