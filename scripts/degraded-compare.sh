@@ -11,6 +11,10 @@
 #
 #   scripts/degraded-compare.sh [VARIANTS] [ROUNDS]   (defaults 10 and 3)
 #
+# FRESH=DIR adds the sets fresh-photos and fresh-print from DIR/photos and
+# DIR/print: a held-out set of another seed that the scanner has never
+# seen (SEED=2 OUT=DIR scripts/heldout-set.sh).
+#
 # A code counts as read by a tool when the tool prints exactly its text for
 # that file (expected.tsv has one line per code in a file: a batch page has
 # eight). Each tool reads every file of a set in one loop; the loops run
@@ -31,6 +35,13 @@ mkdir "$dir/tuning"
 go test -count=1 -run TestDegradedSet ./scan -args -degraded.variants="$variants" -degraded.out="$dir/tuning" >/dev/null
 sets=(tuning photos print)
 declare -A setdir=([tuning]="$dir/tuning" [photos]=scan/testdata/photos [print]=scan/testdata/print)
+if [ -n "${FRESH:-}" ]; then
+	for s in photos print; do
+		[ -f "$FRESH/$s/expected.tsv" ] || { echo "FRESH=$FRESH has no $s/expected.tsv" >&2; exit 2; }
+		sets+=("fresh-$s")
+		setdir[fresh-$s]=$FRESH/$s
+	done
+fi
 
 # read_all TOOL DIR OUT runs TOOL on every file of the set in DIR, writing
 # "file<TAB>text" for every code it prints to OUT.

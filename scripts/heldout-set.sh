@@ -9,6 +9,13 @@
 #            the PDFs offcode writes, rasterised by pdftoppm, then distorted
 #
 #   scripts/heldout-set.sh [photos] [print]     (default: both)
+#   SEED=2 OUT=/tmp/heldout2 scripts/heldout-set.sh
+#
+# SEED (default 1, the committed sets) makes a fresh set of the same
+# conditions: other codes (heldoutsrc's SEED), other noise and placement
+# seeds, and for SEED > 1 every photo's angle moved by up to ±15° and
+# its pixels per module scaled by 0.9 to 1.1, every page's angle by up to
+# ±10°. OUT (default scan/testdata) is where photos/ and print/ go.
 #
 # The scanner is never tuned on these sets (it is tuned on internal/testkit/degrade,
 # a different generator with different parameters); package scan's tests
@@ -24,8 +31,12 @@ for c in convert pdftoppm; do
 done
 src=$(mktemp -d)
 trap 'rm -rf "$src"' EXIT
-go run ./scan/internal/heldoutsrc "$src"
-photos=scan/testdata/photos print=scan/testdata/print
+seed=${SEED:-1}
+case $seed in '' | *[!0-9]* | 0) echo "SEED must be a positive number" >&2; exit 2 ;; esac
+off=$(( (seed - 1) * 1000 )) # added to every noise and placement seed
+go run ./scan/internal/heldoutsrc "$src" "$seed"
+outdir=${OUT:-scan/testdata}
+photos=$outdir/photos print=$outdir/print
 want=" ${*:-photos print} "
 
 # calc prints the value of an awk expression.
@@ -68,6 +79,10 @@ photo() {
 	local ppm=4 angle=0 tilt=0.02 ink=10 paper=92 motion=0 mangle=0 blur=0 light=0 moire=0 noise=0.15 speck=0 occlude=0 glare=0 q=60
 	local kv
 	for kv in "$@"; do local "$kv"; done
+	if [ "$off" != 0 ]; then
+		angle=$(calc "$angle + ($(rnd 8 "$seed") - 0.5) * 30")
+		ppm=$(calc "$ppm * (0.9 + 0.2 * $(rnd 9 "$seed"))")
+	fi
 	local border=36 w=900 # 3 modules of paper around the quiet zone
 	local side cx cy
 	side=$(calc "75 * $ppm")
@@ -120,7 +135,7 @@ shot() { # condition key=value…
 	sym=$(printf "sym%02d.png" $n)
 	local out
 	out=$(printf "%s_%02d.jpg" "$cond" $n)
-	photo "$src/$sym" "$photos/$out" $((n + 101)) "$@"
+	photo "$src/$sym" "$photos/$out" $((n + 101 + off)) "$@"
 	printf "%s\t%s\t%s\n" "$out" "$cond" "$(code_of "$sym")" >> "$photos/expected.tsv"
 	n=$((n + 1))
 }
@@ -157,6 +172,9 @@ page() { # pdf dpi frameW frameH out seed angle tilt fill key=value…
 	shift 9
 	local blur=0 light=0 q=50 noise=0.3 motion=0 kv
 	for kv in "$@"; do local "$kv"; done
+	if [ "$off" != 0 ]; then
+		angle=$(calc "$angle + ($(rnd 8 "$seed") - 0.5) * 20")
+	fi
 	pdftoppm -gray -r "$dpi" -singlefile "$src/$pdf" "$src/page"
 	local pw ph
 	pw=$(identify -format "%w" "$src/page.pgm")
@@ -193,18 +211,18 @@ if [[ $want == *" print "* ]]; then
 rm -rf "$print" && mkdir -p "$print"
 : > "$print/expected.tsv"
 for i in 0 1 2 3 4 5; do
-	page sheet$i.pdf 100 1280 720 "sheet_photo_$i.jpg" $((i + 300)) $((i * 13 - 30)) $(calc "0.05 + $i * 0.02") 0.95 light=$((45 + i * 5)) q=$((30 + i * 5))
+	page sheet$i.pdf 100 1280 720 "sheet_photo_$i.jpg" $((i + 300 + off)) $((i * 13 - 30)) $(calc "0.05 + $i * 0.02") 0.95 light=$((45 + i * 5)) q=$((30 + i * 5))
 	expect "sheet_photo_$i.jpg" sheet_photo sheet$i.pdf
-	page sheet$i.pdf 100 1280 720 "sheet_blurred_$i.jpg" $((i + 310)) $((i * 7 - 20)) 0.04 0.9 blur=$(calc "1 + $i * 0.15") motion=$((i % 2 * 6)) noise=0.8 q=35
+	page sheet$i.pdf 100 1280 720 "sheet_blurred_$i.jpg" $((i + 310 + off)) $((i * 7 - 20)) 0.04 0.9 blur=$(calc "1 + $i * 0.15") motion=$((i % 2 * 6)) noise=0.8 q=35
 	expect "sheet_blurred_$i.jpg" sheet_blurred sheet$i.pdf
 done
 for i in 0 1; do
 	pdftoppm -gray -r 200 -singlefile "$src/batch$i.pdf" "$src/page"
 	convert "$src/page.pgm" -strip -quality 60 "$print/batch_scan200_$i.jpg"
 	expect "batch_scan200_$i.jpg" batch_scan200 batch$i.pdf
-	page batch$i.pdf 150 1200 1600 "batch_photo_$i.jpg" $((i + 320)) $((i * 9 - 6)) 0.05 0.95 light=55 q=50
+	page batch$i.pdf 150 1200 1600 "batch_photo_$i.jpg" $((i + 320 + off)) $((i * 9 - 6)) 0.05 0.95 light=55 q=50
 	expect "batch_photo_$i.jpg" batch_photo batch$i.pdf
-	page batch$i.pdf 150 1200 1600 "batch_tilted_$i.jpg" $((i + 330)) $((i * 20 - 12)) 0.09 0.9 blur=0.8 noise=0.6 q=40
+	page batch$i.pdf 150 1200 1600 "batch_tilted_$i.jpg" $((i + 330 + off)) $((i * 20 - 12)) 0.09 0.9 blur=0.8 noise=0.6 q=40
 	expect "batch_tilted_$i.jpg" batch_tilted batch$i.pdf
 done
 fi

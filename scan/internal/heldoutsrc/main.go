@@ -2,16 +2,17 @@
 // (scripts/heldout-set.sh distorts them): symbol PNGs of offline codes, A4
 // sheets and batch pages as PDF, and codes.tsv naming the code in each
 // source. It shares no code with internal/testkit/degrade, which makes the tuning
-// set; the codes are testcode codes numbered from 1000, never in the
-// tuning set.
+// set; the codes are testcode codes numbered from 1000 (from 1000 + 200 ×
+// (SEED-1) for another seed), never in the tuning set.
 //
-//	go run ./scan/internal/heldoutsrc DIR
+//	go run ./scan/internal/heldoutsrc DIR [SEED]
 package main
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/offcode/offcode/codec"
@@ -27,21 +28,29 @@ const (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: heldoutsrc DIR")
+	if len(os.Args) < 2 || len(os.Args) > 3 {
+		fmt.Fprintln(os.Stderr, "usage: heldoutsrc DIR [SEED]")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	seed := 1
+	if len(os.Args) == 3 {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil || n < 1 || n > 1000 {
+			fmt.Fprintln(os.Stderr, "heldoutsrc: SEED must be a number from 1 to 1000")
+			os.Exit(2)
+		}
+		seed = n
+	}
+	if err := run(os.Args[1], first+200*(seed-1)); err != nil {
 		fmt.Fprintln(os.Stderr, "heldoutsrc:", err)
 		os.Exit(1)
 	}
 }
 
-func code(i int) string {
-	return testcode.Issue(first+i, codec.Colour(i%3), codec.Kind(i/3%2))
-}
-
-func run(dir string) error {
+func run(dir string, first int) error {
+	code := func(i int) string {
+		return testcode.Issue(first+i, codec.Colour(i%3), codec.Kind(i/3%2))
+	}
 	var manifest strings.Builder
 	k := 0
 	for i := 0; i < symbols; i++ {
@@ -96,7 +105,7 @@ func run(dir string) error {
 		for j := 0; j < cardsPerPage; j++ {
 			text := code(k)
 			k++
-			c, err := render.NewCard(text, &render.Options{Holder: "李*明 3101**********123X"})
+			c, err := render.NewCard(text, &render.Options{Holder: "李*明 **************123X"})
 			if err == nil {
 				err = b.Add(c)
 			}
