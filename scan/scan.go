@@ -394,6 +394,18 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
 		matrix = hybridMatrix(&p.grey)
 		p.hybrid = matrix
+	case !a.global && a.invert && p.w >= 40 && p.h >= 40:
+		// gozxing's hybrid binariser of the inverted image, as
+		// hybridMatrix of the inverted plane.
+		inv := make([]byte, p.w*p.h)
+		for y := 0; y < p.h; y++ {
+			row := p.pix[y*p.str : y*p.str+p.w]
+			out := inv[y*p.w : (y+1)*p.w]
+			for x, v := range row {
+				out[x] = 255 - v
+			}
+		}
+		matrix = hybridMatrix(&grey{inv, p.w, p.h, p.w})
 	default:
 		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
 		if a.invert {
