@@ -54,3 +54,74 @@ func TestFit(t *testing.T) {
 		}
 	}
 }
+
+// TestLikelyDims: with the finder patterns' module size overestimated by
+// a quarter (as blur makes it), the side estimated from it is several
+// versions short, and likelyDims still puts the true side first, from the
+// timing patterns; with a module size a fifth short, too.
+func TestLikelyDims(t *testing.T) {
+	const text = "OC1:LIKELY DIMS 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./: 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale = 3
+	img := q.Image(scale)
+	g := grey{smooth(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride), img.Rect.Dx(), img.Rect.Dy(), img.Rect.Dx()}
+	const quiet = 4 // render draws the 4-module quiet zone of ISO/IEC 18004
+	size := img.Rect.Dx()/scale - 2*quiet
+	c := func(m float64) float64 { return (quiet + m) * scale }
+	n := float64(size)
+	finders := []pt{{c(3.5), c(3.5)}, {c(n - 3.5), c(3.5)}, {c(3.5), c(n - 3.5)}}
+	for _, k := range []float64{1.25, 0.8} {
+		est := (n-7)/k + 7
+		dims := likelyDims(&g, finders, est, false)
+		if len(dims) == 0 || dims[0] != size {
+			t.Errorf("likelyDims(module size ×%g, estimate %.1f) = %v, want %d first", k, est, dims, size)
+		}
+	}
+	// Inverted: light modules on dark.
+	inv := make([]byte, len(g.pix))
+	for i, v := range g.pix {
+		inv[i] = 255 - v
+	}
+	gi := grey{inv, g.w, g.h, g.str}
+	if dims := likelyDims(&gi, finders, n, true); len(dims) == 0 || dims[0] != size {
+		t.Errorf("likelyDims(inverted) = %v, want %d first", dims, size)
+	}
+	// A plane with no symbol has no timing patterns.
+	blank := grey{make([]byte, len(g.pix)), g.w, g.h, g.str}
+	for i := range blank.pix {
+		blank.pix[i] = 200
+	}
+	if dims := likelyDims(&blank, finders, n, false); len(dims) != 0 {
+		t.Errorf("likelyDims(blank) = %v, want none", dims)
+	}
+}
+
+// TestTwoFinders: a symbol one of whose finder patterns is all but
+// washed out by glare (grey levels moved nine tenths of the way to white)
+// is read from the other two (readPairs), in each of the three corners.
+func TestTwoFinders(t *testing.T) {
+	const text = "OC1:TWO FINDERS 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale, quiet = 4, 4 // render draws the 4-module quiet zone of ISO/IEC 18004
+	n := q.Image(1).Rect.Dx() - 2*quiet
+	for _, corner := range [][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+		img := q.Image(scale)
+		x0, y0 := (quiet+corner[0]-1)*scale, (quiet+corner[1]-1)*scale
+		for y := y0; y < y0+9*scale; y++ {
+			for x := x0; x < x0+9*scale; x++ {
+				v := int(img.Pix[y*img.Stride+x])
+				img.Pix[y*img.Stride+x] = byte(v + (250-v)*9/10)
+			}
+		}
+		fs, step, err := scanAll(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+		if err != nil || len(fs) != 1 || fs[0].text != text || step != "pairs" {
+			t.Errorf("finder pattern at module %v under glare: scanAll = %d codes, step %q, %v; want %q from pairs", corner, len(fs), step, err, text)
+		}
+	}
+}

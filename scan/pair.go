@@ -74,17 +74,29 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 					continue
 				}
 				ux, uy := vx/d*ms, vy/d*ms
-				best, ok := findConcentric(&p.grey, c, pt{ux, uy}, pt{-uy, ux}, sign, side/ms)
-				if !ok {
-					continue
+				if gi >= 4 {
+					// a and b are diagonal: the symbol's axes are at
+					// 45° to the line through them.
+					ux, uy = (ux-uy)/math.Sqrt2, (ux+uy)/math.Sqrt2
 				}
-				third := detector.NewFinderPattern1(best.x, best.y, ms)
-				info := orient(a, b, third)
-				if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
-					for i := range points {
-						points[i] = p.toPicture(points[i])
+				read := false
+				for _, m := range []concentricMeasure{ringContrast, templateCorrelation} {
+					best, ok := findConcentric(&p.grey, c, pt{ux, uy}, pt{-uy, ux}, sign, side/ms, m)
+					if !ok {
+						continue
 					}
-					out = append(out, found{r.GetText(), points})
+					third := detector.NewFinderPattern1(best.x, best.y, ms)
+					info := orient(a, b, third)
+					if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
+						for i := range points {
+							points[i] = p.toPicture(points[i])
+						}
+						out = append(out, found{r.GetText(), points})
+						read = true
+						break
+					}
+				}
+				if read {
 					break
 				}
 			}
@@ -116,24 +128,63 @@ func orient(a, b, c *detector.FinderPattern) *detector.FinderPatternInfo {
 	return detector.NewFinderPatternInfo(bl, tl, tr)
 }
 
+// concentricMeasure is how findConcentric scores a point as a finder
+// pattern's centre.
+type concentricMeasure int
+
+const (
+	// ringContrast: how much brighter (times sign) the light ring is
+	// than the mean of the dark core and dark ring, in grey levels, 10
+	// or more. Sampled at few points, it tolerates a module size or
+	// rotation somewhat off; it suits a pattern as faint as what is
+	// around it (a glare strip across the symbol).
+	ringContrast concentricMeasure = iota
+	// templateCorrelation: the correlation of the grey levels at the
+	// 7×7 module centres with the pattern's, minConcentric or more.
+	// It does not depend on contrast, so a faint pattern beside sharp
+	// data modules still stands out.
+	templateCorrelation
+)
+
 // findConcentric searches the grey plane within three modules of c for
 // the centre of a finder pattern (a dark 3×3 core, a light ring, a dark
 // ring) with module vectors ex and ey, in half-module then eighth-module
-// steps. It reports the best point if its light ring is brighter (times
-// sign) than its core and dark ring by 10 grey levels or more. mods is the distance in modules to the nearest other pattern, which
+// steps, and reports the best point by measure m if it passes m's bar.
+// mods is the distance in modules to the nearest other pattern, which
 // bounds the search.
-func findConcentric(g *grey, c, ex, ey pt, sign, mods float64) (pt, bool) {
+func findConcentric(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasure) (pt, bool) {
+	at := func(o pt, u, v float64) float64 {
+		return g.at(pt{o.x + u*ex.x + v*ey.x, o.y + u*ex.y + v*ey.y})
+	}
+	var vals [49]float64
 	score := func(o pt) float64 {
-		at := func(u, v float64) float64 {
-			return g.at(pt{o.x + u*ex.x + v*ey.x, o.y + u*ex.y + v*ey.y})
+		if m == ringContrast {
+			core := (at(o, 0, 0) + at(o, -0.7, 0) + at(o, 0.7, 0) + at(o, 0, -0.7) + at(o, 0, 0.7)) / 5
+			var light, dark float64
+			for _, d := range [][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {0.7, 0.7}, {-0.7, 0.7}, {0.7, -0.7}, {-0.7, -0.7}} {
+				light += at(o, 2*d[0], 2*d[1])
+				dark += at(o, 3*d[0], 3*d[1])
+			}
+			return sign * (light/8 - (core+dark/8)/2)
 		}
-		core := (at(0, 0) + at(-0.7, 0) + at(0.7, 0) + at(0, -0.7) + at(0, 0.7)) / 5
-		var light, dark float64
-		for _, d := range [][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {0.7, 0.7}, {-0.7, 0.7}, {0.7, -0.7}, {-0.7, -0.7}} {
-			light += at(2*d[0], 2*d[1])
-			dark += at(3*d[0], 3*d[1])
+		sum := 0.0
+		for j := 0; j < 7; j++ {
+			for i := 0; i < 7; i++ {
+				vals[j*7+i] = at(o, float64(i-3), float64(j-3))
+				sum += vals[j*7+i]
+			}
 		}
-		return sign * (light/8 - (core+dark/8)/2)
+		mean := sum / 49
+		var sxy, sxx float64
+		for k, v := range vals {
+			d := v - mean
+			sxy += d * finderTemplate[k]
+			sxx += d * d
+		}
+		if sxx == 0 {
+			return 0
+		}
+		return sign * sxy / math.Sqrt(sxx*finderTemplateVar)
 	}
 	reach := math.Min(3, mods/4)
 	best, bestScore := c, math.Inf(-1)
@@ -154,5 +205,34 @@ func findConcentric(g *grey, c, ex, ey pt, sign, mods float64) (pt, bool) {
 			}
 		}
 	}
-	return best, bestScore >= 10 && g.inside(best)
+	bar := 10.0
+	if m == templateCorrelation {
+		bar = minConcentric
+	}
+	return best, bestScore >= bar && g.inside(best)
 }
+
+// minConcentric is the least correlation templateCorrelation accepts.
+const minConcentric = 0.4
+
+// finderTemplate is a finder pattern, 7×7 modules, as light (positive)
+// and dark (negative) deviations from its mean; finderTemplateVar is the
+// sum of their squares.
+var finderTemplate, finderTemplateVar = func() ([49]float64, float64) {
+	var t [49]float64
+	sum := 0.0
+	for j := 0; j < 7; j++ {
+		for i := 0; i < 7; i++ {
+			if max(i-3, 3-i, j-3, 3-j) == 2 { // the light ring
+				t[j*7+i] = 1
+			}
+			sum += t[j*7+i]
+		}
+	}
+	mean, v := sum/49, 0.0
+	for k := range t {
+		t[k] -= mean
+		v += t[k] * t[k]
+	}
+	return t, v
+}()
