@@ -338,6 +338,11 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	last := ""
 	stalls := 0 // steps in a row that read nothing new
 	for _, st := range steps {
+		if st.a.invert && s.located {
+			// Finder patterns dark on light were found: the symbol is
+			// not inverted.
+			continue
+		}
 		fs, pending := s.read(st.plane(), st.a)
 		added := 0
 		for _, f := range fs {
