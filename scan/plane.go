@@ -93,20 +93,32 @@ func integral(g *grey) []uint32 {
 func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.BitMatrix {
 	w, h := g.w, g.h
 	m, _ := gozxing.NewBitMatrix(w, h)
+	words := make([]uint32, (w+31)/32)
+	row := gozxing.NewBitArray(w)
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
-		row := g.pix[y*g.str : y*g.str+w]
+		pix := g.pix[y*g.str : y*g.str+w]
 		top, bot := sat[y0*(w+1):(y0+1)*(w+1)], sat[y1*(w+1):(y1+1)*(w+1)]
-		for x, v := range row {
+		clear(words)
+		for x, v := range pix {
 			x0, x1 := max(x-r, 0), min(x+r+1, w)
 			sum := int(bot[x1] - top[x1] - bot[x0] + top[x0])
 			n := (y1 - y0) * (x1 - x0)
 			// With mean = ⌊sum/n⌋, for integer k: k ≤ mean ⇔ k·n ≤ sum,
-			// and mean ≤ k ⇔ sum < (k+1)·n; no division.
-			if (!invert && (int(v)+bias)*n <= sum) || (invert && sum < (int(v)-bias+1)*n) {
-				m.Set(x, y)
+			// and mean ≤ k ⇔ sum < (k+1)·n; no division, and the bit
+			// is a sign bit, no branch.
+			var d int
+			if invert {
+				d = sum - (int(v)-bias+1)*n // dark if < 0
+			} else {
+				d = (int(v)+bias)*n - sum - 1 // dark if < 0
 			}
+			words[x>>5] |= uint32(d>>63&1) << uint(x&31)
 		}
+		for i, wd := range words {
+			row.SetBulk(i*32, wd)
+		}
+		m.SetRow(y, row)
 	}
 	return m
 }

@@ -11,7 +11,12 @@ import (
 // without dividing, against the window mean computed pixel by pixel.
 func TestLocalMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	const w, h, str = 37, 23, 41
+	for _, sz := range [][3]int{{37, 23, 41}, {100, 70, 100}} {
+		testLocalMatrix(t, rng, sz[0], sz[1], sz[2])
+	}
+}
+
+func testLocalMatrix(t *testing.T, rng *rand.Rand, w, h, str int) {
 	pix := make([]byte, h*str)
 	for i := range pix {
 		pix[i] = byte(rng.IntN(256))
@@ -39,7 +44,7 @@ func TestLocalMatrix(t *testing.T) {
 						want = v >= mean+2
 					}
 					if m.Get(x, y) != want {
-						t.Fatalf("r %d invert %v: pixel (%d,%d) = %v, want %v (value %d, mean %d)", r, invert, x, y, m.Get(x, y), want, v, mean)
+						t.Fatalf("%d×%d, r %d invert %v: pixel (%d,%d) = %v, want %v (value %d, mean %d)", w, h, r, invert, x, y, m.Get(x, y), want, v, mean)
 					}
 				}
 			}
