@@ -101,11 +101,10 @@ func Quick(pix []byte, width, height, stride int) (string, error) {
 }
 
 // quickSteps is how many of scanAll's steps Quick makes. The second
-// step, a sliding-window binariser, read no tuning frame (internal/testkit/degrade)
-// the first missed and 4 more of the 56 held-out photos (38 against 34;
-// the full scan reads 44), but made a frame with no code about three
-// times as dear (BenchmarkNoCode1280x720): on a live camera the next
-// frame is another try.
+// step, a sliding-window binariser, makes a frame with no code about
+// three times as dear (BenchmarkNoCode1280x720): on a live camera the
+// next frame is another try. (TestDegradedSet and TestHeldOutSets log
+// how many pictures Quick reads.)
 const quickSteps = 1
 
 func scan(pix []byte, w, h, stride int) ([]Code, error) {
