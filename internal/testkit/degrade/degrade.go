@@ -52,6 +52,10 @@ type Params struct {
 	// Symbols and Columns make Set draw a page (MakePage) of Symbols
 	// symbols, Columns to a row; 0 for one symbol.
 	Symbols, Columns int
+	// Cards makes Set draw phone cards (render.WriteCardPNG) on the page
+	// instead of bare symbols (MakeCardPage; PPM is then frame pixels per
+	// card pixel).
+	Cards bool
 }
 
 // Sample is one image of the set.
@@ -149,6 +153,72 @@ func MakePage(syms []Symbol, cols int, p Params) (image.Image, []byte, error) {
 		}
 		return p.Paper
 	}
+	return frame(p, h, n, sample, rng)
+}
+
+// MakeCardPage renders pictures (such as render.WriteCardPNG's phone cards,
+// with their text and frames around the symbol) cols to a row on one
+// sheet under p, as MakePage does symbols, but for p.PPM, which here is
+// frame pixels per picture pixel. The pictures must be of one size; the
+// glare strip, if any, crosses the top of the first.
+func MakeCardPage(cards []*image.Gray, cols int, p Params) (image.Image, []byte, error) {
+	if len(cards) == 0 || cols < 1 {
+		return nil, nil, fmt.Errorf("degrade: a page of %d pictures in %d columns", len(cards), cols)
+	}
+	cw, ch := cards[0].Rect.Dx(), cards[0].Rect.Dy()
+	for _, c := range cards {
+		if c.Rect.Dx() != cw || c.Rect.Dy() != ch {
+			return nil, nil, fmt.Errorf("degrade: pictures of %v and %v on one page", cards[0].Rect, c.Rect)
+		}
+	}
+	rng := rand.New(rand.NewPCG(p.Seed, 0x0ffc0de))
+	cols = min(cols, len(cards))
+	rows := (len(cards) + cols - 1) / cols
+	gap := float64(cw) / 20 // paper between cards and around them, card pixels
+	ew, eh := float64(cols)*(float64(cw)+gap)+gap, float64(rows)*(float64(ch)+gap)+gap
+	sideW, sideH := ew*p.PPM, eh*p.PPM
+	side := math.Max(sideW, sideH)
+	cx, cy := float64(p.Width)/2, float64(p.Height)/2
+	src := [4][2]float64{{0, 0}, {ew, 0}, {ew, eh}, {0, eh}}
+	a := p.Angle * math.Pi / 180
+	var dst [4][2]float64
+	for i, c := range [4][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}} {
+		x, y := c[0]*sideW/2, c[1]*sideH/2
+		x += (rng.Float64()*2 - 1) * p.Tilt * side
+		y += (rng.Float64()*2 - 1) * p.Tilt * side
+		dst[i] = [2]float64{cx + x*math.Cos(a) - y*math.Sin(a), cy + x*math.Sin(a) + y*math.Cos(a)}
+	}
+	h, err := homography(dst, src) // frame -> sheet pixels
+	if err != nil {
+		return nil, nil, err
+	}
+	ink, paper := p.Ink, p.Paper
+	if ink == 0 && paper == 0 {
+		ink, paper = 25, 235
+	}
+	sample := func(u, v float64) float64 {
+		if u < 0 || v < 0 || u >= ew || v >= eh {
+			return 90 // the table the paper lies on
+		}
+		c := int((u - gap/2) / (float64(cw) + gap))
+		r := int((v - gap/2) / (float64(ch) + gap))
+		x, y := u-gap-float64(c)*(float64(cw)+gap), v-gap-float64(r)*(float64(ch)+gap)
+		k := r*cols + c
+		if c >= cols || k >= len(cards) || x < 0 || y < 0 || x >= float64(cw) || y >= float64(ch) {
+			return paper
+		}
+		// Printed: the picture's black to ink, its white to paper.
+		t := float64(cards[k].Pix[int(y)*cards[k].Stride+int(x)]) / 255
+		return ink + t*(paper-ink)
+	}
+	return frame(p, h, float64(cw), sample, rng)
+}
+
+// frame renders the frame of p: each pixel the mean of sample over 3×3
+// points of it, taken through h (frame pixels to the sheet's units), then
+// light, glare (across the first n × n units), shake, blur, noise and
+// JPEG as p says.
+func frame(p Params, h *matrix, n float64, sample func(u, v float64) float64, rng *rand.Rand) (image.Image, []byte, error) {
 	w, ht := p.Width, p.Height
 	f := make([]float64, w*ht)
 	const ss = 3 // supersampling per axis

@@ -5,6 +5,9 @@ import (
 	"image"
 	"math"
 	"testing"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 )
 
 type grid struct{}
@@ -66,8 +69,15 @@ func TestHomography(t *testing.T) {
 	}
 }
 
+// TestSetCoversConditions: one sample of every condition, each with the
+// texts of its symbols (several on a page; phone cards need codes that
+// decode).
 func TestSetCoversConditions(t *testing.T) {
-	set, err := Set([]string{"OC1:ABC", "OC1:DEF"}, 1)
+	var texts []string
+	for i := 0; i < 8; i++ {
+		texts = append(texts, testcode.Issue(i, codec.Colour(i%3), codec.Kind(i%2)))
+	}
+	set, err := Set(texts, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +85,9 @@ func TestSetCoversConditions(t *testing.T) {
 		t.Fatalf("Set(…, 1) = %d samples for %d conditions", len(set), len(Conditions))
 	}
 	for i, s := range set {
-		if s.Condition != Conditions[i].Name || s.Image == nil {
-			t.Errorf("sample %d = %s/%s", i, s.Name, s.Condition)
+		want := max(Conditions[i].Params(0).Symbols, 1)
+		if s.Condition != Conditions[i].Name || s.Image == nil || len(s.Texts) != want || s.Texts[0] != s.Text {
+			t.Errorf("sample %d = %s/%s with %d texts, want %s with %d", i, s.Name, s.Condition, len(s.Texts), Conditions[i].Name, want)
 		}
 	}
 }

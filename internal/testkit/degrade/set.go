@@ -1,7 +1,11 @@
 package degrade
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"math"
 
 	"github.com/offcode/offcode/render"
@@ -84,6 +88,11 @@ var Conditions = []Condition{
 	{"page", func(v int) Params {
 		return Params{Width: 900, Height: 1200, PPM: 2.7 + 0.2*float64(v%3), Angle: 7*float64(v) - 10, Tilt: 0.03 + 0.01*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 6, Columns: 2}
 	}},
+	// Phone cards, four to a sheet: the text and frames around each
+	// symbol, at about 3 pixels per module.
+	{"cards", func(v int) Params {
+		return Params{Width: 1000, Height: 1400, PPM: 0.27 + 0.02*float64(v%3), Angle: 8*float64(v%5) - 16, Tilt: 0.03 + 0.015*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 4, Columns: 2, Cards: true}
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
@@ -96,19 +105,35 @@ func Set(texts []string, variants int) ([]Sample, error) {
 			p := c.Params(v)
 			count, cols := max(p.Symbols, 1), max(p.Columns, 1)
 			var syms []Symbol
+			var cards []*image.Gray
 			var ts []string
 			for range count {
 				text := texts[k%len(texts)]
 				k++
+				ts = append(ts, text)
+				if p.Cards {
+					g, err := cardImage(text)
+					if err != nil {
+						return nil, err
+					}
+					cards = append(cards, g)
+					continue
+				}
 				q, err := render.NewQR(text, render.LevelQ)
 				if err != nil {
 					return nil, err
 				}
 				syms = append(syms, q)
-				ts = append(ts, text)
 			}
 			p.Seed = uint64(k)
-			img, jpg, err := MakePage(syms, cols, p)
+			var img image.Image
+			var jpg []byte
+			var err error
+			if p.Cards {
+				img, jpg, err = MakeCardPage(cards, cols, p)
+			} else {
+				img, jpg, err = MakePage(syms, cols, p)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("degrade: %s %d: %w", c.Name, v, err)
 			}
@@ -123,4 +148,19 @@ func Set(texts []string, variants int) ([]Sample, error) {
 		}
 	}
 	return out, nil
+}
+
+// cardImage returns the phone card of text (render.WriteCardPNG) in grey.
+func cardImage(text string) (*image.Gray, error) {
+	var buf bytes.Buffer
+	if err := render.WriteCardPNG(&buf, text, nil); err != nil {
+		return nil, err
+	}
+	c, err := png.Decode(&buf)
+	if err != nil {
+		return nil, fmt.Errorf("degrade: %w", err)
+	}
+	g := image.NewGray(c.Bounds())
+	draw.Draw(g, g.Rect, c, c.Bounds().Min, draw.Src)
+	return g, nil
 }
