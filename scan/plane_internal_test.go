@@ -1,10 +1,13 @@
 package scan
 
 import (
+	"math"
 	"math/rand/v2"
+	"testing"
 
 	"github.com/makiuchi-d/gozxing"
-	"testing"
+
+	"github.com/offcode/offcode/render"
 )
 
 // TestLocalMatrix checks the sliding-window binariser, which compares
@@ -171,5 +174,54 @@ func TestAlignSearch(t *testing.T) {
 				t.Errorf("alignSearch(%v, %v) = %v %v, want %v %v", a, sign, gotP, gotS, best, bestScore)
 			}
 		}
+	}
+}
+
+// TestEdgeCentres finds the three finder patterns of a small blurred
+// symbol (3 px per module, smoothed twice) from the grey plane's edges,
+// dark on light and inverted, each within a pixel and a half of its
+// centre, and nothing on a blank plane.
+func TestEdgeCentres(t *testing.T) {
+	q, err := render.NewQR("OC1:EDGE CENTRES 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ", render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale = 3
+	img := q.Image(scale)
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	pix := smooth(smooth(img.Pix, w, h, img.Stride), w, h, w)
+	const quiet = 4 // render draws the 4-module quiet zone of ISO/IEC 18004
+	c := func(m float64) float64 { return (quiet + m) * scale }
+	n := float64(w/scale - 2*quiet)
+	want := []pt{{c(3.5), c(3.5)}, {c(n - 3.5), c(3.5)}, {c(3.5), c(n - 3.5)}}
+	inv := make([]byte, len(pix))
+	for i, v := range pix {
+		inv[i] = 255 - v
+	}
+	for _, tc := range []struct {
+		name     string
+		pix      []byte
+		inverted bool
+	}{{"dark on light", pix, false}, {"inverted", inv, true}} {
+		got := edgeCentres(&grey{tc.pix, w, h, w}, tc.inverted, nil)
+		for _, p := range want {
+			ok := false
+			for _, f := range got {
+				ok = ok || math.Hypot(f.GetX()-p.x, f.GetY()-p.y) < 1.5
+			}
+			if !ok {
+				t.Errorf("%s: edgeCentres found no pattern at (%.1f, %.1f); found %d", tc.name, p.x, p.y, len(got))
+			}
+		}
+		if len(got) > 3 {
+			t.Errorf("%s: edgeCentres found %d patterns, want 3", tc.name, len(got))
+		}
+	}
+	blank := make([]byte, w*h)
+	for i := range blank {
+		blank[i] = 200
+	}
+	if got := edgeCentres(&grey{blank, w, h, w}, false, nil); len(got) != 0 {
+		t.Errorf("edgeCentres(blank) = %d patterns, want 0", len(got))
 	}
 }

@@ -201,6 +201,7 @@ type attempt struct {
 	local     int  // if not 0, the sliding-window binariser of this radius
 	tryHarder bool
 	invert    bool
+	edges     bool // also finder patterns found from the grey plane's edges
 }
 
 // ladder lists the attempts on each plane, cheapest first.
@@ -212,6 +213,7 @@ var ladder = []attempt{
 	{name: "inverted+global", global: true, tryHarder: true, invert: true},
 	{name: "local5", local: 5, tryHarder: true},
 	{name: "local10", local: 10, tryHarder: true},
+	{name: "hybrid+edges", edges: true},
 }
 
 // maxTriples bounds the finder pattern triples tried in one attempt.
@@ -243,6 +245,9 @@ func (p *plane) toPicture(q pt) pt { return pt{q.x / p.scale, q.y / p.scale} }
 type scanner struct {
 	dec     *decoder.Decoder
 	located bool // a symbol was located but not decoded
+	// darkTriple: gozxing's finder found dark-on-light finder patterns
+	// that made a triple.
+	darkTriple bool
 	// gridTried holds the triples gridDecode failed on.
 	gridTried map[gridKey]bool
 	// The finder patterns of the first attempt that found two or more
@@ -299,7 +304,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	}
 	var done []rung
 	for _, st := range []rung{
-		{false, first}, {false, ladder[5]}, {true, ladder[0]}, {true, ladder[5]},
+		{false, first}, {false, ladder[5]}, {false, ladder[7]}, {true, ladder[0]}, {true, ladder[5]},
 		{false, ladder[6]}, {false, ladder[3]}, {false, ladder[1]},
 	} {
 		// On a page scan the first step is already hybrid+harder: the
@@ -337,7 +342,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	last := ""
 	stalls := 0 // steps in a row that read nothing new
 	for _, st := range steps {
-		if st.a.invert && s.located {
+		if st.a.invert && s.darkTriple {
 			// Finder patterns dark on light were found: the symbol is
 			// not inverted.
 			continue
@@ -437,6 +442,13 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	finder.FindMulti(hints) // for its centres: it pairs them poorly
 	centres := finder.GetPossibleCenters()
 	infos := triples(centres, matrix)
+	if !a.invert && len(infos) > 0 {
+		s.darkTriple = true
+	}
+	if a.edges {
+		centres = append(centres, edgeCentres(&p.grey, a.invert, centres)...)
+		infos = triples(centres, matrix)
+	}
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}

@@ -89,9 +89,12 @@ var Conditions = []Condition{
 		return Params{Width: 900, Height: 1200, PPM: 2.7 + 0.2*float64(v%3), Angle: 7*float64(v) - 10, Tilt: 0.03 + 0.01*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 6, Columns: 2}
 	}},
 	// Phone cards, four to a sheet: the text and frames around each
-	// symbol, at about 3 pixels per module.
+	// symbol, at about 3 pixels per module, and (small_cards) about 2.2.
 	{"cards", func(v int) Params {
 		return Params{Width: 1000, Height: 1400, PPM: 0.27 + 0.02*float64(v%3), Angle: 8*float64(v%5) - 16, Tilt: 0.03 + 0.015*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 4, Columns: 2, Cards: true}
+	}},
+	{"small_cards", func(v int) Params {
+		return Params{Width: 1000, Height: 1400, PPM: 0.21 + 0.02*float64(v%3), Angle: 8*float64(v%5) - 16, Tilt: 0.04 + 0.02*float64(v%3), Blur: 0.8 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 4, Columns: 2, Cards: true}
 	}},
 }
 
