@@ -212,7 +212,6 @@ var ladder = []attempt{
 	{name: "inverted", tryHarder: true, invert: true},
 	{name: "inverted+global", global: true, tryHarder: true, invert: true},
 	{name: "local5", local: 5, tryHarder: true},
-	{name: "local10", local: 10, tryHarder: true},
 	{name: "hybrid+edges", edges: true},
 }
 
@@ -304,8 +303,8 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	}
 	var done []rung
 	for _, st := range []rung{
-		{false, first}, {false, ladder[5]}, {false, ladder[7]}, {true, ladder[0]}, {true, ladder[5]},
-		{false, ladder[6]}, {false, ladder[3]}, {false, ladder[1]},
+		{false, first}, {false, ladder[5]}, {false, ladder[6]}, {true, ladder[0]}, {true, ladder[5]},
+		{false, ladder[3]}, {false, ladder[1]},
 	} {
 		// On a page scan the first step is already hybrid+harder: the
 		// same attempt on the same plane reads the same.
