@@ -215,6 +215,11 @@ var ladder = []attempt{
 	{name: "hybrid+edges", edges: true},
 }
 
+// doubleBelow: the picture at twice its size is read only if some finder
+// pattern found had modules smaller than this, in pixels, or none was
+// found, or the picture is small (half a megapixel or less).
+const doubleBelow = 3
+
 // maxTriples bounds the finder pattern triples tried in one attempt.
 const maxTriples = 40
 
@@ -247,6 +252,9 @@ type scanner struct {
 	// darkTriple: gozxing's finder found dark-on-light finder patterns
 	// that made a triple.
 	darkTriple bool
+	// minModule is the smallest module size of a finder pattern found,
+	// in picture pixels (0: none found).
+	minModule float64
 	// gridTried holds the triples gridDecode failed on.
 	gridTried map[gridKey]bool
 	// The finder patterns of the first attempt that found two or more
@@ -280,9 +288,10 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		return smoothed
 	}
 	type step struct {
-		name  string
-		plane func() *plane
-		a     attempt
+		name   string
+		plane  func() *plane
+		a      attempt
+		double bool // the picture at twice its size
 	}
 	var steps []step
 	// The frame as it is, and smoothed: a 3×3 box filter removes sensor
@@ -313,9 +322,9 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		}
 		done = append(done, st)
 		if st.smooth {
-			steps = append(steps, step{"smoothed/" + st.a.name, getSmoothed, st.a})
+			steps = append(steps, step{"smoothed/" + st.a.name, getSmoothed, st.a, false})
 		} else {
-			steps = append(steps, step{st.a.name, rawPlane, st.a})
+			steps = append(steps, step{st.a.name, rawPlane, st.a, false})
 		}
 	}
 	// A tiny symbol (a couple of pixels per module) is found more easily
@@ -331,7 +340,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			}
 			return scaled
 		}
-		steps = append(steps, step{"scaled×2/" + ladder[0].name, get, ladder[0]})
+		steps = append(steps, step{"scaled×2/" + ladder[0].name, get, ladder[0], true})
 	}
 	if n >= 0 && n < len(steps) {
 		steps = steps[:n]
@@ -341,6 +350,12 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	last := ""
 	stalls := 0 // steps in a row that read nothing new
 	for _, st := range steps {
+		if st.double && s.minModule >= doubleBelow && w*h > 1<<19 {
+			// Every finder pattern seen is big enough already: doubling
+			// a large picture would cost four times its pixels for
+			// nothing (it read nothing more of the tuning set).
+			continue
+		}
 		if st.a.invert && s.darkTriple {
 			// Finder patterns dark on light were found: the symbol is
 			// not inverted.
@@ -440,6 +455,11 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
 	finder.FindMulti(hints) // for its centres: it pairs them poorly
 	centres := finder.GetPossibleCenters()
+	for _, c := range centres {
+		if m := c.GetEstimatedModuleSize() / p.scale; s.minModule == 0 || m < s.minModule {
+			s.minModule = m
+		}
+	}
 	infos := triples(centres, matrix)
 	if !a.invert && len(infos) > 0 {
 		s.darkTriple = true
