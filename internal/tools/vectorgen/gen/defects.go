@@ -150,11 +150,7 @@ func defectHeaderCases() (vs []vector) {
 	kid1 := kidOf(pubOf(k1))
 	add := func(v vector) { vs = append(vs, v) }
 	headerCase := func(name, desc, verdict string, prot, unprot []byte) {
-		v := build(name, desc)
-		p := base(name).payload()
-		v.payload = p
-		v.envelope(sign1(bs(prot), unprot, bs(p), bs(signWith(k1, prot, p))))
-		add(v.expect(decodeFails(verdict)))
+		add(headerVector(name, desc, verdict, prot, unprot))
 	}
 	withAlg := func(alg []byte) []byte { return entries{{u(1), alg}, {u(4), bs(kid1)}}.encode() }
 	withKid := func(kid []byte) []byte { return entries{{u(1), integer(-8)}, {u(4), kid}}.encode() }

@@ -159,11 +159,7 @@ func headerCases() (vs []vector) {
 	kid1 := kidOf(pubOf(k1))
 	add := func(v vector) { vs = append(vs, v) }
 	headerCase := func(name, desc, verdict string, prot, unprot []byte) {
-		v := build(name, desc)
-		p := base(name).payload()
-		v.payload = p
-		v.envelope(sign1(bs(prot), unprot, bs(p), bs(signWith(k1, prot, p))))
-		add(v.expect(decodeFails(verdict)))
+		add(headerVector(name, desc, verdict, prot, unprot))
 	}
 	headerCase("unsupported_alg_es256", "The protected header says alg -7 (ES256); the signature is Ed25519 over these bytes: unsupported algorithm.",
 		"unsupported_alg", entries{{u(1), integer(-7)}, {u(4), bs(kid1)}}.encode(), emptyMap)
@@ -201,4 +197,15 @@ func headerCases() (vs []vector) {
 		"{1: -8, 3: 61, 4: kid}. Only labels 1 and 4 are allowed: bad header.",
 		"bad_header", entries{{u(1), integer(-8)}, {u(3), u(61)}, {u(4), bs(kid1)}}.encode(), emptyMap)
 	return vs
+}
+
+// headerVector returns the vector named name of a code whose protected
+// header is prot and unprotected header unprot, correctly signed by test
+// key 1, expected to fail decoding with verdict.
+func headerVector(name, desc, verdict string, prot, unprot []byte) vector {
+	v := build(name, desc)
+	p := base(name).payload()
+	v.payload = p
+	v.envelope(sign1(bs(prot), unprot, bs(p), bs(signWith(Key(1), prot, p))))
+	return v.expect(decodeFails(verdict))
 }
