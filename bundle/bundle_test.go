@@ -11,20 +11,16 @@ import (
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/bundlewire"
 	"github.com/offcode/offcode/internal/format"
+	"github.com/offcode/offcode/internal/testkit/bundletest"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 	"github.com/offcode/offcode/verify"
 )
 
-var t0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+var t0 = bundletest.T0
 
-func newBundle(t *testing.T, seq uint64) *bundle.Bundle {
-	t.Helper()
-	b := &bundle.Bundle{Sequence: seq, IssuedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
-	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// newBundle returns a full bundle with sequence seq trusting issuer key 1
+// (bundletest.New).
+var newBundle = bundletest.New
 
 func randomEntries(r *mrand.Rand, n int) []bundle.Entry {
 	out := make([]bundle.Entry, n)

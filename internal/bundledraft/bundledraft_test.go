@@ -15,20 +15,15 @@ import (
 	"github.com/offcode/offcode/identity"
 	"github.com/offcode/offcode/internal/bundledraft"
 	"github.com/offcode/offcode/internal/keyfile"
+	"github.com/offcode/offcode/internal/testkit/bundletest"
 	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
-var t0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+var t0 = bundletest.T0
 
-// newBundle returns a full bundle with sequence seq trusting issuer key 1.
-func newBundle(t *testing.T, seq uint64) *bundle.Bundle {
-	t.Helper()
-	b := &bundle.Bundle{Sequence: seq, IssuedAt: t0, ExpiresAt: t0.Add(24 * time.Hour)}
-	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: t0, NotAfter: t0.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// newBundle returns a full bundle with sequence seq trusting issuer key 1
+// (bundletest.New).
+var newBundle = bundletest.New
 
 // withSerial returns b with one code revoked.
 func withSerial(t *testing.T, b *bundle.Bundle) *bundle.Bundle {

@@ -8,10 +8,12 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/offcode/offcode/bundle"
 	"github.com/offcode/offcode/internal/bundlewire"
+	"github.com/offcode/offcode/internal/tools/bundlegen/gen"
 )
 
 // Entry is a truncated revocation hash.
@@ -52,4 +54,19 @@ func sorted(es []Entry) []Entry {
 	s := slices.Clone(es)
 	slices.SortFunc(s, func(a, b Entry) int { return bytes.Compare(a[:], b[:]) })
 	return slices.Compact(s)
+}
+
+// T0 is when the bundles of New are issued: 2026-11-20T00:00:00Z.
+var T0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// New returns a full bundle with sequence seq, issued at T0 and expiring a
+// day later, trusting issuer key 1 of the published test keys for an hour
+// from T0.
+func New(t testing.TB, seq uint64) *bundle.Bundle {
+	t.Helper()
+	b := &bundle.Bundle{Sequence: seq, IssuedAt: T0, ExpiresAt: T0.Add(24 * time.Hour)}
+	if err := b.AddKey(bundle.Key{Public: gen.IssuerKey(1).Public(), NotBefore: T0, NotAfter: T0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
