@@ -95,25 +95,61 @@ func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.B
 	m, _ := gozxing.NewBitMatrix(w, h)
 	words := make([]uint32, (w+31)/32)
 	row := gozxing.NewBitArray(w)
+	// With mean = ⌊sum/n⌋, for integer k: k ≤ mean ⇔ k·n ≤ sum, and
+	// mean ≤ k ⇔ sum < (k+1)·n; no division. A pixel v is dark if
+	// d = sign·(v·n − sum) + c < 0, the sign bit of d, no branch:
+	// (v+bias)·n − sum − 1 < 0, or inverted, sum − (v−bias+1)·n < 0.
+	sign, c := 1, func(n int) int { return bias*n - 1 }
+	if invert {
+		sign, c = -1, func(n int) int { return (bias - 1) * n }
+	}
+	// Columns whose window lies whole inside the row: [r, w-r-1].
+	inLo, inHi := min(r, w), max(w-r-1, min(r, w)-1)
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
+		rows := y1 - y0
 		pix := g.pix[y*g.str : y*g.str+w]
 		top, bot := sat[y0*(w+1):(y0+1)*(w+1)], sat[y1*(w+1):(y1+1)*(w+1)]
 		clear(words)
-		for x, v := range pix {
+		edge := func(x int) {
 			x0, x1 := max(x-r, 0), min(x+r+1, w)
 			sum := int(bot[x1] - top[x1] - bot[x0] + top[x0])
-			n := (y1 - y0) * (x1 - x0)
-			// With mean = ⌊sum/n⌋, for integer k: k ≤ mean ⇔ k·n ≤ sum,
-			// and mean ≤ k ⇔ sum < (k+1)·n; no division, and the bit
-			// is a sign bit, no branch.
-			var d int
-			if invert {
-				d = sum - (int(v)-bias+1)*n // dark if < 0
-			} else {
-				d = (int(v)+bias)*n - sum - 1 // dark if < 0
-			}
+			n := rows * (x1 - x0)
+			d := sign*(int(pix[x])*n-sum) + c(n)
 			words[x>>5] |= uint32(d>>63&1) << uint(x&31)
+		}
+		for x := 0; x < inLo; x++ {
+			edge(x)
+		}
+		if inHi >= inLo {
+			n := rows * (2*r + 1)
+			cn := c(n)
+			// Window sums over x-r .. x+r: corners x-r and x+r+1.
+			k := 2*r + 1
+			span := inHi - inLo + 1
+			tl, bl := top[inLo-r:inLo-r+span], bot[inLo-r:inLo-r+span]
+			tr, br := top[inLo-r+k:inLo-r+k+span], bot[inLo-r+k:inLo-r+k+span]
+			px := pix[inLo : inLo+span]
+			// The bits gather in a register, stored once a word: an or
+			// into memory per pixel would wait on the previous one.
+			x := inLo
+			acc := words[x>>5]
+			for i := range px {
+				sum := int(br[i] - tr[i] - bl[i] + tl[i])
+				d := sign*(int(px[i])*n-sum) + cn
+				acc |= uint32(d>>63&1) << uint(x&31)
+				if x&31 == 31 {
+					words[x>>5] = acc
+					acc = 0
+				}
+				x++
+			}
+			if x&31 != 0 {
+				words[x>>5] |= acc
+			}
+		}
+		for x := max(inHi+1, inLo); x < w; x++ {
+			edge(x)
 		}
 		for i, wd := range words {
 			row.SetBulk(i*32, wd)

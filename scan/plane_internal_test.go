@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"image/jpeg"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -14,7 +16,7 @@ import (
 // without dividing, against the window mean computed pixel by pixel.
 func TestLocalMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, sz := range [][3]int{{37, 23, 41}, {100, 70, 100}} {
+	for _, sz := range [][3]int{{37, 23, 41}, {100, 70, 100}, {7, 5, 9}, {21, 30, 21}, {22, 3, 25}} {
 		testLocalMatrix(t, rng, sz[0], sz[1], sz[2])
 	}
 }
@@ -223,5 +225,26 @@ func TestEdgeCentres(t *testing.T) {
 	}
 	if got := edgeCentres(&grey{blank, w, h, w}, false, nil); len(got) != 0 {
 		t.Errorf("edgeCentres(blank) = %d patterns, want 0", len(got))
+	}
+}
+
+// BenchmarkLocalMatrix binarises a 1280×720 photo with the sliding
+// window of the scan's local5 step.
+func BenchmarkLocalMatrix(b *testing.B) {
+	f, err := os.Open("testdata/photos/combination_49.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	g := &grey{pix, w, h, stride}
+	sat := integral(g)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		localMatrix(g, sat, 5, 2, false)
 	}
 }
