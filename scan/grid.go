@@ -171,21 +171,30 @@ func (g *grey) inside(p pt) bool {
 // gridDecode tries to read the symbol whose finder patterns are info from
 // the grey plane g (inverted: light modules on dark).
 func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+	r, pts, ok, _ := gridDecodeTimed(g, info, inverted, dec)
+	return r, pts, ok
+}
+
+// gridDecodeTimed is gridDecode, also telling whether the triple has
+// timing patterns that alternate for some side (likelyDims): whether it
+// looks like a symbol at all, read or not.
+func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if ms < 0.8 {
-		return nil, nil, false
+		return nil, nil, false, false
 	}
 	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
 	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
 	est := (d1+d2)/2 + 7
 	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
-	for _, dim := range likelyDims(g, finders, est, inverted) {
+	dims := likelyDims(g, finders, est, inverted)
+	for _, dim := range dims {
 		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, dec); ok {
-			return r, pts, true
+			return r, pts, true, true
 		}
 	}
-	return nil, nil, false
+	return nil, nil, false, len(dims) > 0
 }
 
 // likelyDims returns the symbol sides (4v+17 modules) to try for finder

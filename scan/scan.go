@@ -255,7 +255,8 @@ type scanner struct {
 	// minModule is the smallest module size of a finder pattern found,
 	// in picture pixels (0: none found).
 	minModule float64
-	// gridTried holds the triples gridDecode failed on.
+	// gridTried holds the triples gridDecode failed on, each with
+	// whether its timing patterns alternate (it looks like a symbol).
 	gridTried map[gridKey]bool
 	// The finder patterns of the first attempt that found two or more
 	// and read nothing, with its plane: readPairs tries them last.
@@ -471,7 +472,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
-	var failed []*detector.FinderPatternInfo
+	var failed, read []*detector.FinderPatternInfo
 	for i, info := range infos {
 		if i >= maxTriples {
 			break
@@ -479,15 +480,18 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		if used[info.GetTopLeft()] || used[info.GetTopRight()] || used[info.GetBottomLeft()] {
 			continue
 		}
-		text, points, ok := s.decode(det, p, info, a.invert)
+		text, points, ok, symbolLike := s.decode(det, p, info, a.invert)
 		if !ok {
 			s.located = true
-			failed = append(failed, info)
+			if symbolLike {
+				failed = append(failed, info)
+			}
 			continue
 		}
 		used[info.GetTopLeft()] = true
 		used[info.GetTopRight()] = true
 		used[info.GetBottomLeft()] = true
+		read = append(read, info)
 		if seen[text] {
 			continue
 		}
@@ -506,8 +510,10 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
 	if pending == 0 && len(out) > 0 {
-		// Finder patterns of the size of those read, in no triple read:
-		// symbols whose third pattern this attempt missed.
+		// Finder patterns of the size of those read, in no triple read
+		// and not inside a symbol read (a finder pattern found twice,
+		// or a pattern of its modules): symbols whose third pattern
+		// this attempt missed.
 		ms, n := 0.0, 0
 		for c := range used {
 			ms += c.GetEstimatedModuleSize()
@@ -516,7 +522,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		ms /= float64(n)
 		left := 0
 		for _, c := range centres {
-			if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 {
+			if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 && !insideAny(read, c) {
 				left++
 			}
 		}
@@ -527,13 +533,40 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	return out, pending
 }
 
-// decode reads the symbol whose finder patterns are info.
-func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.FinderPatternInfo, inverted bool) (string, []pt, bool) {
+// insideAny reports whether c lies inside one of the symbols whose finder
+// patterns are read, quiet zone excluded: within 4 modules (half a finder
+// pattern and its separator) of the parallelogram of the patterns' centres.
+func insideAny(read []*detector.FinderPatternInfo, c *detector.FinderPattern) bool {
+	for _, info := range read {
+		tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+		ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+		vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+		det := ux*vy - uy*vx
+		if det == 0 {
+			continue
+		}
+		px, py := c.GetX()-tl.GetX(), c.GetY()-tl.GetY()
+		// c − tl = a·u + b·v
+		a, b := (px*vy-py*vx)/det, (ux*py-uy*px)/det
+		ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+		ma, mb := 4*ms/math.Hypot(ux, uy), 4*ms/math.Hypot(vx, vy)
+		if a > -ma && a < 1+ma && b > -mb && b < 1+mb {
+			return true
+		}
+	}
+	return false
+}
+
+// decode reads the symbol whose finder patterns are info. A triple not
+// read is symbolLike if its timing patterns alternate in the grey plane
+// for some side: two finder patterns of one symbol and one of another, or
+// noise, have none.
+func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.FinderPatternInfo, inverted bool) (text string, points []pt, ok, symbolLike bool) {
 	if dr, err := det.ProcessFinderPatternInfo(info); err == nil {
 		if r, err := s.dec.Decode(dr.GetBits(), nil); err == nil {
 			ps := info.GetBottomLeft()
 			points := []pt{{ps.GetX(), ps.GetY()}, {info.GetTopLeft().GetX(), info.GetTopLeft().GetY()}, {info.GetTopRight().GetX(), info.GetTopRight().GetY()}}
-			return r.GetText(), points, true
+			return r.GetText(), points, true, true
 		}
 	}
 	// The grey plane is the same for every binariser: a triple whose
@@ -543,17 +576,18 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 	for i, f := range []*detector.FinderPattern{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()} {
 		k.at[i] = image.Pt(int(math.Round(f.GetX())), int(math.Round(f.GetY())))
 	}
-	if s.gridTried[k] {
-		return "", nil, false
+	if like, tried := s.gridTried[k]; tried {
+		return "", nil, false, like
 	}
 	if s.gridTried == nil {
 		s.gridTried = map[gridKey]bool{}
 	}
-	s.gridTried[k] = true
-	if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
-		return r.GetText(), points, true
+	r, points, ok, like := gridDecodeTimed(&p.grey, info, inverted, s.dec)
+	s.gridTried[k] = like
+	if ok {
+		return r.GetText(), points, true, true
 	}
-	return "", nil, false
+	return "", nil, false, like
 }
 
 // gridKey names a finder pattern triple sampled from a grey plane.
