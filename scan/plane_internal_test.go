@@ -248,3 +248,49 @@ func BenchmarkLocalMatrix(b *testing.B) {
 		localMatrix(g, sat, 5, 2, false)
 	}
 }
+
+// TestSmooth checks the 3×3 box filter against the mean of the nine
+// pixels around each one, computed pixel by pixel (borders repeat).
+func TestSmooth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][3]int{{1, 1, 1}, {1, 5, 3}, {2, 1, 2}, {5, 2, 7}, {37, 23, 41}, {64, 64, 64}} {
+		w, h, str := sz[0], sz[1], sz[2]
+		pix := make([]byte, (h-1)*str+w)
+		for i := range pix {
+			pix[i] = byte(rng.IntN(256))
+		}
+		got := smooth(pix, w, h, str)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				sum := 0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						xx, yy := min(max(x+dx, 0), w-1), min(max(y+dy, 0), h-1)
+						sum += int(pix[yy*str+xx])
+					}
+				}
+				if want := byte((sum + 4) / 9); got[y*w+x] != want {
+					t.Fatalf("%d×%d stride %d: pixel (%d,%d) = %d, want %d", w, h, str, x, y, got[y*w+x], want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkSmooth smooths a 1280×720 photo.
+func BenchmarkSmooth(b *testing.B) {
+	f, err := os.Open("testdata/photos/combination_49.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		smooth(pix, w, h, stride)
+	}
+}

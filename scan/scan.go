@@ -600,20 +600,42 @@ type gridKey struct {
 // smooth returns a 3×3 box-filtered copy of the plane, w wide (edges
 // repeat the border pixels).
 func smooth(pix []byte, w, h, stride int) []byte {
-	// Horizontal sums of three, then vertical sums of three.
-	hs := make([]uint16, w*h)
-	for y := 0; y < h; y++ {
-		row := pix[y*stride : y*stride+w]
-		out := hs[y*w : y*w+w]
-		for x := 0; x < w; x++ {
-			l, r := row[max(x-1, 0)], row[min(x+1, w-1)]
-			out[x] = uint16(l) + uint16(row[x]) + uint16(r)
-		}
-	}
 	out := make([]byte, w*h)
+	if w < 2 {
+		// One column: vertical sums of three of the pixel itself and
+		// its neighbours above and below, each counted three times.
+		for y := 0; y < h; y++ {
+			up, mid, down := pix[max(y-1, 0)*stride], pix[y*stride], pix[min(y+1, h-1)*stride]
+			out[y] = byte((3*(uint32(up)+uint32(mid)+uint32(down)) + 4) / 9)
+		}
+		return out
+	}
+	// Horizontal sums of three of three rows at a time (a ring of three
+	// rows), then their vertical sums.
+	var ring [3][]uint16
+	for i := range ring {
+		ring[i] = make([]uint16, w)
+	}
+	hsum := func(y int, dst []uint16) {
+		row := pix[y*stride : y*stride+w]
+		dst = dst[:len(row)]
+		dst[0] = 2*uint16(row[0]) + uint16(row[1])
+		for x := 1; x < len(row)-1; x++ {
+			dst[x] = uint16(row[x-1]) + uint16(row[x]) + uint16(row[x+1])
+		}
+		dst[w-1] = uint16(row[w-2]) + 2*uint16(row[w-1])
+	}
+	hsum(0, ring[0])
+	if h > 1 {
+		hsum(1, ring[1])
+	}
 	for y := 0; y < h; y++ {
-		up, mid, down := hs[max(y-1, 0)*w:], hs[y*w:], hs[min(y+1, h-1)*w:]
+		if y+1 < h && y >= 1 {
+			hsum(y+1, ring[(y+1)%3])
+		}
+		up, mid, down := ring[max(y-1, 0)%3], ring[y%3], ring[min(y+1, h-1)%3]
 		o := out[y*w : y*w+w]
+		up, mid, down = up[:len(o)], mid[:len(o)], down[:len(o)]
 		for x := range o {
 			o[x] = byte((uint32(up[x]) + uint32(mid[x]) + uint32(down[x]) + 4) / 9)
 		}
