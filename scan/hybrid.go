@@ -1,6 +1,10 @@
 package scan
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"encoding/binary"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // hybridMatrix binarises the plane exactly as gozxing's HybridBinarizer
 // does (a threshold per 8×8 block from the black points of the 5×5 blocks
@@ -8,6 +12,11 @@ import "github.com/makiuchi-d/gozxing"
 // pixels at a time. Planes smaller than 40 pixels either way, where gozxing
 // falls back to its global histogram, return nil.
 func hybridMatrix(g *grey) *gozxing.BitMatrix {
+	const (
+		lanes     = 0x0001_0001_0001_0001
+		evenBytes = 0x00ff_00ff_00ff_00ff
+		gather    = 1<<57 | 1<<43 | 1<<29 | 1<<15
+	)
 	const (
 		bs       = 8 // block size
 		minRange = 24
@@ -70,16 +79,19 @@ func hybridMatrix(g *grey) *gozxing.BitMatrix {
 			}
 			t := sum / 25
 			word, shift := xo/32, uint(xo%32)
+			// Eight pixels at once, in 16-bit lanes: v + 0x7fff − t
+			// has its top bit set iff v > t (no lane overflows, as
+			// 0 ≤ v, t ≤ 255), so the pixel is dark iff it is clear.
+			k := uint64(0x7fff-t) * lanes
 			for yy := 0; yy < bs; yy++ {
 				o := (yo+yy)*g.str + xo
-				row := g.pix[o : o+bs : o+bs]
-				// Branch-free: v ≤ t ⇔ v-t-1 < 0, whose sign bit is
-				// the pixel's bit.
-				var mask uint64
-				for i := 0; i < bs; i++ {
-					mask |= uint64((int(row[i])-t-1)>>63&1) << uint(i)
-				}
-				mask <<= shift
+				v := binary.LittleEndian.Uint64(g.pix[o : o+bs : o+bs])
+				even := (v&evenBytes + k) >> 15 & lanes // pixels 0, 2, 4, 6
+				odd := ((v>>8)&evenBytes + k) >> 15 & lanes
+				// Lane bits 0, 16, 32, 48 to bits 57, 59, 61, 63: the
+				// other products fall below bit 57, each on its own bit.
+				light := (even*gather)>>57 | (odd*gather)>>56
+				mask := uint64(^light&0xff) << shift
 				b := (yo+yy)*rowSize + word
 				bits[b] |= uint32(mask)
 				if mask>>32 != 0 {

@@ -59,10 +59,12 @@ func testLocalMatrix(t *testing.T, rng *rand.Rand, w, h, str int) {
 
 // TestHybridMatrix checks hybridMatrix against gozxing's HybridBinarizer,
 // bit for bit, on noisy planes of awkward sizes with flat regions (where
-// black points come from the neighbours) and strides wider than the rows.
+// black points come from the neighbours) and strides wider than the rows,
+// and on planes of the whole range, black and white regions included
+// (thresholds of 0 and 255).
 func TestHybridMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, sz := range [][2]int{{40, 40}, {41, 57}, {100, 63}, {255, 129}, {333, 71}} {
+	for i, sz := range [][2]int{{40, 40}, {41, 57}, {100, 63}, {255, 129}, {333, 71}, {40, 40}, {97, 66}, {256, 80}} {
 		w, h := sz[0], sz[1]
 		str := w + 5
 		pix := make([]byte, h*str)
@@ -71,6 +73,18 @@ func TestHybridMatrix(t *testing.T) {
 				v := 128 + 60*((x/7+y/9)%2) + rng.IntN(20)
 				if (x/23+y/17)%3 == 0 {
 					v = 90 + rng.IntN(4) // flat: low dynamic range
+				}
+				if i >= 5 {
+					switch (x/19 + y/13) % 4 {
+					case 0:
+						v = 0
+					case 1:
+						v = 255
+					case 2:
+						v = 255 * ((x / 3) % 2)
+					default:
+						v = rng.IntN(256)
+					}
 				}
 				pix[y*str+x] = byte(v)
 			}
@@ -292,5 +306,24 @@ func BenchmarkSmooth(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		smooth(pix, w, h, stride)
+	}
+}
+
+// BenchmarkHybridMatrix binarises a 1280×720 photo as gozxing's hybrid
+// binariser does.
+func BenchmarkHybridMatrix(b *testing.B) {
+	f, err := os.Open("testdata/photos/combination_49.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		hybridMatrix(&grey{pix, w, h, stride})
 	}
 }
