@@ -76,10 +76,11 @@ func integral(g *grey) []uint32 {
 	for y := 0; y < h; y++ {
 		row := g.pix[y*g.str : y*g.str+w]
 		var acc uint32
-		up, cur := sat[y*(w+1):(y+1)*(w+1)], sat[(y+1)*(w+1):(y+2)*(w+1)]
+		up, cur := sat[y*(w+1)+1:(y+1)*(w+1)], sat[(y+1)*(w+1)+1:(y+2)*(w+1)]
+		up, cur = up[:len(row)], cur[:len(row)]
 		for x, v := range row {
 			acc += uint32(v)
-			cur[x+1] = up[x+1] + acc
+			cur[x] = up[x] + acc
 		}
 	}
 	return sat

@@ -327,3 +327,21 @@ func BenchmarkHybridMatrix(b *testing.B) {
 		hybridMatrix(&grey{pix, w, h, stride})
 	}
 }
+
+// BenchmarkIntegral sums a 1280×720 photo into its integral image.
+func BenchmarkIntegral(b *testing.B) {
+	f, err := os.Open("testdata/photos/combination_49.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		integral(&grey{pix, w, h, stride})
+	}
+}
