@@ -276,10 +276,18 @@ func scanAll(pix []byte, w, h, stride int) ([]found, string, error) {
 	return scanSteps(pix, w, h, stride, -1)
 }
 
-// scanSteps is scanAll making only the first n steps, or every step if n
-// is negative.
-func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
-	s := &scanner{dec: decoder.NewDecoder()}
+// step is one attempt on one plane of the picture.
+type step struct {
+	name   string
+	plane  func() *plane
+	a      attempt
+	double bool // the picture at twice its size
+}
+
+// pictureSteps returns the steps of a scan of the w×h plane pix, cheapest
+// first. Planes derived from pix (smoothed, doubled) are made only when a
+// step first needs them.
+func pictureSteps(pix []byte, w, h, stride int) []step {
 	raw := &plane{grey: grey{pix, w, h, stride}, scale: 1}
 	var smoothed *plane
 	getSmoothed := func() *plane {
@@ -287,12 +295,6 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			smoothed = &plane{grey: grey{smooth(pix, w, h, stride), w, h, w}, scale: 1}
 		}
 		return smoothed
-	}
-	type step struct {
-		name   string
-		plane  func() *plane
-		a      attempt
-		double bool // the picture at twice its size
 	}
 	var steps []step
 	// The frame as it is, and smoothed: a 3×3 box filter removes sensor
@@ -343,6 +345,14 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		}
 		steps = append(steps, step{"scaled×2/" + ladder[0].name, get, ladder[0], true})
 	}
+	return steps
+}
+
+// scanSteps is scanAll making only the first n steps, or every step if n
+// is negative.
+func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
+	s := &scanner{dec: decoder.NewDecoder()}
+	steps := pictureSteps(pix, w, h, stride)
 	if n >= 0 && n < len(steps) {
 		steps = steps[:n]
 	}
@@ -406,48 +416,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 			out, pending = nil, 0
 		}
 	}()
-	var matrix *gozxing.BitMatrix
-	switch {
-	case a.local > 0:
-		if p.sat == nil {
-			p.sat = integral(&p.grey)
-		}
-		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
-	case !a.global && !a.invert && p.hybrid != nil:
-		matrix = p.hybrid
-	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
-		matrix = hybridMatrix(&p.grey)
-		p.hybrid = matrix
-	case !a.global && a.invert && p.w >= 40 && p.h >= 40:
-		// gozxing's hybrid binariser of the inverted image, as
-		// hybridMatrix of the inverted plane.
-		inv := make([]byte, p.w*p.h)
-		for y := 0; y < p.h; y++ {
-			row := p.pix[y*p.str : y*p.str+p.w]
-			out := inv[y*p.w : (y+1)*p.w]
-			for x, v := range row {
-				out[x] = 255 - v
-			}
-		}
-		matrix = hybridMatrix(&grey{inv, p.w, p.h, p.w})
-	default:
-		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
-		if a.invert {
-			src = src.Invert()
-		}
-		var bin gozxing.Binarizer
-		if a.global {
-			bin = gozxing.NewGlobalHistgramBinarizer(src)
-		} else {
-			bin = gozxing.NewHybridBinarizer(src)
-		}
-		var err error
-		if matrix, err = bin.GetBlackMatrix(); err != nil {
-			return nil, 0
-		}
-		if !a.global && !a.invert {
-			p.hybrid = matrix
-		}
+	matrix := p.binarise(a)
+	if matrix == nil {
+		return nil, 0
 	}
 	var hints map[gozxing.DecodeHintType]interface{}
 	if a.tryHarder {
@@ -509,28 +480,79 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	if len(out) == 0 && len(centres) >= 2 && s.pairPlane == nil {
 		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
-	if pending == 0 && len(out) > 0 {
-		// Finder patterns of the size of those read, in no triple read
-		// and not inside a symbol read (a finder pattern found twice,
-		// or a pattern of its modules): symbols whose third pattern
-		// this attempt missed.
-		ms, n := 0.0, 0
-		for c := range used {
-			ms += c.GetEstimatedModuleSize()
-			n++
-		}
-		ms /= float64(n)
-		left := 0
-		for _, c := range centres {
-			if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 && !insideAny(read, c) {
-				left++
-			}
-		}
-		if left >= 2 {
-			pending = 1
-		}
+	if pending == 0 && len(out) > 0 && leftPatterns(used, centres, read) >= 2 {
+		pending = 1
 	}
 	return out, pending
+}
+
+// binarise returns the black-and-white matrix of attempt a on p, or nil
+// if the binariser fails. The hybrid matrix of p is kept for later
+// attempts.
+func (p *plane) binarise(a attempt) (matrix *gozxing.BitMatrix) {
+	switch {
+	case a.local > 0:
+		if p.sat == nil {
+			p.sat = integral(&p.grey)
+		}
+		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
+	case !a.global && !a.invert && p.hybrid != nil:
+		matrix = p.hybrid
+	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
+		matrix = hybridMatrix(&p.grey)
+		p.hybrid = matrix
+	case !a.global && a.invert && p.w >= 40 && p.h >= 40:
+		// gozxing's hybrid binariser of the inverted image, as
+		// hybridMatrix of the inverted plane.
+		inv := make([]byte, p.w*p.h)
+		for y := 0; y < p.h; y++ {
+			row := p.pix[y*p.str : y*p.str+p.w]
+			out := inv[y*p.w : (y+1)*p.w]
+			for x, v := range row {
+				out[x] = 255 - v
+			}
+		}
+		matrix = hybridMatrix(&grey{inv, p.w, p.h, p.w})
+	default:
+		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
+		if a.invert {
+			src = src.Invert()
+		}
+		var bin gozxing.Binarizer
+		if a.global {
+			bin = gozxing.NewGlobalHistgramBinarizer(src)
+		} else {
+			bin = gozxing.NewHybridBinarizer(src)
+		}
+		var err error
+		if matrix, err = bin.GetBlackMatrix(); err != nil {
+			return nil
+		}
+		if !a.global && !a.invert {
+			p.hybrid = matrix
+		}
+	}
+	return matrix
+}
+
+// leftPatterns counts the finder patterns of the size of those used by
+// the symbols read, in no triple read and not inside a symbol read (a
+// finder pattern found twice, or a pattern of its modules): patterns of
+// symbols whose third pattern an attempt missed.
+func leftPatterns(used map[*detector.FinderPattern]bool, centres []*detector.FinderPattern, read []*detector.FinderPatternInfo) int {
+	ms, n := 0.0, 0
+	for c := range used {
+		ms += c.GetEstimatedModuleSize()
+		n++
+	}
+	ms /= float64(n)
+	left := 0
+	for _, c := range centres {
+		if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 && !insideAny(read, c) {
+			left++
+		}
+	}
+	return left
 }
 
 // insideAny reports whether c lies inside one of the symbols whose finder
