@@ -242,9 +242,10 @@ func TestEdgeCentres(t *testing.T) {
 	}
 }
 
-// BenchmarkLocalMatrix binarises a 1280×720 photo with the sliding
-// window of the scan's local5 step.
-func BenchmarkLocalMatrix(b *testing.B) {
+// benchPhoto returns the luminance plane of a 1280×720 held-out photo,
+// the input of the plane benchmarks.
+func benchPhoto(b *testing.B) (pix []byte, w, h, stride int) {
+	b.Helper()
 	f, err := os.Open("testdata/photos/combination_49.jpg")
 	if err != nil {
 		b.Fatal(err)
@@ -254,7 +255,13 @@ func BenchmarkLocalMatrix(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pix, w, h, stride := luminance(img)
+	return luminance(img)
+}
+
+// BenchmarkLocalMatrix binarises a 1280×720 photo with the sliding
+// window of the scan's local5 step.
+func BenchmarkLocalMatrix(b *testing.B) {
+	pix, w, h, stride := benchPhoto(b)
 	g := &grey{pix, w, h, stride}
 	sat := integral(g)
 	b.ResetTimer()
@@ -293,16 +300,7 @@ func TestSmooth(t *testing.T) {
 
 // BenchmarkSmooth smooths a 1280×720 photo.
 func BenchmarkSmooth(b *testing.B) {
-	f, err := os.Open("testdata/photos/combination_49.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	pix, w, h, stride := benchPhoto(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		smooth(pix, w, h, stride)
@@ -312,16 +310,7 @@ func BenchmarkSmooth(b *testing.B) {
 // BenchmarkHybridMatrix binarises a 1280×720 photo as gozxing's hybrid
 // binariser does.
 func BenchmarkHybridMatrix(b *testing.B) {
-	f, err := os.Open("testdata/photos/combination_49.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	pix, w, h, stride := benchPhoto(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		hybridMatrix(&grey{pix, w, h, stride})
@@ -330,16 +319,7 @@ func BenchmarkHybridMatrix(b *testing.B) {
 
 // BenchmarkIntegral sums a 1280×720 photo into its integral image.
 func BenchmarkIntegral(b *testing.B) {
-	f, err := os.Open("testdata/photos/combination_49.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	pix, w, h, stride := benchPhoto(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		integral(&grey{pix, w, h, stride})
