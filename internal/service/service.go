@@ -39,7 +39,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/time/rate"
 
 	"github.com/offcode/offcode/internal/store"
@@ -106,7 +105,7 @@ type Service struct {
 	now     func() time.Time
 	rand    io.Reader
 	log     *slog.Logger
-	metrics *metrics
+	metrics *serviceMetrics
 	cache   *lru
 	hashSem chan struct{}
 
@@ -311,7 +310,7 @@ func (s *Service) routes() {
 // operator only (Config.MetricsToken, or MetricsOff and this handler on a
 // private address).
 func (s *Service) MetricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+	return s.metrics.reg.Handler()
 }
 
 // sanitizePath returns the path with anything that may be (part of) an ID
