@@ -13,6 +13,7 @@ package metrics
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"math"
 	"net/http"
@@ -112,14 +113,45 @@ func (r *Registry) WriteText() []byte {
 	return b.Bytes()
 }
 
-// Handler serves WriteText at GET.
+// Handler serves WriteText, gzip-compressed when the request accepts it
+// (Prometheus asks for gzip), as client_golang's promhttp does.
 func (r *Registry) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body := r.WriteText()
-		w.Header().Set("Content-Type", ContentType)
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		h := w.Header()
+		h.Set("Content-Type", ContentType)
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(req.Header.Values("Accept-Encoding")) {
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			zw.Write(body) // a bytes.Buffer does not fail
+			zw.Close()
+			body = z.Bytes()
+			h.Set("Content-Encoding", "gzip")
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
 	})
+}
+
+// acceptsGzip reports whether Accept-Encoding values list gzip with a
+// quality above zero.
+func acceptsGzip(values []string) bool {
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			coding, params, _ := strings.Cut(part, ";")
+			if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+				continue
+			}
+			q, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q=")
+			if !ok {
+				return true
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(q), 64)
+			return err == nil && f > 0
+		}
+	}
+	return false
 }
 
 func writeFamily(b *bytes.Buffer, f family) {

@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -239,5 +241,40 @@ func TestProcessMissing(t *testing.T) {
 	r.registerProcess(filepath.Join(t.TempDir(), "none"))
 	if b := r.WriteText(); len(b) != 0 {
 		t.Fatalf("output without /proc = %q", b)
+	}
+}
+
+func TestHandlerGzip(t *testing.T) {
+	r := NewRegistry()
+	r.NewCounterVec("test_total", "Counter.", "x").WithLabelValues("y").Inc()
+	for _, c := range []struct {
+		accept string
+		gzip   bool
+	}{
+		{"", false}, {"gzip", true}, {"deflate, gzip;q=1.0, *;q=0.5", true}, {"GZIP", true},
+		{"gzip;q=0", false}, {"gzip; q=0.000", false}, {"gzip;q=0.1", true}, {"identity", false}, {"xgzip", false},
+	} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if c.accept != "" {
+			req.Header.Set("Accept-Encoding", c.accept)
+		}
+		w := httptest.NewRecorder()
+		r.Handler().ServeHTTP(w, req)
+		body := w.Body.Bytes()
+		if got := w.Header().Get("Content-Encoding") == "gzip"; got != c.gzip {
+			t.Fatalf("Accept-Encoding %q: gzip = %v, want %v", c.accept, got, c.gzip)
+		}
+		if c.gzip {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(body, r.WriteText()) {
+			t.Fatalf("Accept-Encoding %q: body = %q", c.accept, body)
+		}
 	}
 }
