@@ -108,7 +108,9 @@ func (r *Registry) WriteText() []byte {
 	slices.SortFunc(fams, func(a, b family) int { return strings.Compare(a.name, b.name) })
 	var b bytes.Buffer
 	for _, f := range fams {
-		writeFamily(&b, f)
+		if len(f.samples) > 0 { // a vec with no series yet is left out, as client_golang does
+			writeFamily(&b, f)
+		}
 	}
 	return b.Bytes()
 }

@@ -278,3 +278,18 @@ func TestHandlerGzip(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyVecLeftOut: a family with no series yet writes nothing, not a
+// HELP and TYPE with no samples.
+func TestEmptyVecLeftOut(t *testing.T) {
+	r := NewRegistry()
+	r.NewCounterVec("test_total", "Counter.", "x")
+	r.NewHistogramVec("test_seconds", "Histogram.", []float64{1}, "x")
+	if b := r.WriteText(); len(b) != 0 {
+		t.Fatalf("output = %q, want nothing", b)
+	}
+	r.NewGaugeFunc("test_gauge", "Gauge.", func() float64 { return 0 })
+	if b := string(r.WriteText()); b != "# HELP test_gauge Gauge.\n# TYPE test_gauge gauge\ntest_gauge 0\n" {
+		t.Fatalf("output = %q", b)
+	}
+}
