@@ -1,0 +1,275 @@
+package jpegluma
+
+import (
+	"fmt"
+)
+
+// zigzag[k] is the position in natural (row-major) order of the k-th
+// coefficient of a block in zigzag order (T.81 Figure A.6).
+var zigzag = func() (z [64]uint8) {
+	k := 0
+	for s := 0; s < 15; s++ { // the anti-diagonals row+col = s
+		for i := 0; i <= s; i++ {
+			r := s - i // even diagonals run up and to the right
+			if s%2 == 1 {
+				r = i // odd ones down and to the left
+			}
+			if c := s - r; r < 8 && c < 8 {
+				z[k] = uint8(8*r + c)
+				k++
+			}
+		}
+	}
+	return z
+}()
+
+// scanComp is a component of a scan with its tables.
+type scanComp struct {
+	luma   bool // the first component of the frame
+	h, v   int  // blocks of an MCU across and down
+	pred   int32
+	dc, ac *huffTable
+	q      *[64]int32
+}
+
+// sos reads a scan header (T.81 §B.2.3) and decodes the scan's
+// entropy-coded data, which follows it.
+func (d *decoder) sos(p []byte) error {
+	if !d.sawSOF {
+		return fmt.Errorf("%w: scan before the frame header", ErrFormat)
+	}
+	if len(d.comps) == 3 && !d.jfif && (d.adobe && d.adobeTransform == 0 ||
+		d.comps[0].id == 'R' && d.comps[1].id == 'G' && d.comps[2].id == 'B') {
+		return fmt.Errorf("%w: RGB components", ErrUnsupported)
+	}
+	if len(p) < 1 {
+		return fmt.Errorf("%w: empty scan header", ErrFormat)
+	}
+	ns := int(p[0])
+	if ns < 1 || ns > len(d.comps) || len(p) != 4+2*ns {
+		return fmt.Errorf("%w: scan header of %d bytes for %d components", ErrFormat, len(p), ns)
+	}
+	sc := make([]scanComp, ns)
+	blocks := 0
+	for i := range sc {
+		id, tables := p[1+2*i], p[2+2*i]
+		ci := -1
+		for j, c := range d.comps {
+			if c.id == id {
+				ci = j
+			}
+		}
+		if ci < 0 {
+			return fmt.Errorf("%w: scan names component %d, not in the frame", ErrFormat, id)
+		}
+		for j := 0; j < i; j++ {
+			if p[1+2*j] == id {
+				return fmt.Errorf("%w: scan names component %d twice", ErrFormat, id)
+			}
+		}
+		td, ta := tables>>4, tables&15
+		if td > 3 || ta > 3 || !d.dcTables[td].defined || !d.acTables[ta].defined {
+			return fmt.Errorf("%w: scan uses an undefined Huffman table", ErrFormat)
+		}
+		c := d.comps[ci]
+		sc[i] = scanComp{luma: ci == 0, h: c.h, v: c.v, dc: &d.dcTables[td], ac: &d.acTables[ta], q: &d.quant[c.tq]}
+		blocks += c.h * c.v
+	}
+	if ns > 1 && blocks > 10 {
+		return fmt.Errorf("%w: %d blocks in an MCU, more than 10", ErrFormat, blocks)
+	}
+	d.scans++
+	r := bitReader{data: d.data, pos: d.pos}
+	var err error
+	if ns == 1 {
+		err = d.decodeOne(&r, sc)
+	} else {
+		err = d.decodeInterleaved(&r, sc)
+	}
+	d.pos = r.pos
+	return err
+}
+
+// decodeOne decodes a scan of one component, whose blocks come one by one
+// in raster order over the component's own size (T.81 §A.2.2).
+func (d *decoder) decodeOne(r *bitReader, sc []scanComp) error {
+	c := &sc[0]
+	w := (d.width*c.h + d.hmax - 1) / d.hmax
+	h := (d.height*c.v + d.vmax - 1) / d.vmax
+	bw, bh := (w+7)/8, (h+7)/8
+	var blk [64]int32
+	stride := d.img.Stride
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			if n := by*bw + bx; n > 0 && d.restart > 0 && n%d.restart == 0 {
+				if err := d.restartMarker(r, n, sc); err != nil {
+					return err
+				}
+			}
+			if c.luma {
+				decodeLuma(r, c, &blk, d.img.Pix[8*by*stride+8*bx:], stride)
+			} else {
+				skipBlock(r, c)
+			}
+		}
+		if err := r.check(); err != nil {
+			return err
+		}
+	}
+	return d.endScan(r)
+}
+
+// decodeInterleaved decodes a scan of several components, whose MCUs
+// hold h×v blocks of each in turn (T.81 §A.2.3).
+func (d *decoder) decodeInterleaved(r *bitReader, sc []scanComp) error {
+	mw := (d.width + 8*d.hmax - 1) / (8 * d.hmax)
+	mh := (d.height + 8*d.vmax - 1) / (8 * d.vmax)
+	var blk [64]int32
+	stride := d.img.Stride
+	for my := 0; my < mh; my++ {
+		for mx := 0; mx < mw; mx++ {
+			if n := my*mw + mx; n > 0 && d.restart > 0 && n%d.restart == 0 {
+				if err := d.restartMarker(r, n, sc); err != nil {
+					return err
+				}
+			}
+			for i := range sc {
+				c := &sc[i]
+				for y := 0; y < c.v; y++ {
+					for x := 0; x < c.h; x++ {
+						if c.luma {
+							bx, by := mx*c.h+x, my*c.v+y
+							decodeLuma(r, c, &blk, d.img.Pix[8*by*stride+8*bx:], stride)
+						} else {
+							skipBlock(r, c)
+						}
+					}
+				}
+			}
+		}
+		if err := r.check(); err != nil {
+			return err
+		}
+	}
+	return d.endScan(r)
+}
+
+// restartMarker reads the restart marker that must follow the n-th MCU
+// (T.81 §B.2.1, E.2.4) and resets the decoder: the bit reader and the DC
+// predictions of the components cs.
+func (d *decoder) restartMarker(r *bitReader, n int, cs []scanComp) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	r.reset()
+	want := byte(mRST0 + (n/d.restart-1)%8)
+	p := r.pos
+	for p < len(d.data) && d.data[p] == 0xff && p+1 < len(d.data) && d.data[p+1] == 0xff {
+		p++ // fill bytes
+	}
+	if p+1 >= len(d.data) || d.data[p] != 0xff || d.data[p+1] != want {
+		return fmt.Errorf("%w: no RST%d marker after MCU %d", ErrFormat, want-mRST0, n)
+	}
+	r.pos = p + 2
+	for i := range cs {
+		cs[i].pred = 0
+	}
+	return nil
+}
+
+// endScan checks that the scan used no more bits than it had.
+func (d *decoder) endScan(r *bitReader) error {
+	err := r.check()
+	r.reset()
+	return err
+}
+
+// decodeLuma decodes a block of luminance (T.81 §F.2.2) and writes its
+// samples to dst. blk is all zero on entry and left so.
+func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride int) {
+	c.pred += r.receive(dcSize(r, c.dc))
+	q, ac := c.q, c.ac
+	last := 0 // zigzag index of the last non-zero AC coefficient
+	for k := 1; k < 64; k++ {
+		if r.n < 32 { // enough for a code and its extra bits
+			r.refill()
+		}
+		if e := ac.ac[r.acc>>(64-lutBits)]; e != 0 {
+			if k += int(e >> 8 & 15); k > 63 {
+				r.skip(uint(e >> 4 & 15)) // the code only, as below
+				break
+			}
+			l := uint(e & 15)
+			r.acc <<= l
+			r.n -= l
+			blk[zigzag[k]&63] = e >> 16 * q[k]
+			last = k
+			continue
+		}
+		rs := r.decode(ac)
+		run, size := int(rs>>4), uint(rs&15)
+		if size == 0 {
+			if run != 15 {
+				break // end of block
+			}
+			k += 15
+			continue
+		}
+		if k += run; k > 63 {
+			break
+		}
+		blk[zigzag[k]&63] = r.receive(size) * q[k]
+		last = k
+	}
+	if last == 0 {
+		fill(c.pred*q[0], dst, stride)
+		return
+	}
+	blk[0] = c.pred * q[0]
+	idct(blk, dst, stride, last <= 9)
+	*blk = [64]int32{}
+}
+
+// dcSize reads the size of a DC difference (T.81 §F.2.2.1): at most 16
+// bits, though 8-bit samples need no more than 11.
+func dcSize(r *bitReader, t *huffTable) uint {
+	s := r.decode(t)
+	if s > 16 {
+		r.fail(fmt.Errorf("%w: DC difference of %d bits", ErrFormat, s))
+		return 0
+	}
+	return uint(s)
+}
+
+// skipBlock reads past a block of chroma.
+func skipBlock(r *bitReader, c *scanComp) {
+	r.skip(dcSize(r, c.dc))
+	for k := 1; k < 64; k++ {
+		if r.n < 32 {
+			r.refill()
+		}
+		if e := c.ac.ac[r.acc>>(64-lutBits)]; e != 0 {
+			if k += int(e >> 8 & 15); k > 63 {
+				r.skip(uint(e >> 4 & 15))
+				break
+			}
+			l := uint(e & 15)
+			r.acc <<= l
+			r.n -= l
+			continue
+		}
+		rs := r.decode(c.ac)
+		run, size := int(rs>>4), uint(rs&15)
+		if size == 0 {
+			if run != 15 {
+				break
+			}
+			k += 15
+			continue
+		}
+		if k += run; k > 63 {
+			break
+		}
+		r.skip(size)
+	}
+}
