@@ -3,6 +3,13 @@
 // recognised by their first bytes rather than their names, reads the
 // header first, and refuses a picture over a pixel budget before any pixel
 // memory is allocated.
+//
+// A JPEG picture is decoded to its luminance only, as an *image.Gray,
+// since the scanner reads nothing else: baseline and extended sequential
+// JPEGs by package jpegluma, which skips the colour planes' transforms,
+// and the others (progressive, arithmetic-coded, RGB, CMYK) by image/jpeg,
+// keeping the luminance plane of its result (an RGB or CMYK picture comes
+// back as image/jpeg decodes it).
 package picture
 
 import (
@@ -15,6 +22,8 @@ import (
 	"image/png"
 	"io"
 	"os"
+
+	"github.com/offcode/offcode/internal/picture/jpegluma"
 )
 
 // Limits. MaxPixels bounds width × height: 25 million pixels covers a
@@ -83,12 +92,46 @@ func Decode(r io.Reader, name string) (image.Image, error) {
 		return nil, err
 	}
 	full := &limitCheck{r: io.MultiReader(&hdr, br), left: MaxFileSize}
-	img, err := decode(format, full)
+	var img image.Image
+	if format == "png" {
+		img, err = png.Decode(full)
+	} else {
+		img, err = decodeJPEG(full)
+	}
 	if full.left < 0 {
 		return nil, fmt.Errorf("%w: %s is more than %d bytes", ErrTooLarge, name, MaxFileSize)
 	}
+	if errors.Is(err, jpegluma.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: %s: %v", ErrTooLarge, name, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, name, err)
+	}
+	return img, nil
+}
+
+// decodeJPEG decodes the luminance of the JPEG file r, whose header has
+// passed CheckSize. The file is read whole (at most MaxFileSize bytes)
+// for jpegluma, and decoded again by image/jpeg if jpegluma leaves it.
+func decodeJPEG(r io.Reader) (image.Image, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, errors.New("file too large") // Decode reports it
+	}
+	g, err := jpegluma.Decode(data, MaxPixels)
+	if !errors.Is(err, jpegluma.ErrUnsupported) {
+		return g, err
+	}
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := img.(*image.YCbCr); ok {
+		// The luminance plane alone, so that the colour planes are freed.
+		return &image.Gray{Pix: m.Y, Stride: m.YStride, Rect: m.Rect}, nil
 	}
 	return img, nil
 }
@@ -123,13 +166,6 @@ func decodeConfig(format string, r io.Reader) (image.Config, error) {
 		return png.DecodeConfig(r)
 	}
 	return jpeg.DecodeConfig(r)
-}
-
-func decode(format string, r io.Reader) (image.Image, error) {
-	if format == "png" {
-		return png.Decode(r)
-	}
-	return jpeg.Decode(r)
 }
 
 // limitCheck reads r and counts down left; left < 0 means r held more.
