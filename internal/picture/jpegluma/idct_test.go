@@ -77,7 +77,7 @@ func TestIDCT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 1200; i++ {
 		var blk [64]int32
-		last, amp := 0, int32(1+rng.IntN(1024))
+		last, amp := 0, int32(1+rng.IntN(coefLimit))
 		switch i % 3 {
 		case 0: // DC only
 			blk[0] = rng.Int32N(2048) - 1024

@@ -184,16 +184,27 @@ func (d *decoder) endScan(r *bitReader) error {
 	return err
 }
 
+// coefLimit bounds the dequantised coefficients of a block. Those of
+// 8-bit samples are below 2^11 (T.81 §A.3.3: at most 1024 before
+// quantisation, plus half a quantiser step); a block with a larger one
+// is not from an 8-bit encoder, and the picture is left to image/jpeg,
+// whose inverse DCT overflows in its own way, rather than decoded to
+// other garbage. It is also the range in which idct cannot overflow.
+const coefLimit = 1 << 12
+
 // decodeLuma decodes a block of luminance (T.81 §F.2.2) and writes its
 // samples to dst. blk is all zero on entry and left so.
 func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride int) {
 	c.pred += r.receive(dcSize(r, c.dc))
 	q, ac := c.q, c.ac
-	last := 0 // zigzag index of the last non-zero AC coefficient
+	dc := c.pred * q[0]
+	mag := dc ^ dc>>31 // the OR of the magnitudes of the coefficients
+	last := 0          // zigzag index of the last non-zero AC coefficient
 	for k := 1; k < 64; k++ {
 		if r.n < 32 { // enough for a code and its extra bits
 			r.refill()
 		}
+		var v int32
 		if e := ac.ac[r.acc>>(64-lutBits)]; e != 0 {
 			if k += int(e >> 8 & 15); k > 63 {
 				r.skip(uint(e >> 4 & 15)) // the code only, as below
@@ -202,30 +213,35 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 			l := uint(e & 15)
 			r.acc <<= l
 			r.n -= l
-			blk[zigzag[k]&63] = e >> 16 * q[k]
-			last = k
-			continue
-		}
-		rs := r.decode(ac)
-		run, size := int(rs>>4), uint(rs&15)
-		if size == 0 {
-			if run != 15 {
-				break // end of block
+			v = e >> 16 * q[k]
+		} else {
+			rs := r.decode(ac)
+			run, size := int(rs>>4), uint(rs&15)
+			if size == 0 {
+				if run != 15 {
+					undefinedEOB(r, run)
+					break // end of block
+				}
+				k += 15
+				continue
 			}
-			k += 15
-			continue
+			if k += run; k > 63 {
+				break
+			}
+			v = r.receive(size) * q[k]
 		}
-		if k += run; k > 63 {
-			break
-		}
-		blk[zigzag[k]&63] = r.receive(size) * q[k]
+		blk[zigzag[k]&63] = v
+		mag |= v ^ v>>31
 		last = k
 	}
+	if mag >= coefLimit {
+		r.fail(fmt.Errorf("%w: a coefficient of %d or more, out of the range of 8-bit samples", ErrUnsupported, coefLimit))
+	}
 	if last == 0 {
-		fill(c.pred*q[0], dst, stride)
+		fill(dc, dst, stride)
 		return
 	}
-	blk[0] = c.pred * q[0]
+	blk[0] = dc
 	idct(blk, dst, stride, last <= 9)
 	*blk = [64]int32{}
 }
@@ -239,6 +255,17 @@ func dcSize(r *bitReader, t *huffTable) uint {
 		return 0
 	}
 	return uint(s)
+}
+
+// undefinedEOB checks the run of an AC symbol of size 0 that is not ZRL:
+// 0 is the end of the block, and other runs are undefined in sequential
+// mode (T.81 §F.1.2.2.1). libjpeg reads them as the end of the block,
+// image/jpeg as a run of ends of blocks (§G.1.2.2, progressive mode): the
+// picture is left to image/jpeg, which decoded it before jpegluma did.
+func undefinedEOB(r *bitReader, run int) {
+	if run != 0 {
+		r.fail(fmt.Errorf("%w: AC symbol %#02x, undefined in sequential mode", ErrUnsupported, run<<4))
+	}
 }
 
 // skipBlock reads past a block of chroma.
@@ -262,6 +289,7 @@ func skipBlock(r *bitReader, c *scanComp) {
 		run, size := int(rs>>4), uint(rs&15)
 		if size == 0 {
 			if run != 15 {
+				undefinedEOB(r, run)
 				break
 			}
 			k += 15
