@@ -7,9 +7,9 @@
 // A JPEG picture is decoded to its luminance only, as an *image.Gray,
 // since the scanner reads nothing else: baseline and extended sequential
 // JPEGs by package jpegluma, which skips the colour planes' transforms,
-// and the others (progressive, arithmetic-coded, RGB, CMYK) by image/jpeg,
-// keeping the luminance plane of its result (an RGB or CMYK picture comes
-// back as image/jpeg decodes it).
+// and the others (progressive, arithmetic-coded, RGB, CMYK, and corrupt
+// files jpegluma refuses) by image/jpeg, keeping the luminance plane of
+// its result (an RGB or CMYK picture comes back as image/jpeg decodes it).
 package picture
 
 import (
@@ -112,7 +112,10 @@ func Decode(r io.Reader, name string) (image.Image, error) {
 
 // decodeJPEG decodes the luminance of the JPEG file r, whose header has
 // passed CheckSize. The file is read whole (at most MaxFileSize bytes)
-// for jpegluma, and decoded again by image/jpeg if jpegluma leaves it.
+// for jpegluma. What jpegluma leaves, or finds malformed, image/jpeg
+// decodes again, so that no picture it used to read is refused (it
+// resynchronises at restart markers after corrupt data, jpegluma does
+// not); when both fail, jpegluma's error names the problem.
 func decodeJPEG(r io.Reader) (image.Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -121,12 +124,15 @@ func decodeJPEG(r io.Reader) (image.Image, error) {
 	if len(data) > MaxFileSize {
 		return nil, errors.New("file too large") // Decode reports it
 	}
-	g, err := jpegluma.Decode(data, MaxPixels)
-	if !errors.Is(err, jpegluma.ErrUnsupported) {
-		return g, err
+	g, lerr := jpegluma.Decode(data, MaxPixels)
+	if lerr == nil || errors.Is(lerr, jpegluma.ErrTooLarge) {
+		return g, lerr
 	}
 	img, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {
+		if errors.Is(lerr, jpegluma.ErrFormat) {
+			return nil, lerr
+		}
 		return nil, err
 	}
 	if m, ok := img.(*image.YCbCr); ok {
