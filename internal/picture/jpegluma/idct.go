@@ -31,23 +31,22 @@ const (
 
 // idct transforms the dequantised coefficients blk (natural order) into
 // 8×8 samples written to dst with the given stride, level-shifted by 128
-// and clamped to 0..255 (T.81 §A.3.1). sparse says that every non-zero
-// coefficient lies in the top-left 4×4 corner (zigzag index 9 or less), as
-// in most blocks of a strongly compressed photo: then only four columns
-// need the first pass.
-func idct(blk *[64]int32, dst []byte, stride int, sparse bool) {
+// and clamped to 0..255 (T.81 §A.3.1). Bit c of cols is set when column c
+// of blk has a non-zero coefficient: the first pass skips the others,
+// which transform to zero, and when only the first four columns have any,
+// as in most blocks of a strongly compressed photo, the second pass drops
+// the terms of the last four.
+func idct(blk *[64]int32, dst []byte, stride int, cols uint8) {
 	var ws [64]int32
-	cols := 8
-	if sparse {
-		cols = 4
-	}
-	for c := 0; c < cols; c++ {
-		idctColumn(blk, &ws, c)
+	for c := 0; c < 8; c++ {
+		if cols&(1<<c) != 0 {
+			idctColumn(blk, &ws, c)
+		}
 	}
 	_ = dst[7*stride+7]
 	for r := 0; r < 8; r++ {
 		w, row := (*[8]int32)(ws[8*r:8*r+8]), dst[r*stride:r*stride+8:r*stride+8]
-		if sparse {
+		if cols < 1<<4 {
 			idctRow4(w, row)
 		} else {
 			idctRow(w, row)

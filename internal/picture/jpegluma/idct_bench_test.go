@@ -9,6 +9,6 @@ func BenchmarkIDCT(b *testing.B) {
 	}
 	dst := make([]byte, 64*8)
 	for b.Loop() {
-		idct(&blk, dst, 64, false)
+		idct(&blk, dst, 64, 0xff)
 	}
 }

@@ -199,6 +199,7 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 	q, ac := c.q, c.ac
 	dc := c.pred * q[0]
 	mag := dc ^ dc>>31 // the OR of the magnitudes of the coefficients
+	cols := uint8(1)   // the columns with a non-zero coefficient, as in idct
 	last := 0          // zigzag index of the last non-zero AC coefficient
 	for k := 1; k < 64; k++ {
 		if r.n < 32 { // enough for a code and its extra bits
@@ -230,8 +231,10 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 			}
 			v = r.receive(size) * q[k]
 		}
-		blk[zigzag[k]&63] = v
+		z := zigzag[k] & 63
+		blk[z] = v
 		mag |= v ^ v>>31
+		cols |= 1 << (z & 7)
 		last = k
 	}
 	if mag >= coefLimit {
@@ -242,7 +245,7 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 		return
 	}
 	blk[0] = dc
-	idct(blk, dst, stride, last <= 9)
+	idct(blk, dst, stride, cols)
 	*blk = [64]int32{}
 }
 
