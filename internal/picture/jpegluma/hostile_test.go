@@ -51,11 +51,20 @@ func TestErrors(t *testing.T) {
 		copy(b[sof+off:], v)
 		return b
 	}
+	three, err := os.ReadFile("testdata/cj_three_scans.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rescan := bytes.Clone(three)
+	first := bytes.Index(rescan, []byte{0xff, mSOS})
+	second := first + 2 + bytes.Index(rescan[first+2:], []byte{0xff, mSOS})
+	rescan[second+5] = rescan[first+5] // the second scan names the first's component
 	for _, c := range []struct {
 		name string
 		data []byte
 		want error
 	}{
+		{"a component in two scans", rescan, ErrFormat},
 		{"empty", nil, ErrFormat},
 		{"no SOI", []byte("not a JPEG"), ErrFormat},
 		{"cut after SOI", grey[:2], ErrFormat},

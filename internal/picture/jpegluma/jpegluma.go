@@ -43,9 +43,10 @@ const (
 
 // component is a component of the frame (T.81 §B.2.2).
 type component struct {
-	id   byte
-	h, v int  // sampling factors
-	tq   byte // quantisation table
+	id      byte
+	h, v    int  // sampling factors
+	tq      byte // quantisation table
+	scanned bool // by an earlier scan
 }
 
 // decoder holds the state of one Decode call.

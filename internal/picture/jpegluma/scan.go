@@ -71,7 +71,13 @@ func (d *decoder) sos(p []byte) error {
 		if td > 3 || ta > 3 || !d.dcTables[td].defined || !d.acTables[ta].defined {
 			return fmt.Errorf("%w: scan uses an undefined Huffman table", ErrFormat)
 		}
-		c := d.comps[ci]
+		c := &d.comps[ci]
+		if c.scanned {
+			// T.81 §B.2.3: in a sequential frame each component is coded
+			// in exactly one scan (which also bounds the work to one pass).
+			return fmt.Errorf("%w: component %d in a second scan", ErrFormat, id)
+		}
+		c.scanned = true
 		sc[i] = scanComp{luma: ci == 0, h: c.h, v: c.v, dc: &d.dcTables[td], ac: &d.acTables[ta], q: &d.quant[c.tq]}
 		blocks += c.h * c.v
 	}
