@@ -7,8 +7,10 @@
 // full rate). The chroma of such a picture is Huffman-decoded, since it is
 // interleaved with the luminance, but neither dequantised nor transformed,
 // and a block with no AC coefficient is filled with no transform at all.
-// Every other JPEG (progressive, arithmetic-coded, 12-bit, RGB, CMYK)
-// is refused with ErrUnsupported, for the caller to decode in full.
+// Every other JPEG (progressive, arithmetic-coded, 12-bit, RGB, CMYK),
+// and a file where this decoder and image/jpeg would part (a coefficient
+// no 8-bit encoder writes, an AC symbol undefined in sequential mode), is
+// refused with ErrUnsupported, for the caller to decode in full.
 //
 // Decode is written for hostile input: it allocates the luminance plane
 // only once the frame header has passed a pixel budget, reads no byte
