@@ -73,8 +73,9 @@ func (d *decoder) sos(p []byte) error {
 		}
 		c := &d.comps[ci]
 		if c.scanned {
-			// T.81 §B.2.3: in a sequential frame each component is coded
-			// in exactly one scan (which also bounds the work to one pass).
+			// A sequential frame codes each component once; refusing a
+			// second scan of it also bounds the work to one pass (the
+			// caller's image/jpeg decides on such a file).
 			return fmt.Errorf("%w: component %d in a second scan", ErrFormat, id)
 		}
 		c.scanned = true
