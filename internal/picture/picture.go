@@ -125,8 +125,11 @@ func decodeJPEG(r io.Reader) (image.Image, error) {
 		return nil, errors.New("file too large") // Decode reports it
 	}
 	g, lerr := jpegluma.Decode(data, MaxPixels)
-	if lerr == nil || errors.Is(lerr, jpegluma.ErrTooLarge) {
-		return g, lerr
+	if lerr == nil {
+		return g, nil
+	}
+	if errors.Is(lerr, jpegluma.ErrTooLarge) {
+		return nil, lerr
 	}
 	img, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {
