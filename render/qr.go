@@ -7,10 +7,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
 // quietZone is the width, in modules, of the white margin around every QR
@@ -29,20 +25,6 @@ const (
 	LevelH
 )
 
-func (l Level) zxing() (decoder.ErrorCorrectionLevel, error) {
-	switch l {
-	case LevelL:
-		return decoder.ErrorCorrectionLevel_L, nil
-	case LevelM:
-		return decoder.ErrorCorrectionLevel_M, nil
-	case LevelQ:
-		return decoder.ErrorCorrectionLevel_Q, nil
-	case LevelH:
-		return decoder.ErrorCorrectionLevel_H, nil
-	}
-	return 0, fmt.Errorf("render: unknown error correction level %d", int(l))
-}
-
 // QR is an encoded QR symbol: a square of dark and light modules.
 type QR struct {
 	size    int
@@ -50,19 +32,6 @@ type QR struct {
 	level   Level
 	mask    int
 	dark    []bool // size*size, row major
-}
-
-// isAlphanumeric reports whether c is in the QR alphanumeric set.
-func isAlphanumeric(c byte) bool {
-	switch {
-	case '0' <= c && c <= '9', 'A' <= c && c <= 'Z':
-		return true
-	}
-	switch c {
-	case ' ', '$', '%', '*', '+', '-', '.', '/', ':':
-		return true
-	}
-	return false
 }
 
 // NewQR encodes text, which must be in the QR alphanumeric set (as every
@@ -73,40 +42,26 @@ func NewQR(text string, l Level) (*QR, error) {
 		return nil, fmt.Errorf("%w: empty text", errNotAlphanumeric)
 	}
 	for i := 0; i < len(text); i++ {
-		if !isAlphanumeric(text[i]) {
+		if alphanumericValue(text[i]) < 0 {
 			return nil, fmt.Errorf("%w: %q at offset %d", errNotAlphanumeric, text[i], i)
 		}
 	}
-	ec, err := l.zxing()
+	level, formatBits, err := l.row()
 	if err != nil {
 		return nil, err
 	}
-	// Encode under mask 0 only; chooseMask derives the other seven and
-	// picks the one gozxing's own search would pick, at a fraction of the
-	// cost.
-	code, zerr := encoder.Encoder_encode(text, ec, map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_QR_MASK_PATTERN: 0})
-	if zerr != nil {
-		return nil, fmt.Errorf("%w: %d characters: %v", errTooLong, len(text), zerr)
+	lo, err := chooseLayout(len(text), level)
+	if err != nil {
+		return nil, err
 	}
-	if code.GetMode() != decoder.Mode_ALPHANUMERIC {
-		return nil, fmt.Errorf("render: QR encoder chose mode %v, want alphanumeric", code.GetMode())
-	}
-	m := code.GetMatrix()
-	q := &QR{size: m.GetWidth(), version: code.GetVersion().GetVersionNumber(), level: l}
-	m0 := newBitRows(q.size)
-	for y, row := range m.GetArray() {
-		for x, v := range row {
-			if v == 1 {
-				m0.set(x, y)
-			}
-		}
-	}
-	mask, best := chooseMask(m0, code.GetVersion(), ec.GetBits())
-	q.mask = mask
+	codewords := interleave(dataCodewords(text, lo), lo)
+	p := newQRPatterns(lo.version)
+	mask, m := chooseMask(placeCodewords(codewords, p.fn), p, formatBits)
+	q := &QR{size: m.n, version: lo.version, level: l, mask: mask}
 	q.dark = make([]bool, q.size*q.size)
 	for y := 0; y < q.size; y++ {
 		for x := 0; x < q.size; x++ {
-			q.dark[y*q.size+x] = best.get(x, y)
+			q.dark[y*q.size+x] = m.get(x, y)
 		}
 	}
 	return q, nil

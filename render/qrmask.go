@@ -1,17 +1,12 @@
 package render
 
-import (
-	"math/bits"
-
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-)
+import "math/bits"
 
 // This file chooses the QR mask pattern as gozxing's encoder does (the
 // lowest penalty of ISO/IEC 18004 §7.8.3 as gozxing computes it, the
-// first on a tie), but on bit-packed rows: the symbol is encoded once with
-// mask 0, the other seven are derived from it by flipping the data
-// modules, and each penalty is a few word operations per row instead of a
-// walk over a byte matrix.
+// first on a tie), but on bit-packed rows: each mask is applied to the
+// codeword modules a word at a time, and each penalty is a few word
+// operations per row instead of a walk over a byte matrix.
 
 // bitRows is a square module matrix, one bitset per row: module x of row
 // y is bit x%64 of word x/64.
@@ -223,40 +218,6 @@ func balancePenalty(m *bitRows) int {
 	return d * 10 / total * 10
 }
 
-// functionModules returns the modules of a symbol of the given version
-// that hold no data: finder patterns with separators and format
-// information, timing patterns, alignment patterns, version information.
-func functionModules(v *decoder.Version) *bitRows {
-	n := v.GetDimensionForVersion()
-	f := newBitRows(n)
-	rect := func(x0, y0, w, h int) {
-		for y := max(y0, 0); y < min(y0+h, n); y++ {
-			for x := max(x0, 0); x < min(x0+w, n); x++ {
-				f.set(x, y)
-			}
-		}
-	}
-	rect(0, 0, 9, 9)
-	rect(n-8, 0, 8, 9)
-	rect(0, n-8, 9, 8)
-	rect(6, 0, 1, n)
-	rect(0, 6, n, 1)
-	cs := v.GetAlignmentPatternCenters()
-	for _, cy := range cs {
-		for _, cx := range cs {
-			if (cx < 9 && cy < 9) || (cx > n-9 && cy < 9) || (cx < 9 && cy > n-9) {
-				continue
-			}
-			rect(cx-2, cy-2, 5, 5)
-		}
-	}
-	if v.GetVersionNumber() >= 7 {
-		rect(n-11, 0, 3, 6)
-		rect(0, n-11, 6, 3)
-	}
-	return f
-}
-
 // formatModules returns the 15 format information bits for the level
 // and mask, placed as gozxing places them: both copies.
 func formatModules(n int, ecBits, mask int) (on, all *bitRows) {
@@ -309,40 +270,36 @@ func maskBit(m, x, y int) bool {
 	return ((x*y)%3+(x+y)%2)%2 == 0
 }
 
-// chooseMask returns the mask gozxing's encoder chooses and the symbol
-// under it, given the symbol m0 encoded under mask 0.
-func chooseMask(m0 *bitRows, v *decoder.Version, ecBits int) (int, *bitRows) {
-	n := m0.n
-	fn := functionModules(v)
-	_, fmtAll := formatModules(n, ecBits, 0)
+// chooseMask returns the mask gozxing's encoder would choose and the
+// symbol under it, given the unmasked codeword modules data and the
+// version's function patterns p.
+func chooseMask(data *bitRows, p qrPatterns, formatBits int) (int, *bitRows) {
+	n, words := data.n, data.words
 	// The row patterns of each mask repeat every 12 rows.
 	var best *bitRows
 	bestMask, bestPenalty := -1, 0
-	pat := make([]uint64, 12*m0.words)
+	pat := make([]uint64, 12*words)
 	for mask := 0; mask < 8; mask++ {
-		for i := range pat {
-			pat[i] = 0
-		}
+		clear(pat)
 		for y := 0; y < min(12, n); y++ {
 			for x := 0; x < n; x++ {
-				if maskBit(mask, x, y) != maskBit(0, x, y) {
-					pat[y*m0.words+x/64] |= 1 << (x % 64)
+				if maskBit(mask, x, y) {
+					pat[y*words+x/64] |= 1 << (x % 64)
 				}
 			}
 		}
-		fmtOn, _ := formatModules(n, ecBits, mask)
+		fmtOn, _ := formatModules(n, formatBits, mask)
 		m := newBitRows(n)
 		for y := 0; y < n; y++ {
-			r0, fr, fa, fo := m0.row(y), fn.row(y), fmtAll.row(y), fmtOn.row(y)
-			pr := pat[(y%12)*m0.words:]
+			d, fr, dr, fo := data.row(y), p.fn.row(y), p.dark.row(y), fmtOn.row(y)
+			pr := pat[(y%12)*words:]
 			out := m.row(y)
 			for wi := range out {
-				data := r0[wi] ^ pr[wi]
-				out[wi] = data&^fr[wi] | r0[wi]&fr[wi]&^fa[wi] | fo[wi]
+				out[wi] = (d[wi]^pr[wi])&^fr[wi] | dr[wi] | fo[wi]
 			}
 		}
-		if p := penalty(m, m.transpose()); bestMask < 0 || p < bestPenalty {
-			best, bestMask, bestPenalty = m, mask, p
+		if pen := penalty(m, m.transpose()); bestMask < 0 || pen < bestPenalty {
+			best, bestMask, bestPenalty = m, mask, pen
 		}
 	}
 	return bestMask, best
