@@ -55,8 +55,8 @@ func NewQR(text string, l Level) (*QR, error) {
 		return nil, err
 	}
 	codewords := interleave(dataCodewords(text, lo), lo)
-	p := newQRPatterns(lo.version)
-	mask, m := chooseMask(placeCodewords(codewords, p.fn), p, formatBits)
+	p := qrPatternsOf(lo.version)
+	mask, m := chooseMask(placeCodewords(codewords, p), p, formatBits)
 	q := &QR{size: m.n, version: lo.version, level: l, mask: mask}
 	q.dark = make([]bool, q.size*q.size)
 	for y := 0; y < q.size; y++ {

@@ -104,6 +104,9 @@ func floorDiv(a, b int) int {
 // of the four rules of ISO/IEC 18004 §7.8.3.
 func penalty(m, t *bitRows) int {
 	n, words := m.n, m.words
+	if words == 1 {
+		return penalty64(m, t)
+	}
 	valid := make([]uint64, words) // the n bits of a row
 	for x := 0; x < n; x++ {
 		valid[x/64] |= 1 << (x % 64)
@@ -118,6 +121,39 @@ func penalty(m, t *bitRows) int {
 	p += 3 * sameBlocks(m, valid, tmp)
 	p += 40 * finderLike(m, t)
 	return p + balancePenalty(m)
+}
+
+// penalty64 is penalty for symbols of at most 64 modules a side (up to
+// version 11), one word a row: each rule is a few operations per row.
+func penalty64(m, t *bitRows) int {
+	n := m.n
+	valid := ^uint64(0) >> (64 - n) // x from 0 to n-1
+	lim1 := valid >> 1              // x from 0 to n-2: a right neighbour
+	lim7 := valid >> 6              // x from 0 to n-7: room for 1011101
+	p, finders := 0, 0
+	for _, mat := range [2]*bitRows{m, t} {
+		for _, r := range mat.w {
+			// Rule 1: same has bit x when modules x and x+1 agree; a
+			// run of l >= 5 modules has l-4 places where four agree in
+			// a row, and one start, so l-4 + 2 = 3 + (l-5).
+			same := ^(r ^ r>>1) & lim1
+			four := same & (same >> 1) & (same >> 2) & (same >> 3)
+			p += bits.OnesCount64(four) + 2*bits.OnesCount64(four&^(same<<1))
+			// Rule 3: 1011101 at x, with four light modules (or the
+			// symbol's edge) before or after it.
+			pat := r &^ (r >> 1) & (r >> 2) & (r >> 3) & (r >> 4) &^ (r >> 5) & (r >> 6)
+			before := ^(r<<1 | r<<2 | r<<3 | r<<4)
+			after := ^(r>>7 | r>>8 | r>>9 | r>>10)
+			finders += bits.OnesCount64(pat & (before | after) & lim7)
+		}
+	}
+	// Rule 2: 2×2 blocks of one colour.
+	blocks := 0
+	for y := 0; y+1 < n; y++ {
+		r0, r1 := m.w[y], m.w[y+1]
+		blocks += bits.OnesCount64(^(r0 ^ r1) & ^(r0>>1 ^ r1>>1) & ^(r0 ^ r0>>1) & lim1)
+	}
+	return p + 3*blocks + 40*finders + balancePenalty(m)
 }
 
 // runPenalty is rule 1 for one row r of n modules: 3 + (length - 5) for
@@ -218,32 +254,34 @@ func balancePenalty(m *bitRows) int {
 	return d * 10 / total * 10
 }
 
-// formatModules returns the 15 format information bits for the level
-// and mask, placed as gozxing places them: both copies.
-func formatModules(n int, ecBits, mask int) (on, all *bitRows) {
-	info := ecBits<<3 | mask
+// formatWord returns the 15 format information bits (§7.9) for the
+// level's two bits and the mask: 5 data bits and their (15, 5) BCH code,
+// XORed with 101010000010010.
+func formatWord(levelBits, mask int) int {
+	info := levelBits<<3 | mask
 	v := info << 10
 	for bitsLen(v) >= 11 {
 		v ^= 0x537 << (bitsLen(v) - 11)
 	}
-	word := (info<<10 | v) ^ 0x5412
+	return (info<<10 | v) ^ 0x5412
+}
+
+// placeFormat sets the dark modules of both copies of format information
+// word in m, a symbol whose format modules are light.
+func placeFormat(m *bitRows, word int) {
+	n := m.n
 	coords := [15][2]int{{8, 0}, {8, 1}, {8, 2}, {8, 3}, {8, 4}, {8, 5}, {8, 7}, {8, 8}, {7, 8}, {5, 8}, {4, 8}, {3, 8}, {2, 8}, {1, 8}, {0, 8}}
-	on, all = newBitRows(n), newBitRows(n)
 	for i := 0; i < 15; i++ {
-		bit := word>>i&1 == 1
-		x1, y1 := coords[i][0], coords[i][1]
-		x2, y2 := n-i-1, 8
-		if i >= 8 {
-			x2, y2 = 8, n-7+(i-8)
+		if word>>i&1 == 0 {
+			continue
 		}
-		all.set(x1, y1)
-		all.set(x2, y2)
-		if bit {
-			on.set(x1, y1)
-			on.set(x2, y2)
+		m.set(coords[i][0], coords[i][1])
+		if i < 8 {
+			m.set(n-i-1, 8)
+		} else {
+			m.set(8, n-7+(i-8))
 		}
 	}
-	return on, all
 }
 
 func bitsLen(v int) int { return bits.Len32(uint32(v)) }
@@ -272,32 +310,22 @@ func maskBit(m, x, y int) bool {
 
 // chooseMask returns the mask gozxing's encoder would choose and the
 // symbol under it, given the unmasked codeword modules data and the
-// version's function patterns p.
-func chooseMask(data *bitRows, p qrPatterns, formatBits int) (int, *bitRows) {
-	n, words := data.n, data.words
-	// The row patterns of each mask repeat every 12 rows.
+// version's patterns p.
+func chooseMask(data *bitRows, p *qrPatterns, levelBits int) (int, *bitRows) {
+	n := data.n
 	var best *bitRows
 	bestMask, bestPenalty := -1, 0
-	pat := make([]uint64, 12*words)
-	for mask := 0; mask < 8; mask++ {
-		clear(pat)
-		for y := 0; y < min(12, n); y++ {
-			for x := 0; x < n; x++ {
-				if maskBit(mask, x, y) {
-					pat[y*words+x/64] |= 1 << (x % 64)
-				}
-			}
-		}
-		fmtOn, _ := formatModules(n, formatBits, mask)
+	for mask, pat := range p.masks {
 		m := newBitRows(n)
 		for y := 0; y < n; y++ {
-			d, fr, dr, fo := data.row(y), p.fn.row(y), p.dark.row(y), fmtOn.row(y)
-			pr := pat[(y%12)*words:]
+			d, fr, dr := data.row(y), p.fn.row(y), p.dark.row(y)
+			pr := pat[(y%12)*data.words:]
 			out := m.row(y)
 			for wi := range out {
-				out[wi] = (d[wi]^pr[wi])&^fr[wi] | dr[wi] | fo[wi]
+				out[wi] = (d[wi]^pr[wi])&^fr[wi] | dr[wi]
 			}
 		}
+		placeFormat(m, formatWord(levelBits, mask))
 		if pen := penalty(m, m.transpose()); bestMask < 0 || pen < bestPenalty {
 			best, bestMask, bestPenalty = m, mask, pen
 		}

@@ -1,18 +1,37 @@
 package render
 
+import "sync"
+
 // This file lays out a QR symbol's modules (ISO/IEC 18004 §7.3, §7.7):
 // the function patterns, the version information, and the codewords in
 // their two-column zigzag from the bottom right corner.
 
-// qrPatterns are the modules of a version that hold no codeword bits.
+// qrPatterns is what every symbol of a version shares: the modules that
+// hold no codeword bits, the order of those that do, and the masks.
 type qrPatterns struct {
 	fn   *bitRows // every function module, format information included
 	dark *bitRows // the dark ones, format information left out (it depends on the mask)
+	// order holds the data modules (y*size + x) in the order codeword
+	// bits fill them.
+	order []uint16
+	// masks[m] holds the modules mask pattern m flips in rows 0 to 11:
+	// every mask repeats every 12 rows.
+	masks [8][]uint64
 }
 
-func newQRPatterns(version int) qrPatterns {
+// qrPatternsOf returns the patterns of a version (1 to 40), built on first
+// use and shared, read-only, from then on.
+var qrPatternsOf = func() func(version int) *qrPatterns {
+	var cache [qrMaxVersion]func() *qrPatterns
+	for i := range cache {
+		cache[i] = sync.OnceValue(func() *qrPatterns { return newQRPatterns(i + 1) })
+	}
+	return func(version int) *qrPatterns { return cache[version-1]() }
+}()
+
+func newQRPatterns(version int) *qrPatterns {
 	n := qrSize(version)
-	p := qrPatterns{fn: newBitRows(n), dark: newBitRows(n)}
+	p := &qrPatterns{fn: newBitRows(n), dark: newBitRows(n)}
 	// Finder patterns (7×7: dark ring, light ring, dark 3×3) with their
 	// light separators, and the format information areas beside them.
 	for _, c := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
@@ -49,12 +68,24 @@ func newQRPatterns(version int) qrPatterns {
 	if version >= 7 {
 		p.versionInfo(version)
 	}
+	p.order = dataOrder(p.fn)
+	for mask := range p.masks {
+		pat := make([]uint64, 12*p.fn.words)
+		for y := 0; y < min(12, n); y++ {
+			for x := 0; x < n; x++ {
+				if maskBit(mask, x, y) {
+					pat[y*p.fn.words+x/64] |= 1 << (x % 64)
+				}
+			}
+		}
+		p.masks[mask] = pat
+	}
 	return p
 }
 
 // area marks the w×h modules from x0, y0 (clipped to the symbol) as
 // function modules.
-func (p qrPatterns) area(x0, y0, w, h int) {
+func (p *qrPatterns) area(x0, y0, w, h int) {
 	n := p.fn.n
 	for y := max(y0, 0); y < min(y0+h, n); y++ {
 		for x := max(x0, 0); x < min(x0+w, n); x++ {
@@ -63,13 +94,13 @@ func (p qrPatterns) area(x0, y0, w, h int) {
 	}
 }
 
-func (p qrPatterns) setDark(x, y int) {
+func (p *qrPatterns) setDark(x, y int) {
 	p.fn.set(x, y)
 	p.dark.set(x, y)
 }
 
 // ring marks the dark square ring at distance r from cx, cy.
-func (p qrPatterns) ring(cx, cy, r int) {
+func (p *qrPatterns) ring(cx, cy, r int) {
 	for i := -r; i <= r; i++ {
 		p.setDark(cx+i, cy-r)
 		p.setDark(cx+i, cy+r)
@@ -82,7 +113,7 @@ func (p qrPatterns) ring(cx, cy, r int) {
 // in 6 bits and its (18, 6) BCH code, bit i in the 6×3 block at the
 // bottom left (column i/3, row n-11+i%3) and, transposed, at the top
 // right.
-func (p qrPatterns) versionInfo(version int) {
+func (p *qrPatterns) versionInfo(version int) {
 	n := p.fn.n
 	rem := version << 12
 	for i := 17; i >= 12; i-- {
@@ -102,13 +133,12 @@ func (p qrPatterns) versionInfo(version int) {
 	}
 }
 
-// placeCodewords returns the modules of codewords (most significant bit
-// first) placed in the data modules of a symbol whose function modules
-// are fn, unmasked; remainder modules stay light.
-func placeCodewords(codewords []byte, fn *bitRows) *bitRows {
+// dataOrder returns the modules outside fn in the order codeword bits
+// fill them: two columns at a time from the right, upwards then
+// downwards, right module before left, skipping column 6.
+func dataOrder(fn *bitRows) []uint16 {
 	n := fn.n
-	m := newBitRows(n)
-	bit, total := 0, 8*len(codewords)
+	order := make([]uint16, 0, n*n)
 	up := true
 	for right := n - 1; right > 0; right -= 2 {
 		if right == 6 {
@@ -120,16 +150,26 @@ func placeCodewords(codewords []byte, fn *bitRows) *bitRows {
 				y = n - 1 - i
 			}
 			for x := right; x >= right-1; x-- {
-				if fn.get(x, y) {
-					continue
+				if !fn.get(x, y) {
+					order = append(order, uint16(y*n+x))
 				}
-				if bit < total && codewords[bit/8]&(0x80>>(bit%8)) != 0 {
-					m.set(x, y)
-				}
-				bit++
 			}
 		}
 		up = !up
+	}
+	return order
+}
+
+// placeCodewords returns the modules of codewords (most significant bit
+// first) placed in the data modules of a symbol with patterns p,
+// unmasked; remainder modules stay light.
+func placeCodewords(codewords []byte, p *qrPatterns) *bitRows {
+	n := p.fn.n
+	m := newBitRows(n)
+	for i, pos := range p.order[:min(len(p.order), 8*len(codewords))] {
+		if codewords[i/8]&(0x80>>(i%8)) != 0 {
+			m.set(int(pos)%n, int(pos)/n)
+		}
 	}
 	return m
 }
