@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
@@ -162,14 +163,11 @@ func (c streamCanvas) modules(q *QR, x, y, s float64) {
 	fmt.Fprintf(c.buf, "cm\nBI /W %d /H %d /BPC 1 /IM true /D [1 0] /F /AHx ID\n", q.size, q.size)
 	const hex = "0123456789abcdef"
 	for y := 0; y < q.size; y++ {
-		row := q.dark[y*q.size : (y+1)*q.size]
+		row := q.dark.row(y)
+		// Module x is bit x%64 of word x/64; the image wants it as bit
+		// 7-x%8 of byte x/8.
 		for x := 0; x < q.size; x += 8 {
-			var b byte
-			for i := 0; i < 8 && x+i < q.size; i++ {
-				if row[x+i] {
-					b |= 0x80 >> i
-				}
-			}
+			b := bits.Reverse8(uint8(row[x/64] >> (x % 64)))
 			c.buf.WriteByte(hex[b>>4])
 			c.buf.WriteByte(hex[b&15])
 		}

@@ -66,7 +66,7 @@ func (q *QR) Dark(x, y int) bool {
 	if x < 0 || y < 0 || x >= q.size || y >= q.size {
 		return false
 	}
-	return q.dark[y*q.size+x]
+	return q.dark.get(x, y)
 }
 
 // CheckText reports whether the font can print every character of s.

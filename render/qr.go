@@ -31,7 +31,7 @@ type QR struct {
 	version int
 	level   Level
 	mask    int
-	dark    []bool // size*size, row major
+	dark    *bitRows
 }
 
 // NewQR encodes text, which must be in the QR alphanumeric set (as every
@@ -57,14 +57,7 @@ func NewQR(text string, l Level) (*QR, error) {
 	codewords := interleave(dataCodewords(text, lo), lo)
 	p := qrPatternsOf(lo.version)
 	mask, m := chooseMask(placeCodewords(codewords, p), p, formatBits)
-	q := &QR{size: m.n, version: lo.version, level: l, mask: mask}
-	q.dark = make([]bool, q.size*q.size)
-	for y := 0; y < q.size; y++ {
-		for x := 0; x < q.size; x++ {
-			q.dark[y*q.size+x] = m.get(x, y)
-		}
-	}
-	return q, nil
+	return &QR{size: m.n, version: lo.version, level: l, mask: mask, dark: m}, nil
 }
 
 // Image returns the symbol with its quiet zone (the 4 modules ISO/IEC 18004
@@ -82,7 +75,7 @@ func (q *QR) Image(scale int) *image.Gray {
 	for y := 0; y < q.size; y++ {
 		row := img.Pix[(y+quietZone)*scale*img.Stride:]
 		for x := 0; x < q.size; x++ {
-			if q.dark[y*q.size+x] {
+			if q.dark.get(x, y) {
 				px := row[(x+quietZone)*scale:]
 				for i := 0; i < scale; i++ {
 					px[i] = 0
@@ -118,12 +111,12 @@ func (q *QR) WritePNG(w io.Writer, scale int) error {
 func (q *QR) runs(f func(x, y, n int)) {
 	for y := 0; y < q.size; y++ {
 		for x := 0; x < q.size; {
-			if !q.dark[y*q.size+x] {
+			if !q.dark.get(x, y) {
 				x++
 				continue
 			}
 			start := x
-			for x < q.size && q.dark[y*q.size+x] {
+			for x < q.size && q.dark.get(x, y) {
 				x++
 			}
 			f(start, y, x-start)

@@ -110,7 +110,7 @@ func compareWithGozxing(t testing.TB, text string, l Level, q *QR) bool {
 	m := want.GetMatrix()
 	for y := 0; y < q.size; y++ {
 		for x := 0; x < q.size; x++ {
-			if q.dark[y*q.size+x] != (m.Get(x, y) == 1) {
+			if q.dark.get(x, y) != (m.Get(x, y) == 1) {
 				t.Fatalf("NewQR(%d characters, %v): module %d,%d differs from gozxing's", len(text), l, x, y)
 			}
 		}
@@ -123,7 +123,10 @@ func readBack(t testing.TB, text string, q *QR) {
 	t.Helper()
 	img := make([][]bool, q.size)
 	for y := range img {
-		img[y] = q.dark[y*q.size : (y+1)*q.size]
+		img[y] = make([]bool, q.size)
+		for x := range img[y] {
+			img[y][x] = q.dark.get(x, y)
+		}
 	}
 	res, err := decoder.NewDecoder().DecodeBoolMap(img, nil)
 	if err != nil {
