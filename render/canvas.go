@@ -81,9 +81,54 @@ type streamCanvas struct {
 }
 
 func num(b *bytes.Buffer, v float64) {
-	v = math.Round(v*1000) / 1000
-	b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
-	b.WriteByte(' ')
+	t := math.Round(v * 1000)
+	if !(math.Abs(t) < 1e12) || (t == 0 && math.Signbit(t)) {
+		// Far off the page, -0 or not a number: leave it to strconv.
+		b.WriteString(strconv.FormatFloat(t/1000, 'f', -1, 64))
+		b.WriteByte(' ')
+		return
+	}
+	// t/1000 prints as the shortest decimal that reads back as it: the
+	// digits of t with a point before the last three, trailing zeros
+	// (and a bare point) dropped. Formatting the integer is much cheaper.
+	var d [24]byte
+	i := len(d)
+	d[i-1] = ' '
+	i--
+	k := int64(t)
+	neg := k < 0
+	if neg {
+		k = -k
+	}
+	frac := k % 1000
+	if frac != 0 {
+		digits := 3
+		for frac%10 == 0 {
+			frac /= 10
+			digits--
+		}
+		for ; digits > 0; digits-- {
+			i--
+			d[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		i--
+		d[i] = '.'
+	}
+	k /= 1000
+	for {
+		i--
+		d[i] = byte('0' + k%10)
+		k /= 10
+		if k == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		d[i] = '-'
+	}
+	b.Write(d[i:])
 }
 
 func (c streamCanvas) xy(x, y float64) {

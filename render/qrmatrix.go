@@ -11,8 +11,9 @@ import "sync"
 type qrPatterns struct {
 	fn   *bitRows // every function module, format information included
 	dark *bitRows // the dark ones, format information left out (it depends on the mask)
-	// order holds the data modules (y*size + x) in the order codeword
-	// bits fill them.
+	// order holds the data modules in the order codeword bits fill
+	// them, as the index of their bit in a bitRows' words:
+	// 64*(y*words + x/64) + x%64.
 	order []uint16
 	// masks[m] holds the modules mask pattern m flips in rows 0 to 11:
 	// every mask repeats every 12 rows.
@@ -151,7 +152,7 @@ func dataOrder(fn *bitRows) []uint16 {
 			}
 			for x := right; x >= right-1; x-- {
 				if !fn.get(x, y) {
-					order = append(order, uint16(y*n+x))
+					order = append(order, uint16(64*(y*fn.words+x/64)+x%64))
 				}
 			}
 		}
@@ -164,12 +165,16 @@ func dataOrder(fn *bitRows) []uint16 {
 // first) placed in the data modules of a symbol with patterns p,
 // unmasked; remainder modules stay light.
 func placeCodewords(codewords []byte, p *qrPatterns) *bitRows {
-	n := p.fn.n
-	m := newBitRows(n)
-	for i, pos := range p.order[:min(len(p.order), 8*len(codewords))] {
-		if codewords[i/8]&(0x80>>(i%8)) != 0 {
-			m.set(int(pos)%n, int(pos)/n)
+	m := newBitRows(p.fn.n)
+	order := p.order
+	for _, c := range codewords {
+		if len(order) < 8 {
+			break
 		}
+		for i, pos := range order[:8] {
+			m.w[pos/64] |= uint64(c>>(7-i)&1) << (pos % 64)
+		}
+		order = order[8:]
 	}
 	return m
 }
