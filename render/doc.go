@@ -14,7 +14,10 @@
 // The QR symbol uses alphanumeric mode (the text form is Prefix + Base45,
 // all in the QR alphanumeric set), error correction level Q unless asked
 // otherwise, the smallest version that fits, and a quiet zone of 4 modules.
-// Images use whole pixels per module, so nothing is resampled.
+// The package encodes it itself, from ISO/IEC 18004 (segment, version,
+// Reed–Solomon blocks, placement, mask choice on bit-packed rows): the
+// symbol is, module for module, the one gozxing's encoder makes. Images use
+// whole pixels per module, so nothing is resampled.
 //
 // Text is printed in a subset of WenQuanYi Micro Hei (Apache-2.0,
 // render/font/LICENSE) that is compiled into the package and covers all of
