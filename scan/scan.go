@@ -234,6 +234,9 @@ type found struct {
 type plane struct {
 	grey
 	scale float64
+	// ox, oy: the picture point of the plane's origin (a region of the
+	// picture).
+	ox, oy float64
 	// Made on first use and shared by the attempts on the plane: the
 	// hybrid binariser's matrix (the same with and without TRY_HARDER) and
 	// the integral image of the sliding-window binariser (the same for
@@ -243,7 +246,7 @@ type plane struct {
 }
 
 // toPicture returns the picture point of plane point q.
-func (p *plane) toPicture(q pt) pt { return pt{q.x / p.scale, q.y / p.scale} }
+func (p *plane) toPicture(q pt) pt { return pt{q.x/p.scale + p.ox, q.y/p.scale + p.oy} }
 
 // scanner holds the readers of one scan.
 type scanner struct {
@@ -263,6 +266,10 @@ type scanner struct {
 	pairPlane   *plane
 	pairCentres []*detector.FinderPattern
 	pairInvert  bool
+	// blurredAt is where, in the picture, the first symbol located
+	// whose timing patterns alternate but which was not read lies:
+	// deblur looks there.
+	blurredAt image.Rectangle
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -398,6 +405,14 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		all = s.readPairs(s.pairPlane, s.pairCentres, s.pairInvert)
 		last = "pairs"
 	}
+	if len(all) == 0 && n < 0 {
+		r := s.blurredAt
+		if r.Empty() {
+			r = image.Rect(0, 0, w, h)
+		}
+		all = s.deblur(pix, w, h, stride, r)
+		last = "deblurred"
+	}
 	if len(all) > 0 {
 		return all, last, nil
 	}
@@ -456,6 +471,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 			s.located = true
 			if symbolLike {
 				failed = append(failed, info)
+				if s.blurredAt.Empty() {
+					s.blurredAt = symbolArea(p, info)
+				}
 			}
 			continue
 		}

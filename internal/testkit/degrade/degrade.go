@@ -46,9 +46,13 @@ type Params struct {
 	Blot          float64 // diameter of a dark blot on the symbol, modules
 	Motion        float64 // camera shake: length of a straight, even smear, pixels
 	MotionAngle   float64 // its direction, degrees
-	Glare         float64 // width of a near-white strip across the symbol, fraction of its side
-	JPEG          int     // JPEG quality, 0 for none
-	Seed          uint64
+	// Trail makes the smear fade linearly from its start to nothing at
+	// its end, one-sided (the camera slowing down while the shutter was
+	// open), instead of even and centred.
+	Trail bool
+	Glare float64 // width of a near-white strip across the symbol, fraction of its side
+	JPEG  int     // JPEG quality, 0 for none
+	Seed  uint64
 	// Symbols and Columns make Set draw a page (MakePage) of Symbols
 	// symbols, Columns to a row; 0 for one symbol.
 	Symbols, Columns int
@@ -248,7 +252,7 @@ func frame(p Params, h *matrix, n float64, sample func(u, v float64) float64, rn
 		glare(f, w, ht, h, n, p.Glare, rng)
 	}
 	if p.Motion > 0 {
-		f = shake(f, w, ht, p.Motion, p.MotionAngle)
+		f = shake(f, w, ht, p.Motion, p.MotionAngle, p.Trail)
 	}
 	if p.Blur > 0 {
 		gaussian(f, w, ht, p.Blur)
@@ -303,10 +307,12 @@ func glare(f []float64, w, ht int, h *matrix, n, width float64, rng *rand.Rand) 
 	}
 }
 
-// shake returns f smeared evenly along a straight line length pixels long
-// in direction angle (degrees): the frame moved at constant speed while
-// the shutter was open. Samples off the frame repeat its border.
-func shake(f []float64, w, ht int, length, angle float64) []float64 {
+// shake returns f smeared along a straight line length pixels long in
+// direction angle (degrees): the frame moved at constant speed while the
+// shutter was open, evenly about each pixel, or, for a trail, from it
+// onwards with a weight falling linearly to nothing. Samples off the frame
+// repeat its border.
+func shake(f []float64, w, ht int, length, angle float64, trail bool) []float64 {
 	steps := int(math.Ceil(length)) + 1
 	dx, dy := math.Cos(angle*math.Pi/180), math.Sin(angle*math.Pi/180)
 	at := func(x, y float64) float64 {
@@ -317,15 +323,25 @@ func shake(f []float64, w, ht int, length, angle float64) []float64 {
 		r0, r1 := f[y0*w+x0:], f[(y0+1)*w+x0:]
 		return (r0[0]*(1-tx)+r0[1]*tx)*(1-ty) + (r1[0]*(1-tx)+r1[1]*tx)*ty
 	}
+	ts := make([]float64, steps)
+	ws := make([]float64, steps)
+	sum := 0.0
+	for i := range ts {
+		u := float64(i) / float64(steps-1)
+		ts[i], ws[i] = length*(u-0.5), 1
+		if trail {
+			ts[i], ws[i] = length*u, 1-u+0.5/float64(steps)
+		}
+		sum += ws[i]
+	}
 	out := make([]float64, len(f))
 	for y := 0; y < ht; y++ {
 		for x := 0; x < w; x++ {
 			s := 0.0
-			for i := 0; i < steps; i++ {
-				t := length * (float64(i)/float64(steps-1) - 0.5)
-				s += at(float64(x)+t*dx, float64(y)+t*dy)
+			for i, t := range ts {
+				s += ws[i] * at(float64(x)+t*dx, float64(y)+t*dy)
 			}
-			out[y*w+x] = s / float64(steps)
+			out[y*w+x] = s / sum
 		}
 	}
 	return out

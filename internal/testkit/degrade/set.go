@@ -96,6 +96,24 @@ var Conditions = []Condition{
 	{"small_cards", func(v int) Params {
 		return Params{Width: 1000, Height: 1400, PPM: 0.21 + 0.02*float64(v%3), Angle: 8*float64(v%5) - 16, Tilt: 0.04 + 0.02*float64(v%3), Blur: 0.8 + 0.15*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 50, Symbols: 4, Columns: 2, Cards: true}
 	}},
+	// Heavy blur that only deblurring reads: camera shake of 10 to 17.5
+	// pixels (two modules and more), even or fading; a printed card
+	// photographed out of focus; and blur with everything else a hurried
+	// photo brings.
+	{"heavy_shake", func(v int) Params {
+		return Params{Width: 800, Height: 600, PPM: 5 + 0.4*float64(v%4), Angle: 11*float64(v) + 3, Motion: 10 + 2.5*float64(v%4), MotionAngle: 29*float64(v) + 10, Trail: v%2 == 1, Noise: 4, JPEG: 60}
+	}},
+	{"defocused_card", func(v int) Params {
+		return Params{Width: 1280, Height: 720, PPM: 0.5 + 0.05*float64(v%3), Angle: 9*float64(v%5) - 20, Tilt: 0.04 + 0.02*float64(v%3), Blur: 2.6 + 0.4*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 40, Symbols: 1, Columns: 1, Cards: true}
+	}},
+	{"blurred_combination", func(v int) Params {
+		p := Params{Width: 1024, Height: 768, PPM: 4 + 0.3*float64(v%4), Angle: float64(v*37%70 - 35), Tilt: 0.05 + 0.02*float64(v%3),
+			Blur: 2 + 0.3*float64(v%3), Ink: 60, Paper: 180, Uneven: 0.3, Noise: 5, JPEG: 35 + 5*(v%3)}
+		if v%2 == 0 {
+			p.Motion, p.MotionAngle, p.Blur, p.Trail = 7+2*float64(v%3), float64(v*61+20), 0.8, v%4 == 0
+		}
+		return p
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
