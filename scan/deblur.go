@@ -22,6 +22,11 @@ import (
 // deblurred in (a power of two); a larger region is scaled down to fit.
 const maxDeblur = 512
 
+// deblurModule is the module size, in pixels, a region is scaled down to
+// when its symbol's modules are larger: the blur shrinks with it, and the
+// transforms cost a quarter as much at half the side.
+const deblurModule = 3
+
 // deblurPad is the margin, in work pixels, kept between the region and
 // the edge of the square, for the blur to spread into without wrapping
 // round.
@@ -42,19 +47,24 @@ type blurWork struct {
 }
 
 // newBlurWork takes region r of the w×h plane pix to the frequency
-// domain, scaled down to fit, its edges tapered to its mean so that the
+// domain, scaled down to fit and to deblurModule pixels a module if its
+// modules (module pixels, 0 if not known) are larger, its edges tapered to its mean so that the
 // square wraps round smoothly.
-func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle) *blurWork {
+func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64) *blurWork {
 	r = r.Intersect(image.Rect(0, 0, w, h))
 	if r.Dx() < 40 || r.Dy() < 40 {
 		return nil
 	}
 	side := max(r.Dx(), r.Dy())
+	scale := 1.0
+	if module > deblurModule {
+		scale = deblurModule / module
+	}
 	n := 64
-	for n < maxDeblur && n-deblurPad < side {
+	for n < maxDeblur && float64(n-deblurPad) < float64(side)*scale {
 		n *= 2
 	}
-	scale := math.Min(1, float64(n-deblurPad)/float64(side))
+	scale = math.Min(scale, float64(n-deblurPad)/float64(side))
 	rw, rh := int(float64(r.Dx())*scale), int(float64(r.Dy())*scale)
 	src := pix[r.Min.Y*stride+r.Min.X:]
 	var reg []byte
@@ -96,8 +106,35 @@ func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle) *blurWork {
 
 // blur is a candidate blur, in work pixels.
 type blur struct {
-	length, angle float64 // a straight, even smear
-	sigma         float64 // if not 0, a Gaussian blur instead
+	length, angle float64 // a straight smear, even unless fade
+	// fade: the smear fades linearly from its start to nothing at
+	// length pixels along angle.
+	fade  bool
+	sigma float64 // if not 0, a Gaussian blur instead
+}
+
+// response returns the transfer function of smear k at frequency s
+// (cycles per pixel) along its direction.
+func (k blur) response(s float64) complex128 {
+	if !k.fade {
+		if x := math.Pi * k.length * s; x != 0 {
+			return complex(math.Sin(x)/x, 0)
+		}
+		return 1
+	}
+	// Taps a quarter pixel apart, weights falling linearly, about
+	// their centroid (a third of the way along).
+	steps := int(4*k.length) + 1
+	var sum complex128
+	total := 0.0
+	for i := 0; i < steps; i++ {
+		u := float64(i) / float64(steps)
+		w := 1 - u
+		sn, cs := math.Sincos(-2 * math.Pi * s * k.length * (u - 1.0/3))
+		sum += complex(w*cs, w*sn)
+		total += w
+	}
+	return sum / complex(total, 0)
 }
 
 // smears returns the likely straight smears of the region, likeliest
@@ -163,6 +200,16 @@ func (b *blurWork) undo(k blur) []byte {
 	// is a Gaussian; an even smear's is a sinc across its direction.
 	h := make([]complex128, n*n)
 	dx, dy := math.Cos(k.angle), math.Sin(k.angle)
+	// A fading smear's response along its direction, tabulated at a
+	// quarter of a frequency step.
+	var table []complex128
+	if k.fade {
+		// |proj| < n/√2.
+		table = make([]complex128, 6*n+1)
+		for i := range table {
+			table[i] = k.response(float64(i-3*n) / 4 / float64(n))
+		}
+	}
 	for v := 0; v < n; v++ {
 		fv := float64(v)
 		if v > n/2 {
@@ -174,12 +221,18 @@ func (b *blurWork) undo(k blur) []byte {
 				fu -= float64(n)
 			}
 			var t float64
-			if k.sigma > 0 {
+			switch proj := fu*dx + fv*dy; {
+			case k.sigma > 0:
 				t = math.Exp(-2 * math.Pi * math.Pi * k.sigma * k.sigma * (fu*fu + fv*fv) / float64(n*n))
-			} else if x := math.Pi * k.length * (fu*dx + fv*dy) / float64(n); x != 0 {
-				t = math.Sin(x) / x
-			} else {
-				t = 1
+			case k.fade:
+				h[v*n+u] = table[int(math.Round(4*proj))+3*n]
+				continue
+			default:
+				if x := math.Pi * k.length * proj / float64(n); x != 0 {
+					t = math.Sin(x) / x
+				} else {
+					t = 1
+				}
 			}
 			h[v*n+u] = complex(t, 0)
 		}
@@ -200,14 +253,21 @@ func (b *blurWork) undo(k blur) []byte {
 }
 
 // deblur tries to read the w×h plane pix once its blur is undone, in
-// region r, as deblur.go describes.
-func (s *scanner) deblur(pix []byte, w, h, stride int, r image.Rectangle) []found {
-	b := newBlurWork(pix, w, h, stride, r)
+// region r, where modules are about module pixels (0 if not known), as
+// deblur.go describes.
+func (s *scanner) deblur(pix []byte, w, h, stride int, r image.Rectangle, module float64) (out []found) {
+	defer func() {
+		// As in read: a panic is a failed attempt, never the caller's.
+		if r := recover(); r != nil {
+			out = nil
+		}
+	}()
+	b := newBlurWork(pix, w, h, stride, r, module)
 	if b == nil {
 		return nil
 	}
-	// Smears first, then out of focus.
-	ks := b.smears()
+	// Even smears first, then fading ones, then out of focus.
+	ks := append(b.smears(), b.trails()...)
 	for _, sigma := range defocus {
 		ks = append(ks, blur{sigma: sigma * b.scale})
 	}
@@ -232,16 +292,102 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, r image.Rectangle) []foun
 var defocus = []float64{2, 3}
 
 // symbolArea returns the picture rectangle of the symbol whose finder
-// patterns on p are info, with a margin of a quarter of its side for the
-// blur to spread into.
+// patterns on p are info, its quiet zone, and a margin for the blur to
+// spread into.
 func symbolArea(p *plane, info *detector.FinderPatternInfo) image.Rectangle {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	// The fourth corner completes the parallelogram.
 	xs := []float64{tl.GetX(), tr.GetX(), bl.GetX(), tr.GetX() + bl.GetX() - tl.GetX()}
 	ys := []float64{tl.GetY(), tr.GetY(), bl.GetY(), tr.GetY() + bl.GetY() - tl.GetY()}
-	side := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY())
-	m := side*0.25 + 8*tl.GetEstimatedModuleSize()
+	// Half a finder pattern and the quiet zone, and room for the blur.
+	m := 7.5*tl.GetEstimatedModuleSize() + 24
 	a := p.toPicture(pt{slices.Min(xs) - m, slices.Min(ys) - m})
 	b := p.toPicture(pt{slices.Max(xs) + m, slices.Max(ys) + m})
 	return image.Rect(int(a.x), int(a.y), int(math.Ceil(b.x)), int(math.Ceil(b.y)))
+}
+
+// trails returns the likely fading smears of the region, both ways along
+// the direction its spectrum says: a smear weakens the frequencies along
+// its direction, so the direction is that of least power, and the fall of
+// the power along it against the power across it, log |H(s)|² plus a
+// floor of noise, fixes the length.
+func (b *blurWork) trails() []blur {
+	n := b.n
+	const bins = 72 // of 2.5°
+	nr := n / 4     // periods down to 4 pixels
+	sum := make([]float64, bins*nr)
+	cnt := make([]float64, bins*nr)
+	for v := 0; v < n; v++ {
+		fv := float64(v)
+		if v > n/2 {
+			fv -= float64(n)
+		}
+		for u := 0; u < n; u++ {
+			fu := float64(u)
+			if u > n/2 {
+				fu -= float64(n)
+			}
+			r := int(math.Hypot(fu, fv))
+			if r < 2 || r >= nr {
+				continue
+			}
+			a := math.Atan2(fv, fu)
+			if a < 0 {
+				a += math.Pi
+			}
+			bi := min(int(a/math.Pi*bins), bins-1)
+			g := b.g[v*n+u]
+			sum[bi*nr+r] += math.Log(real(g)*real(g) + imag(g)*imag(g) + 1)
+			cnt[bi*nr+r]++
+		}
+	}
+	// Mean log power of bins around bi, by radius.
+	profile := func(bi int) []float64 {
+		out := make([]float64, nr)
+		for r := 2; r < nr; r++ {
+			s, c := 0.0, 0.0
+			for d := -2; d <= 2; d++ {
+				k := ((bi+d)%bins+bins)%bins*nr + r
+				s += sum[k]
+				c += cnt[k]
+			}
+			if c > 0 {
+				out[r] = s / c
+			}
+		}
+		return out
+	}
+	best, bestPow := 0, math.Inf(1)
+	for bi := 0; bi < bins; bi++ {
+		p := 0.0
+		for _, v := range profile(bi)[nr/4:] {
+			p += v
+		}
+		if p < bestPow {
+			best, bestPow = bi, p
+		}
+	}
+	along, across := profile(best), profile((best+bins/2)%bins)
+	angle := (float64(best) + 0.5) * math.Pi / bins
+	// Fit length and noise floor.
+	fitL, fitErr := 0.0, math.Inf(1)
+	for l := 6.0; l <= float64(n)/6; l *= 1.08 {
+		k := blur{length: l, angle: angle, fade: true}
+		var resp []float64
+		for r := 2; r < nr; r++ {
+			h := k.response(float64(r) / float64(n))
+			resp = append(resp, real(h)*real(h)+imag(h)*imag(h))
+		}
+		for _, floor := range []float64{0.003, 0.01, 0.03, 0.1} {
+			e := 0.0
+			for r := 2; r < nr; r++ {
+				d := (along[r] - across[r]) - (math.Log(resp[r-2]+floor) - math.Log(1+floor))
+				e += d * d
+			}
+			if e < fitErr {
+				fitL, fitErr = l, e
+			}
+		}
+	}
+	return []blur{{length: fitL, angle: angle, fade: true}, {length: fitL, angle: angle + math.Pi, fade: true}}
 }

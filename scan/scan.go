@@ -269,7 +269,8 @@ type scanner struct {
 	// blurredAt is where, in the picture, the first symbol located
 	// whose timing patterns alternate but which was not read lies:
 	// deblur looks there.
-	blurredAt image.Rectangle
+	blurredAt     image.Rectangle
+	blurredModule float64 // its module size, picture pixels
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -410,7 +411,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		if r.Empty() {
 			r = image.Rect(0, 0, w, h)
 		}
-		all = s.deblur(pix, w, h, stride, r)
+		all = s.deblur(pix, w, h, stride, r, s.blurredModule)
 		last = "deblurred"
 	}
 	if len(all) > 0 {
@@ -473,6 +474,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 				failed = append(failed, info)
 				if s.blurredAt.Empty() {
 					s.blurredAt = symbolArea(p, info)
+					s.blurredModule = info.GetTopLeft().GetEstimatedModuleSize() / p.scale
 				}
 			}
 			continue

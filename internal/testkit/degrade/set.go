@@ -114,6 +114,10 @@ var Conditions = []Condition{
 		}
 		return p
 	}},
+	// A long fading trail: the camera jerked and stopped.
+	{"long_trail", func(v int) Params {
+		return Params{Width: 800, Height: 600, PPM: 5 + 0.5*float64(v%3), Angle: 17*float64(v) - 20, Motion: 20 + 4*float64(v%4), MotionAngle: 43*float64(v) + 5, Trail: true, Noise: 4, JPEG: 60}
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
