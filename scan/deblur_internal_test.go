@@ -1,0 +1,90 @@
+package scan
+
+import (
+	"image"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testkit/degrade"
+	"github.com/offcode/offcode/internal/testkit/testcode"
+	"github.com/offcode/offcode/render"
+)
+
+// TestFFT checks the transform against a direct DFT, and that the inverse
+// undoes it.
+func TestFFT(t *testing.T) {
+	const n = 16
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := make([]complex128, n*n)
+	for i := range a {
+		a[i] = complex(rng.Float64(), rng.Float64())
+	}
+	f := newFFT(n)
+	got := append([]complex128(nil), a...)
+	f.do2(got, false)
+	for _, k := range [][2]int{{0, 0}, {1, 0}, {3, 5}, {15, 9}} {
+		var want complex128
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				want += a[y*n+x] * cmplx.Exp(complex(0, -2*math.Pi*float64(k[0]*x+k[1]*y)/n))
+			}
+		}
+		if d := cmplx.Abs(got[k[1]*n+k[0]] - want); d > 1e-9 {
+			t.Errorf("do2 at %v = %v, want %v", k, got[k[1]*n+k[0]], want)
+		}
+	}
+	f.do2(got, true)
+	for i := range a {
+		if cmplx.Abs(got[i]-a[i]) > 1e-9 {
+			t.Fatalf("do2(do2(a)) [%d] = %v, want %v", i, got[i], a[i])
+		}
+	}
+}
+
+// TestDeblurShake reads a symbol smeared by two modules of camera shake,
+// which only the deblurring step reads, and checks that the smear the
+// cepstrum finds is the one made.
+func TestDeblurShake(t *testing.T) {
+	text := testcode.Issue(3, codec.Colour(0), codec.Kind(1))
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := degrade.Params{Width: 640, Height: 480, PPM: 5, Angle: 8, Motion: 11, MotionAngle: 30, Noise: 4, Seed: 9}
+	img, _, err := degrade.Make(q, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	b := newBlurWork(pix, w, h, stride, image.Rect(0, 0, w, h), 0)
+	ks := b.smears()
+	if len(ks) == 0 {
+		t.Fatalf("smears() found none, want one of %.0f px at %.0f°", p.Motion, p.MotionAngle)
+	}
+	// The picture's smear of 11 px at 30° in the region's pixels; a
+	// straight smear of taps 0…L is L+1 wide.
+	want := (p.Motion + 1) * b.scale
+	if l, a := ks[0].length, ks[0].angle*180/math.Pi; math.Abs(l-want) > 1.5 || math.Abs(math.Mod(a-p.MotionAngle+360+90, 180)-90) > 6 {
+		t.Errorf("smears()[0] = %.1f px at %.0f°, want %.1f px at %.0f°", l, a, want, p.MotionAngle)
+	}
+	fs, last, err := scanAll(pix, w, h, stride)
+	if err != nil || len(fs) != 1 || fs[0].text != text {
+		t.Fatalf("scanAll(shaken) = %d symbols, %v", len(fs), err)
+	}
+	if last != "deblurred" {
+		t.Errorf("scanAll(shaken) read at step %q, want deblurred (the test no longer needs deblurring)", last)
+	}
+}
+
+// TestDeblurSmallRegion: a region too small to deblur reads nothing and
+// does not panic.
+func TestDeblurSmallRegion(t *testing.T) {
+	pix := make([]byte, 30*30)
+	s := &scanner{}
+	if fs := s.deblur(pix, 30, 30, 30, image.Rect(0, 0, 30, 30), 0); fs != nil {
+		t.Fatalf("deblur(30×30 blank) = %v, want nothing", fs)
+	}
+}
