@@ -60,8 +60,10 @@ func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64
 	if module > deblurModule {
 		scale = deblurModule / module
 	}
+	// The smallest square that holds the region, or holds it scaled
+	// down by up to a fifth more.
 	n := 64
-	for n < maxDeblur && float64(n-deblurPad) < float64(side)*scale {
+	for n < maxDeblur && float64(n-deblurPad)*1.25 < float64(side)*scale {
 		n *= 2
 	}
 	scale = math.Min(scale, float64(n-deblurPad)/float64(side))
@@ -253,16 +255,15 @@ func (b *blurWork) undo(k blur) []byte {
 }
 
 // deblur tries to read the w×h plane pix once its blur is undone, in
-// region r, where modules are about module pixels (0 if not known), as
-// deblur.go describes.
-func (s *scanner) deblur(pix []byte, w, h, stride int, r image.Rectangle, module float64) (out []found) {
+// the area of site at, as deblur.go describes.
+func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	defer func() {
 		// As in read: a panic is a failed attempt, never the caller's.
 		if r := recover(); r != nil {
 			out = nil
 		}
 	}()
-	b := newBlurWork(pix, w, h, stride, r, module)
+	b := newBlurWork(pix, w, h, stride, at.area, at.module)
 	if b == nil {
 		return nil
 	}
@@ -274,6 +275,20 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, r image.Rectangle, module
 	for _, k := range ks {
 		pix := b.undo(k)
 		p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
+		if at.info != nil {
+			// The finder patterns located in the blurred picture, on
+			// the deblurred plane.
+			var fp [3]*detector.FinderPattern
+			for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
+				fp[i] = detector.NewFinderPattern1((f.GetX()/at.scale-b.ox)*b.scale, (f.GetY()/at.scale-b.oy)*b.scale, at.module*b.scale)
+			}
+			if r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec); ok {
+				for i := range points {
+					points[i] = p.toPicture(points[i])
+				}
+				return []found{{r.GetText(), points}}
+			}
+		}
 		for _, a := range []attempt{ladder[0], ladder[5]} {
 			if fs, _ := s.read(p, a); len(fs) > 0 {
 				return fs
@@ -367,27 +382,83 @@ func (b *blurWork) trails() []blur {
 			best, bestPow = bi, p
 		}
 	}
-	along, across := profile(best), profile((best+bins/2)%bins)
-	angle := (float64(best) + 0.5) * math.Pi / bins
-	// Fit length and noise floor.
-	fitL, fitErr := 0.0, math.Inf(1)
+	// The responses of fading smears of every length tried, from 6
+	// pixels to a sixth of the square, 8 % apart.
+	var lengths []float64
+	var resps [][]float64
 	for l := 6.0; l <= float64(n)/6; l *= 1.08 {
-		k := blur{length: l, angle: angle, fade: true}
-		var resp []float64
+		k := blur{length: l, fade: true}
+		resp := make([]float64, nr)
 		for r := 2; r < nr; r++ {
 			h := k.response(float64(r) / float64(n))
-			resp = append(resp, real(h)*real(h)+imag(h)*imag(h))
+			resp[r] = real(h)*real(h) + imag(h)*imag(h)
 		}
+		lengths = append(lengths, l)
+		resps = append(resps, resp)
+	}
+	// Fit length and noise floor along the direction of least power.
+	along, across := profile(best), profile((best+bins/2)%bins)
+	angle := (float64(best) + 0.5) * math.Pi / bins
+	fitL, fitErr := 0.0, math.Inf(1)
+	for i, resp := range resps {
 		for _, floor := range []float64{0.003, 0.01, 0.03, 0.1} {
 			e := 0.0
 			for r := 2; r < nr; r++ {
-				d := (along[r] - across[r]) - (math.Log(resp[r-2]+floor) - math.Log(1+floor))
+				d := (along[r] - across[r]) - (math.Log(resp[r]+floor) - math.Log(1+floor))
 				e += d * d
 			}
 			if e < fitErr {
-				fitL, fitErr = l, e
+				fitL, fitErr = lengths[i], e
 			}
 		}
 	}
 	return []blur{{length: fitL, angle: angle, fade: true}, {length: fitL, angle: angle + math.Pi, fade: true}}
+}
+
+// symbolModule returns the module size, in picture pixels, of the symbol
+// whose finder patterns on p are info: the distance between them over
+// the side its timing patterns suggest, or failing that the finder
+// patterns' own estimate, which blur inflates.
+func symbolModule(p *plane, info *detector.FinderPatternInfo, inverted bool) float64 {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	d := (math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) + math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())) / 2
+	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	if dims := likelyDims(&p.grey, finders, d/ms+7, inverted); len(dims) > 0 {
+		ms = d / float64(dims[0]-7)
+	}
+	return ms / p.scale
+}
+
+// site is where in a picture a symbol that was not read may lie.
+type site struct {
+	area   image.Rectangle
+	module float64 // its module size, picture pixels (0: not known)
+	timed  bool    // its timing patterns alternate
+	// The finder patterns located, if any, on a plane scale times the
+	// picture's, of a symbol inverted or not.
+	info     *detector.FinderPatternInfo
+	scale    float64
+	inverted bool
+}
+
+// pairSite returns the site of the symbol whose finder patterns may be
+// among centres, found on p: around the three most confirmed, as far
+// again as they are apart, for the third corner may lie beyond them.
+func pairSite(p *plane, centres []*detector.FinderPattern) site {
+	cs := slices.Clone(centres)
+	slices.SortStableFunc(cs, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
+	cs = cs[:min(len(cs), 3)]
+	var xs, ys []float64
+	ms := 0.0
+	for _, c := range cs {
+		xs = append(xs, c.GetX())
+		ys = append(ys, c.GetY())
+		ms += c.GetEstimatedModuleSize() / float64(len(cs))
+	}
+	// The module size, which blur inflates, only widens the margin.
+	x0, x1, y0, y1 := slices.Min(xs), slices.Max(xs), slices.Min(ys), slices.Max(ys)
+	m := max(x1-x0, y1-y0)*0.5 + 7.5*ms + 24
+	a, b := p.toPicture(pt{x0 - m, y0 - m}), p.toPicture(pt{x1 + m, y1 + m})
+	return site{area: image.Rect(int(a.x), int(a.y), int(math.Ceil(b.x)), int(math.Ceil(b.y)))}
 }

@@ -84,7 +84,7 @@ func TestDeblurShake(t *testing.T) {
 func TestDeblurSmallRegion(t *testing.T) {
 	pix := make([]byte, 30*30)
 	s := &scanner{}
-	if fs := s.deblur(pix, 30, 30, 30, image.Rect(0, 0, 30, 30), 0); fs != nil {
+	if fs := s.deblur(pix, 30, 30, 30, site{area: image.Rect(0, 0, 30, 30)}); fs != nil {
 		t.Fatalf("deblur(30×30 blank) = %v, want nothing", fs)
 	}
 }

@@ -10,19 +10,22 @@ import (
 // side: radix 2, in place, on complex128 samples.
 
 // fft is a transform of n×n samples (n a power of two) with its twiddle
-// factors and bit-reversal table, made once per deblurring.
+// factors, stage by stage, and bit-reversal table, made once per
+// deblurring.
 type fft struct {
-	n    int
-	tw   []complex128 // e^(-2πik/n), k < n/2
-	rev  []int
-	line []complex128 // one column at a time
+	n         int
+	fwd, back []complex128 // for sizes 2, 4, … n: e^(∓2πik/size), k < size/2
+	rev       []int
 }
 
 func newFFT(n int) *fft {
-	f := &fft{n: n, tw: make([]complex128, n/2), rev: make([]int, n), line: make([]complex128, n)}
-	for k := range f.tw {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
-		f.tw[k] = complex(c, s)
+	f := &fft{n: n, fwd: make([]complex128, 0, n), back: make([]complex128, 0, n), rev: make([]int, n)}
+	for size := 2; size <= n; size <<= 1 {
+		for k := 0; k < size/2; k++ {
+			s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(size))
+			f.fwd = append(f.fwd, complex(c, s))
+			f.back = append(f.back, complex(c, -s))
+		}
 	}
 	shift := 64 - uint(bits.TrailingZeros(uint(n)))
 	for i := range f.rev {
@@ -31,8 +34,9 @@ func newFFT(n int) *fft {
 	return f
 }
 
-// do1 transforms the n samples of a in place; inverse is unscaled.
-func (f *fft) do1(a []complex128, inverse bool) {
+// do1 transforms the n samples of a in place with twiddles tw; the
+// inverse is unscaled.
+func (f *fft) do1(a []complex128, tw []complex128) {
 	n := f.n
 	a = a[:n]
 	for i, j := range f.rev {
@@ -40,16 +44,35 @@ func (f *fft) do1(a []complex128, inverse bool) {
 			a[i], a[j] = a[j], a[i]
 		}
 	}
+	off := 0
 	for size := 2; size <= n; size <<= 1 {
-		half, step := size/2, n/size
+		half := size / 2
+		w := tw[off : off+half]
 		for start := 0; start < n; start += size {
-			for k := 0; k < half; k++ {
-				w := f.tw[k*step]
-				if inverse {
-					w = complex(real(w), -imag(w))
+			lo, hi := a[start:start+half], a[start+half:start+size]
+			for k, wk := range w {
+				u, v := lo[k], hi[k]*wk
+				lo[k], hi[k] = u+v, u-v
+			}
+		}
+		off += half
+	}
+}
+
+// transpose transposes the n×n samples of a in place.
+func (f *fft) transpose(a []complex128) {
+	n := f.n
+	const blk = 16
+	for by := 0; by < n; by += blk {
+		for bx := by; bx < n; bx += blk {
+			for y := by; y < min(by+blk, n); y++ {
+				x0 := bx
+				if bx == by {
+					x0 = y + 1
 				}
-				u, v := a[start+k], a[start+k+half]*w
-				a[start+k], a[start+k+half] = u+v, u-v
+				for x := x0; x < min(bx+blk, n); x++ {
+					a[y*n+x], a[x*n+y] = a[x*n+y], a[y*n+x]
+				}
 			}
 		}
 	}
@@ -59,18 +82,15 @@ func (f *fft) do1(a []complex128, inverse bool) {
 // inverse is scaled by 1/n², so that do2(do2(a, false), true) is a.
 func (f *fft) do2(a []complex128, inverse bool) {
 	n := f.n
-	for y := 0; y < n; y++ {
-		f.do1(a[y*n:(y+1)*n], inverse)
+	tw := f.fwd
+	if inverse {
+		tw = f.back
 	}
-	col := f.line
-	for x := 0; x < n; x++ {
-		for y := range col {
-			col[y] = a[y*n+x]
+	for pass := 0; pass < 2; pass++ {
+		for y := 0; y < n; y++ {
+			f.do1(a[y*n:(y+1)*n], tw)
 		}
-		f.do1(col, inverse)
-		for y, v := range col {
-			a[y*n+x] = v
-		}
+		f.transpose(a)
 	}
 	if inverse {
 		s := complex(1/float64(n*n), 0)

@@ -266,11 +266,10 @@ type scanner struct {
 	pairPlane   *plane
 	pairCentres []*detector.FinderPattern
 	pairInvert  bool
-	// blurredAt is where, in the picture, the first symbol located
-	// whose timing patterns alternate but which was not read lies:
-	// deblur looks there.
-	blurredAt     image.Rectangle
-	blurredModule float64 // its module size, picture pixels
+	// blurred is where deblur looks: the first symbol located but not
+	// read whose timing patterns alternate, or failing that the first
+	// symbol located but not read.
+	blurred site
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -407,11 +406,14 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		last = "pairs"
 	}
 	if len(all) == 0 && n < 0 {
-		r := s.blurredAt
-		if r.Empty() {
-			r = image.Rect(0, 0, w, h)
+		at := s.blurred
+		if at.area.Empty() && s.pairPlane != nil {
+			at = pairSite(s.pairPlane, s.pairCentres)
 		}
-		all = s.deblur(pix, w, h, stride, r, s.blurredModule)
+		if at.area.Empty() {
+			at.area = image.Rect(0, 0, w, h)
+		}
+		all = s.deblur(pix, w, h, stride, at)
 		last = "deblurred"
 	}
 	if len(all) > 0 {
@@ -472,10 +474,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 			s.located = true
 			if symbolLike {
 				failed = append(failed, info)
-				if s.blurredAt.Empty() {
-					s.blurredAt = symbolArea(p, info)
-					s.blurredModule = info.GetTopLeft().GetEstimatedModuleSize() / p.scale
-				}
+			}
+			if s.blurred.area.Empty() || (symbolLike && !s.blurred.timed) {
+				s.blurred = site{symbolArea(p, info), symbolModule(p, info, a.invert), symbolLike, info, p.scale, a.invert}
 			}
 			continue
 		}

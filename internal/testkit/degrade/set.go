@@ -17,6 +17,17 @@ type Condition struct {
 	Params func(v int) Params
 }
 
+// Blurred reports whether c is one of the conditions of heavy blur added
+// for the scanner's deblurring step, which a scanner is held to a floor
+// of its own on, apart from the rest.
+func (c Condition) Blurred() bool {
+	switch c.Name {
+	case "heavy_shake", "defocused_card", "blurred_combination", "long_trail", "blurred_sheet":
+		return true
+	}
+	return false
+}
+
 // Conditions lists every condition of the set. All frames are 640×480 at
 // about 4 pixels per module unless said otherwise.
 var Conditions = []Condition{
@@ -117,6 +128,15 @@ var Conditions = []Condition{
 	// A long fading trail: the camera jerked and stopped.
 	{"long_trail", func(v int) Params {
 		return Params{Width: 800, Height: 600, PPM: 5 + 0.5*float64(v%3), Angle: 17*float64(v) - 20, Motion: 20 + 4*float64(v%4), MotionAngle: 43*float64(v) + 5, Trail: true, Noise: 4, JPEG: 60}
+	}},
+	// A card photographed small (about 3.5 pixels a module) and out of
+	// focus, some shaken too: a printed sheet across a phone's frame.
+	{"blurred_sheet", func(v int) Params {
+		p := Params{Width: 1280, Height: 720, PPM: 0.25 + 0.02*float64(v%3), Angle: 11*float64(v%5) - 22, Tilt: 0.05 + 0.02*float64(v%3), Blur: 1.4 + 0.2*float64(v%3), Noise: 6, Uneven: 0.35, JPEG: 35, Symbols: 1, Columns: 1, Cards: true}
+		if v%2 == 1 {
+			p.Motion, p.MotionAngle = 5, 70*float64(v)
+		}
+		return p
 	}},
 }
 
