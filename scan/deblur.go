@@ -280,7 +280,8 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 			// the deblurred plane.
 			var fp [3]*detector.FinderPattern
 			for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
-				fp[i] = detector.NewFinderPattern1((f.GetX()/at.scale-b.ox)*b.scale, (f.GetY()/at.scale-b.oy)*b.scale, at.module*b.scale)
+				q := at.plane.toPicture(pt{f.GetX(), f.GetY()})
+				fp[i] = detector.NewFinderPattern1((q.x-b.ox)*b.scale, (q.y-b.oy)*b.scale, at.module*b.scale)
 			}
 			if r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec); ok {
 				for i := range points {
@@ -435,10 +436,10 @@ type site struct {
 	area   image.Rectangle
 	module float64 // its module size, picture pixels (0: not known)
 	timed  bool    // its timing patterns alternate
-	// The finder patterns located, if any, on a plane scale times the
-	// picture's, of a symbol inverted or not.
+	// The finder patterns located, if any, on plane, of a symbol
+	// inverted or not.
 	info     *detector.FinderPatternInfo
-	scale    float64
+	plane    *plane
 	inverted bool
 }
 

@@ -171,14 +171,15 @@ func (g *grey) inside(p pt) bool {
 // gridDecode tries to read the symbol whose finder patterns are info from
 // the grey plane g (inverted: light modules on dark).
 func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
-	r, pts, ok, _ := gridDecodeTimed(g, info, inverted, dec)
+	r, pts, ok, _ := gridDecodeTimed(g, info, inverted, false, dec)
 	return r, pts, ok
 }
 
 // gridDecodeTimed is gridDecode, also telling whether the triple has
 // timing patterns that alternate for some side (likelyDims): whether it
-// looks like a symbol at all, read or not.
-func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
+// looks like a symbol at all, read or not. With unblur, modules not read
+// are also deblurred in module space (unblurModules).
+func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if ms < 0.8 {
@@ -190,7 +191,7 @@ func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted bool, d
 	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
 	dims := likelyDims(g, finders, est, inverted)
 	for _, dim := range dims {
-		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, unblur, dec); ok {
 			return r, pts, true, true
 		}
 	}
@@ -286,7 +287,7 @@ func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 	return total / 2
 }
 
-func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, nil, false
@@ -369,6 +370,27 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted bool, de
 		}
 		r, err := dec.Decode(bits, nil)
 		if err == nil {
+			return r, []pt{pix[2], pix[0], pix[1]}, true
+		}
+	}
+	if !unblur {
+		return nil, nil, false
+	}
+	// Blur: sample the quiet zone too, and undo it in module space.
+	const q = 2
+	n2 := dim + 2*q
+	ext := make([]float64, n2*n2)
+	for y := 0; y < n2; y++ {
+		for x := 0; x < n2; x++ {
+			p := h.apply(pt{float64(x-q) + 0.5, float64(y-q) + 0.5})
+			if !g.inside(p) {
+				return nil, nil, false
+			}
+			ext[y*n2+x] = sign * g.at(p)
+		}
+	}
+	if bits, ok := unblurModules(ext, dim, q, ver); ok {
+		if r, err := dec.Decode(bits, nil); err == nil {
 			return r, []pt{pix[2], pix[0], pix[1]}, true
 		}
 	}

@@ -405,6 +405,17 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		all = s.readPairs(s.pairPlane, s.pairCentres, s.pairInvert)
 		last = "pairs"
 	}
+	if len(all) == 0 && n < 0 && s.blurred.timed {
+		// Blur in module space, on the symbol located.
+		at := s.blurred
+		if r, points, ok, _ := gridDecodeTimed(&at.plane.grey, at.info, at.inverted, true, s.dec); ok {
+			for i := range points {
+				points[i] = at.plane.toPicture(points[i])
+			}
+			all = []found{{r.GetText(), points}}
+			last = "unblurred"
+		}
+	}
 	if len(all) == 0 && n < 0 {
 		at := s.blurred
 		if at.area.Empty() && s.pairPlane != nil {
@@ -476,7 +487,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 				failed = append(failed, info)
 			}
 			if s.blurred.area.Empty() || (symbolLike && !s.blurred.timed) {
-				s.blurred = site{symbolArea(p, info), symbolModule(p, info, a.invert), symbolLike, info, p.scale, a.invert}
+				s.blurred = site{symbolArea(p, info), symbolModule(p, info, a.invert), symbolLike, info, p, a.invert}
 			}
 			continue
 		}
@@ -625,7 +636,7 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 	if s.gridTried == nil {
 		s.gridTried = map[gridKey]bool{}
 	}
-	r, points, ok, like := gridDecodeTimed(&p.grey, info, inverted, s.dec)
+	r, points, ok, like := gridDecodeTimed(&p.grey, info, inverted, false, s.dec)
 	s.gridTried[k] = like
 	if ok {
 		return r.GetText(), points, true, true
