@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
 	"github.com/offcode/offcode/codec"
 	"github.com/offcode/offcode/internal/testkit/degrade"
 	"github.com/offcode/offcode/internal/testkit/testcode"
@@ -53,7 +56,7 @@ func TestDeblurShake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := degrade.Params{Width: 640, Height: 480, PPM: 5, Angle: 8, Motion: 11, MotionAngle: 30, Noise: 4, Seed: 9}
+	p := degrade.Params{Width: 640, Height: 480, PPM: 5.5, Angle: 8, Motion: 12, MotionAngle: 75, Noise: 4, Seed: 9}
 	img, _, err := degrade.Make(q, p)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +67,7 @@ func TestDeblurShake(t *testing.T) {
 	if len(ks) == 0 {
 		t.Fatalf("smears() found none, want one of %.0f px at %.0f°", p.Motion, p.MotionAngle)
 	}
-	// The picture's smear of 11 px at 30° in the region's pixels; a
+	// The picture's smear of 12 px at 75° in the region's pixels; a
 	// straight smear of taps 0…L is L+1 wide.
 	want := (p.Motion + 1) * b.scale
 	if l, a := ks[0].length, ks[0].angle*180/math.Pi; math.Abs(l-want) > 1.5 || math.Abs(math.Mod(a-p.MotionAngle+360+90, 180)-90) > 6 {
@@ -86,5 +89,72 @@ func TestDeblurSmallRegion(t *testing.T) {
 	s := &scanner{}
 	if fs := s.deblur(pix, 30, 30, 30, site{area: image.Rect(0, 0, 30, 30)}); fs != nil {
 		t.Fatalf("deblur(30×30 blank) = %v, want nothing", fs)
+	}
+}
+
+// TestUnblurModules blurs a symbol's modules with a lopsided kernel two
+// modules long (a smear one way plus some defocus, as module centres see
+// it) and checks that unblurModules gets a twentieth as many modules
+// wrong as a plain threshold, and under 1 % (error correction reads the
+// rest).
+func TestUnblurModules(t *testing.T) {
+	q, err := render.NewQR(testcode.Issue(5, codec.Colour(1), codec.Kind(0)), render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := q.Image(1) // modules, with a quiet zone of 4
+	dim := img.Rect.Dx() - 8
+	const qz = 2
+	n := dim + 2*qz
+	dark := func(x, y int) float64 { // x, y in the sampled grid
+		if img.Pix[(y-qz+4)*img.Stride+x-qz+4] == 0 {
+			return 1
+		}
+		return 0
+	}
+	kernel := map[[2]int]float64{{0, 0}: 0.35, {1, 0}: 0.2, {2, 0}: 0.1, {-1, 0}: 0.1, {0, 1}: 0.1, {0, -1}: 0.1, {1, 1}: 0.05}
+	vals := make([]float64, n*n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			s := 0.0
+			for d, w := range kernel {
+				xx, yy := min(max(x+d[0], 0), n-1), min(max(y+d[1], 0), n-1)
+				s += w * dark(xx, yy)
+			}
+			vals[y*n+x] = 220 - 180*s // dark low
+		}
+	}
+	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := func(b *gozxing.BitMatrix) int {
+		k := 0
+		for y := 0; y < dim; y++ {
+			for x := 0; x < dim; x++ {
+				if b.Get(x, y) != (dark(x+qz, y+qz) == 1) {
+					k++
+				}
+			}
+		}
+		return k
+	}
+	plain, _ := gozxing.NewSquareBitMatrix(dim)
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			if vals[(y+qz)*n+x+qz] < 130 {
+				plain.Set(x, y)
+			}
+		}
+	}
+	if wrong(plain) == 0 {
+		t.Fatalf("the blur leaves a plain threshold right: the test no longer tests anything")
+	}
+	got, ok := unblurModules(vals, dim, qz, ver)
+	if !ok {
+		t.Fatalf("unblurModules found no weights")
+	}
+	if k, p := wrong(got), wrong(plain); 20*k > p || 100*k > dim*dim {
+		t.Errorf("unblurModules got %d of %d modules wrong, a plain threshold %d", k, dim*dim, p)
 	}
 }

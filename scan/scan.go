@@ -421,11 +421,10 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		if at.area.Empty() && s.pairPlane != nil {
 			at = pairSite(s.pairPlane, s.pairCentres)
 		}
-		if at.area.Empty() {
-			at.area = image.Rect(0, 0, w, h)
+		if !at.area.Empty() {
+			all = s.deblur(pix, w, h, stride, at)
+			last = "deblurred"
 		}
-		all = s.deblur(pix, w, h, stride, at)
-		last = "deblurred"
 	}
 	if len(all) > 0 {
 		return all, last, nil

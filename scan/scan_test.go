@@ -143,7 +143,7 @@ func TestNotOffcode(t *testing.T) {
 // per code.
 // blurFloor is the least share of the codes of the heavy-blur conditions
 // TestDegradedSet accepts: what the deblurring step reads of them.
-const blurFloor = 0.6
+const blurFloor = 0.55
 
 func TestDegradedSet(t *testing.T) {
 	set, err := degrade.Set(texts(16), *variants)
