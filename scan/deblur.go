@@ -269,7 +269,8 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	}
 	// Even smears first, then fading ones, then out of focus.
 	ks := append(b.smears(), b.trails()...)
-	for _, sigma := range defocus {
+	// Gaussian blurs of 2 and 3 picture pixels.
+	for _, sigma := range [...]float64{2, 3} {
 		ks = append(ks, blur{sigma: sigma * b.scale})
 	}
 	for _, k := range ks {
@@ -302,10 +303,6 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	}
 	return nil
 }
-
-// defocus lists the Gaussian blurs, in picture pixels, tried on a picture
-// that shows no straight smear.
-var defocus = []float64{2, 3}
 
 // symbolArea returns the picture rectangle of the symbol whose finder
 // patterns on p are info, its quiet zone, and a margin for the blur to

@@ -373,10 +373,18 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur 
 			return r, []pt{pix[2], pix[0], pix[1]}, true
 		}
 	}
-	if !unblur {
-		return nil, nil, false
+	if unblur {
+		if r, ok := unblurGrid(g, &h, dim, ver, sign, dec); ok {
+			return r, []pt{pix[2], pix[0], pix[1]}, true
+		}
 	}
-	// Blur: sample the quiet zone too, and undo it in module space.
+	return nil, nil, false
+}
+
+// unblurGrid samples the modules of the symbol that h maps, dim modules
+// on a side, and a quiet zone of two around them, times sign, undoes
+// their blur in module space (unblurModules) and decodes them.
+func unblurGrid(g *grey, h *homography, dim int, ver *decoder.Version, sign float64, dec *decoder.Decoder) (*common.DecoderResult, bool) {
 	const q = 2
 	n2 := dim + 2*q
 	ext := make([]float64, n2*n2)
@@ -384,17 +392,17 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur 
 		for x := 0; x < n2; x++ {
 			p := h.apply(pt{float64(x-q) + 0.5, float64(y-q) + 0.5})
 			if !g.inside(p) {
-				return nil, nil, false
+				return nil, false
 			}
 			ext[y*n2+x] = sign * g.at(p)
 		}
 	}
-	if bits, ok := unblurModules(ext, dim, q, ver); ok {
-		if r, err := dec.Decode(bits, nil); err == nil {
-			return r, []pt{pix[2], pix[0], pix[1]}, true
-		}
+	bits, ok := unblurModules(ext, dim, q, ver)
+	if !ok {
+		return nil, false
 	}
-	return nil, nil, false
+	r, err := dec.Decode(bits, nil)
+	return r, err == nil
 }
 
 // alignSearch returns the point within two modules of module point a, in

@@ -126,8 +126,24 @@ func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.B
 	if !ok {
 		return nil, false
 	}
-	// Modules: known ones fixed, the others from 0.5, descending on
-	// Σ (vals − (w∗m + offset))².
+	m := solveModules(vals, known, n, w)
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			if m[(y+q)*n+x+q] > 0.5 {
+				bits.Set(x, y)
+			}
+		}
+	}
+	return bits, true
+}
+
+// solveModules returns the n×n modules m (1 dark, 0 light) that make
+// w∗m + offset (w the (2modR+1)² weights, the offset last) closest to
+// vals: the known ones fixed, the others from 0.5 by modIters steps of
+// gradient descent, each kept in [0, 1].
+func solveModules(vals, known []float64, n int, w []float64) []float64 {
+	const side = 2*modR + 1
 	m := make([]float64, n*n)
 	for i, k := range known {
 		m[i] = k
@@ -140,7 +156,7 @@ func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.B
 		norm += math.Abs(c)
 	}
 	if norm == 0 {
-		return nil, false
+		return m
 	}
 	step := 1 / (norm * norm)
 	res := make([]float64, n*n)
@@ -176,15 +192,7 @@ func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.B
 			}
 		}
 	}
-	bits, _ := gozxing.NewSquareBitMatrix(dim)
-	for y := 0; y < dim; y++ {
-		for x := 0; x < dim; x++ {
-			if m[(y+q)*n+x+q] > 0.5 {
-				bits.Set(x, y)
-			}
-		}
-	}
-	return bits, true
+	return m
 }
 
 // solve solves the normal equations a (the matrix and the right-hand
