@@ -140,8 +140,9 @@ func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.B
 
 // solveModules returns the n×n modules m (1 dark, 0 light) that make
 // w∗m + offset (w the (2modR+1)² weights, the offset last) closest to
-// vals: the known ones fixed, the others from 0.5 by modIters steps of
-// gradient descent, each kept in [0, 1].
+// vals: the known ones fixed, the others from 0.5 by up to modIters
+// steps of gradient descent, each kept in [0, 1], until none moves by
+// 0.002.
 func solveModules(vals, known []float64, n int, w []float64) []float64 {
 	const side = 2*modR + 1
 	m := make([]float64, n*n)
@@ -161,7 +162,8 @@ func solveModules(vals, known []float64, n int, w []float64) []float64 {
 	step := 1 / (norm * norm)
 	res := make([]float64, n*n)
 	at := func(x, y int) int { return min(max(y, 0), n-1)*n + min(max(x, 0), n-1) }
-	for it := 0; it < modIters; it++ {
+	for it, moved := 0, 1.0; it < modIters && moved > 0.002; it++ {
+		moved = 0
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
 				s, i := w[side*side], 0
@@ -188,7 +190,9 @@ func solveModules(vals, known []float64, n int, w []float64) []float64 {
 						i++
 					}
 				}
-				m[y*n+x] = min(max(m[y*n+x]+step*gsum, 0), 1)
+				v := min(max(m[y*n+x]+step*gsum, 0), 1)
+				moved = max(moved, math.Abs(v-m[y*n+x]))
+				m[y*n+x] = v
 			}
 		}
 	}
