@@ -136,10 +136,11 @@ func (k blur) response(s float64) complex128 {
 	return 2 * cmplx.Exp(ia/3) * (1/ia + (cmplx.Exp(-ia)-1)/(ia*ia))
 }
 
-// smears returns the likely straight smears of the region, likeliest
-// first: the deepest minima of its cepstrum (the inverse transform of the
-// log power spectrum) between 3 pixels and a sixth of the square from the
-// origin, that stand out from the rest.
+// smears returns the likely straight, even smear of the region, if any:
+// the deepest minimum of its cepstrum (the inverse transform of the log
+// power spectrum) between 4.5 pixels and a sixth of the square from the
+// origin, if it stands out from the rest. (A second minimum read nothing
+// more of the tuning set.)
 func (b *blurWork) smears() []blur {
 	n := b.n
 	c := make([]complex128, n*n)
@@ -183,7 +184,7 @@ func (b *blurWork) smears() []blur {
 	slices.SortFunc(cs, func(a, b cand) int { return int(math.Copysign(1, a.v-b.v)) })
 	var out []blur
 	for _, cd := range cs {
-		if len(out) == 2 || cd.v > mean-4*sd {
+		if len(out) == 1 || cd.v > mean-4*sd {
 			break
 		}
 		out = append(out, blur{length: math.Hypot(float64(cd.dx), float64(cd.dy)), angle: math.Atan2(float64(cd.dy), float64(cd.dx))})
