@@ -192,13 +192,41 @@ func (b *blurWork) smears() []blur {
 	return out
 }
 
-// undo returns the region with blur k undone by a Wiener filter, as a
-// plane of rw×rh bytes.
-func (b *blurWork) undo(k blur) []byte {
+// undo returns the region with each of the one or two blurs ks undone by
+// a Wiener filter, as planes of rw×rh bytes. Both restorations are real,
+// so one inverse transform of the first's spectrum plus i times the
+// second's gives the two.
+func (b *blurWork) undo(ks []blur) [][]byte {
+	n := b.n
+	f := make([]complex128, n*n)
+	for j, k := range ks[:min(len(ks), 2)] {
+		b.filter(k, f, [2]complex128{1, 1i}[j])
+	}
+	b.f.do2(f, true)
+	out := make([][]byte, min(len(ks), 2))
+	for j := range out {
+		o := make([]byte, b.rw*b.rh)
+		for y := 0; y < b.rh; y++ {
+			for x := 0; x < b.rw; x++ {
+				v := f[y*n+x]
+				c := real(v)
+				if j == 1 {
+					c = imag(v)
+				}
+				o[y*b.rw+x] = byte(math.Max(0, math.Min(255, math.Round(c))))
+			}
+		}
+		out[j] = o
+	}
+	return out
+}
+
+// filter adds c times the region's spectrum with blur k undone by a
+// Wiener filter to f.
+func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 	n := b.n
 	// The blur's transfer function, known in closed form: a Gaussian's
 	// is a Gaussian; an even smear's is a sinc across its direction.
-	h := make([]complex128, n*n)
 	dx, dy := math.Cos(k.angle), math.Sin(k.angle)
 	// A fading smear's response along its direction, tabulated at a
 	// quarter of a frequency step.
@@ -220,36 +248,23 @@ func (b *blurWork) undo(k blur) []byte {
 			if u > n/2 {
 				fu -= float64(n)
 			}
-			var t float64
+			var h complex128
 			switch proj := fu*dx + fv*dy; {
 			case k.sigma > 0:
-				t = math.Exp(-2 * math.Pi * math.Pi * k.sigma * k.sigma * (fu*fu + fv*fv) / float64(n*n))
+				h = complex(math.Exp(-2*math.Pi*math.Pi*k.sigma*k.sigma*(fu*fu+fv*fv)/float64(n*n)), 0)
 			case k.fade:
-				h[v*n+u] = table[int(math.Round(4*proj))+3*n]
-				continue
+				h = table[int(math.Round(4*proj))+3*n]
 			default:
+				h = 1
 				if x := math.Pi * k.length * proj / float64(n); x != 0 {
-					t = math.Sin(x) / x
-				} else {
-					t = 1
+					h = complex(math.Sin(x)/x, 0)
 				}
 			}
-			h[v*n+u] = complex(t, 0)
+			hr, hi := real(h), imag(h)
+			d := hr*hr + hi*hi + wienerK
+			f[v*n+u] += c * b.g[v*n+u] * complex(hr/d, -hi/d)
 		}
 	}
-	for i, hv := range h {
-		hr, hi := real(hv), imag(hv)
-		d := hr*hr + hi*hi + wienerK
-		h[i] = b.g[i] * complex(hr/d, -hi/d)
-	}
-	b.f.do2(h, true)
-	out := make([]byte, b.rw*b.rh)
-	for y := 0; y < b.rh; y++ {
-		for x := 0; x < b.rw; x++ {
-			out[y*b.rw+x] = byte(math.Max(0, math.Min(255, math.Round(real(h[y*n+x])))))
-		}
-	}
-	return out
 }
 
 // deblur tries to read the w×h plane pix once its blur is undone, in
@@ -271,32 +286,11 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	for _, sigma := range [...]float64{2, 3} {
 		ks = append(ks, blur{sigma: sigma * b.scale})
 	}
-	for _, k := range ks {
-		pix := b.undo(k)
-		p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
-		if at.info != nil {
-			// The finder patterns located in the blurred picture, on
-			// the deblurred plane.
-			var fp [3]*detector.FinderPattern
-			for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
-				q := at.plane.toPicture(pt{f.GetX(), f.GetY()})
-				fp[i] = detector.NewFinderPattern1((q.x-b.ox)*b.scale, (q.y-b.oy)*b.scale, at.module*b.scale)
-			}
-			if r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec); ok {
-				for i := range points {
-					points[i] = p.toPicture(points[i])
-				}
-				return []found{{r.GetText(), points}}
-			}
-		}
-		for _, a := range []attempt{ladder[0], ladder[5]} {
-			if fs, _ := s.read(p, a); len(fs) > 0 {
+	for i := 0; i < len(ks); i += 2 {
+		for _, pix := range b.undo(ks[i:]) {
+			if fs := s.readDeblurred(b, pix, at); fs != nil {
 				return fs
 			}
-		}
-		d := &plane{grey: grey{resize(pix, b.rw, b.rh, b.rw, 2*b.rw, 2*b.rh), 2 * b.rw, 2 * b.rh, 2 * b.rw}, scale: 2 * b.scale, ox: b.ox, oy: b.oy}
-		if fs, _ := s.read(d, ladder[0]); len(fs) > 0 {
-			return fs
 		}
 	}
 	return nil
@@ -457,4 +451,36 @@ func pairSite(p *plane, centres []*detector.FinderPattern) site {
 	m := max(x1-x0, y1-y0)*0.5 + 7.5*ms + 24
 	a, b := p.toPicture(pt{x0 - m, y0 - m}), p.toPicture(pt{x1 + m, y1 + m})
 	return site{area: image.Rect(int(a.x), int(a.y), int(math.Ceil(b.x)), int(math.Ceil(b.y)))}
+}
+
+// readDeblurred reads the deblurred region pix of b: by the grey-plane
+// sampler from the finder patterns of site at, if any, then as a picture
+// of its own, binarised two ways, and at twice its size.
+func (s *scanner) readDeblurred(b *blurWork, pix []byte, at site) []found {
+	p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
+	if at.info != nil {
+		// The finder patterns located in the blurred picture, on
+		// the deblurred plane.
+		var fp [3]*detector.FinderPattern
+		for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
+			q := at.plane.toPicture(pt{f.GetX(), f.GetY()})
+			fp[i] = detector.NewFinderPattern1((q.x-b.ox)*b.scale, (q.y-b.oy)*b.scale, at.module*b.scale)
+		}
+		if r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec); ok {
+			for i := range points {
+				points[i] = p.toPicture(points[i])
+			}
+			return []found{{r.GetText(), points}}
+		}
+	}
+	for _, a := range []attempt{ladder[0], ladder[5]} {
+		if fs, _ := s.read(p, a); len(fs) > 0 {
+			return fs
+		}
+	}
+	d := &plane{grey: grey{resize(pix, b.rw, b.rh, b.rw, 2*b.rw, 2*b.rh), 2 * b.rw, 2 * b.rh, 2 * b.rw}, scale: 2 * b.scale, ox: b.ox, oy: b.oy}
+	if fs, _ := s.read(d, ladder[0]); len(fs) > 0 {
+		return fs
+	}
+	return nil
 }
