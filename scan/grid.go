@@ -177,8 +177,9 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 
 // gridDecodeTimed is gridDecode, also telling whether the triple has
 // timing patterns that alternate for some side (likelyDims): whether it
-// looks like a symbol at all, read or not. With unblur, modules not read
-// are also deblurred in module space (unblurModules).
+// looks like a symbol at all, read or not. With unblur, the modules of the
+// likeliest side, if not read, are also deblurred in module space
+// (unblurModules).
 func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
@@ -190,8 +191,8 @@ func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur
 	est := (d1+d2)/2 + 7
 	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
 	dims := likelyDims(g, finders, est, inverted)
-	for _, dim := range dims {
-		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, unblur, dec); ok {
+	for i, dim := range dims {
+		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, unblur && i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}
