@@ -1,23 +1,28 @@
 package scan
 
 import (
-	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	"image"
 	"math"
 	"math/cmplx"
 	"slices"
+
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // This file reads a symbol blurred past what the binarisers and the
 // grey-plane sampler survive: camera shake of two modules and more, or a
 // sheet photographed badly out of focus. It runs only when every other
-// step has read nothing. The region around the symbol (the whole picture
-// if none was located) is taken to the frequency domain once; the blur is
-// estimated from the picture's cepstrum, where a straight smear of length
-// L at angle θ shows as a deep minimum L pixels from the origin along θ;
-// each candidate blur is undone by a Wiener filter and the result read as
-// a picture of its own. Candidates are few and the region's side is at
-// most maxDeblur pixels, so the cost is bounded.
+// step, and unblurring in module space (modblur.go), has read nothing,
+// and only where a symbol or two finder patterns were located. The region
+// around them is taken to the frequency domain once. The candidate blurs
+// are: the straight, even smear the region's cepstrum shows (a smear of
+// length L at angle θ is a deep minimum L pixels from the origin along
+// θ); a smear fading along the direction of least power, its length
+// fitted to how the power falls along it (trails); and two Gaussian
+// blurs. Each is undone by a Wiener filter and the result read from the
+// located finder patterns, then as a picture of its own. Candidates are
+// few and the region's side is at most maxDeblur pixels, so the cost is
+// bounded.
 
 // maxDeblur is the largest side, in pixels, of the square the region is
 // deblurred in (a power of two); a larger region is scaled down to fit.

@@ -14,7 +14,10 @@
 // image: its side chosen by how its timing patterns alternate, through a
 // homography fitted to every alignment pattern it has. A symbol of which
 // only two finder patterns were found is looked for where the third
-// should be. Mirrored symbols are read as they are. A clean frame costs
+// should be. A symbol located but not read is last unblurred: in module
+// space, with the blur fitted on its known modules, then in the frequency
+// domain, for camera shake and defocus estimated from its spectrum.
+// Mirrored symbols are read as they are. A clean frame costs
 // one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the
 // next frame comes a few milliseconds later.
