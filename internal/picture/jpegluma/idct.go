@@ -65,28 +65,7 @@ func idctColumn(blk, ws *[64]int32, c int) {
 		ws[32+c], ws[40+c], ws[48+c], ws[56+c] = v, v, v, v
 		return
 	}
-	// Even part: the inputs 0, 2, 4, 6.
-	z1 := (in2 + in6) * fix0541196100
-	t2 := z1 - in6*fix1847759065
-	t3 := z1 + in2*fix0765366865
-	t0 := (in0 + in4) << constBits
-	t1 := (in0 - in4) << constBits
-	t10, t13 := t0+t3, t0-t3
-	t11, t12 := t1+t2, t1-t2
-	// Odd part: the inputs 7, 5, 3, 1.
-	z1 = in7 + in1
-	z2 := in5 + in3
-	z3 := in7 + in3
-	z4 := in5 + in1
-	z5 := (z3 + z4) * fix1175875602
-	z1 *= -fix0899976223
-	z2 *= -fix2562915447
-	z3 = z3*-fix1961570560 + z5
-	z4 = z4*-fix0390180644 + z5
-	a0 := in7*fix0298631336 + z1 + z3
-	a1 := in5*fix2053119869 + z2 + z4
-	a2 := in3*fix3072711026 + z2 + z3
-	a3 := in1*fix1501321110 + z1 + z4
+	t10, t11, t12, t13, a0, a1, a2, a3 := butterfly(in0, in1, in2, in3, in4, in5, in6, in7)
 	const shift, round = constBits - passBits, 1 << (constBits - passBits - 1)
 	ws[c] = (t10 + a3 + round) >> shift
 	ws[56+c] = (t10 - a3 + round) >> shift
@@ -109,28 +88,7 @@ func idctRow(w *[8]int32, row []byte) {
 		row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] = v, v, v, v, v, v, v, v
 		return
 	}
-	// The same butterfly as idctColumn's.
-	z1 := (in2 + in6) * fix0541196100
-	t2 := z1 - in6*fix1847759065
-	t3 := z1 + in2*fix0765366865
-	t0 := (in0 + in4) << constBits
-	t1 := (in0 - in4) << constBits
-	t10, t13 := t0+t3, t0-t3
-	t11, t12 := t1+t2, t1-t2
-	// Odd part: the inputs 7, 5, 3, 1.
-	z1 = in7 + in1
-	z2 := in5 + in3
-	z3 := in7 + in3
-	z4 := in5 + in1
-	z5 := (z3 + z4) * fix1175875602
-	z1 *= -fix0899976223
-	z2 *= -fix2562915447
-	z3 = z3*-fix1961570560 + z5
-	z4 = z4*-fix0390180644 + z5
-	a0 := in7*fix0298631336 + z1 + z3
-	a1 := in5*fix2053119869 + z2 + z4
-	a2 := in3*fix3072711026 + z2 + z3
-	a3 := in1*fix1501321110 + z1 + z4
+	t10, t11, t12, t13, a0, a1, a2, a3 := butterfly(in0, in1, in2, in3, in4, in5, in6, in7)
 	const shift, round = constBits + passBits + 3, 1 << (constBits + passBits + 3 - 1)
 	row[0] = clamp((t10 + a3 + round) >> shift)
 	row[7] = clamp((t10 - a3 + round) >> shift)
@@ -195,4 +153,32 @@ func clamp(v int32) byte {
 		return 255
 	}
 	return byte(v)
+}
+
+// butterfly is the one-dimensional 8-point transform both passes share:
+// the even part's sums t10 to t13 (inputs 0, 2, 4, 6, scaled by
+// 2^constBits) and the odd part's a0 to a3 (inputs 7, 5, 3, 1). Output k
+// and 7−k are t(1k) ± a(3−k) for k < 4, before the pass's shift.
+func butterfly(in0, in1, in2, in3, in4, in5, in6, in7 int32) (t10, t11, t12, t13, a0, a1, a2, a3 int32) {
+	z1 := (in2 + in6) * fix0541196100
+	t2 := z1 - in6*fix1847759065
+	t3 := z1 + in2*fix0765366865
+	t0 := (in0 + in4) << constBits
+	t1 := (in0 - in4) << constBits
+	t10, t13 = t0+t3, t0-t3
+	t11, t12 = t1+t2, t1-t2
+	z1 = in7 + in1
+	z2 := in5 + in3
+	z3 := in7 + in3
+	z4 := in5 + in1
+	z5 := (z3 + z4) * fix1175875602
+	z1 *= -fix0899976223
+	z2 *= -fix2562915447
+	z3 = z3*-fix1961570560 + z5
+	z4 = z4*-fix0390180644 + z5
+	a0 = in7*fix0298631336 + z1 + z3
+	a1 = in5*fix2053119869 + z2 + z4
+	a2 = in3*fix3072711026 + z2 + z3
+	a3 = in1*fix1501321110 + z1 + z4
+	return
 }
