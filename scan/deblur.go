@@ -110,7 +110,7 @@ func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64
 			b.g[y*n+x] = complex(mean+(float64(reg[y*rw+x])-mean)*ty*taper(x, rw), 0)
 		}
 	}
-	b.f.do2(b.g, false)
+	b.f.real2(b.g)
 	return b
 }
 
@@ -154,8 +154,11 @@ func (b *blurWork) smears() []blur {
 	for i, v := range b.g {
 		c[i] = complex(math.Log(real(v)*real(v)+imag(v)*imag(v)+1), 0)
 	}
-	b.f.do2(c, true)
-	at := func(dx, dy int) float64 { return real(c[((dy+n)%n)*n+(dx+n)%n]) }
+	// The log power is real and even, so its inverse transform is its
+	// forward one over n².
+	b.f.real2(c)
+	inv := 1 / float64(n*n)
+	at := func(dx, dy int) float64 { return inv * real(c[((dy+n)%n)*n+(dx+n)%n]) }
 	rmax := min(n/6, 64)
 	var sum, sumsq float64
 	m := 0

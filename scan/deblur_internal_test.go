@@ -47,6 +47,27 @@ func TestFFT(t *testing.T) {
 	}
 }
 
+// TestFFTReal checks the transform of real samples against the complex
+// one, at the sizes deblurring uses.
+func TestFFTReal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{2, 4, 64, 256} {
+		a := make([]complex128, n*n)
+		for i := range a {
+			a[i] = complex(rng.Float64()*255, 0)
+		}
+		f := newFFT(n)
+		want := append([]complex128(nil), a...)
+		f.do2(want, false)
+		f.real2(a)
+		for i := range a {
+			if d := cmplx.Abs(a[i] - want[i]); d > 1e-6*float64(n*n) {
+				t.Fatalf("n=%d: real2 [%d] = %v, want %v", n, i, a[i], want[i])
+			}
+		}
+	}
+}
+
 // TestDeblurShake reads a symbol smeared by two modules of camera shake,
 // which only the deblurring step reads, and checks that the smear the
 // cepstrum finds is the one made.
@@ -156,5 +177,26 @@ func TestUnblurModules(t *testing.T) {
 	}
 	if k, p := wrong(got), wrong(plain); 20*k > p || 100*k > dim*dim {
 		t.Errorf("unblurModules got %d of %d modules wrong, a plain threshold %d", k, dim*dim, p)
+	}
+}
+
+// BenchmarkFFT compares the transform of a deblurring square's real
+// samples by real2 with the complex transform (go test -bench FFT ./scan).
+func BenchmarkFFT(b *testing.B) {
+	const n = maxDeblur
+	f := newFFT(n)
+	a := make([]complex128, n*n)
+	for _, tc := range []struct {
+		name string
+		do   func([]complex128)
+	}{{"complex", func(a []complex128) { f.do2(a, false) }}, {"real", f.real2}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				for i := range a {
+					a[i] = complex(float64(i%251), 0)
+				}
+				tc.do(a)
+			}
+		})
 	}
 }
