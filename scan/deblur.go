@@ -13,14 +13,17 @@ import (
 // grey-plane sampler survive: camera shake of two modules and more, or a
 // sheet photographed badly out of focus. It runs only when every other
 // step, and unblurring in module space (modblur.go), has read nothing,
-// and only where a symbol or two finder patterns were located. The region
-// around them is taken to the frequency domain once. The candidate blurs
-// are: the straight, even smear the region's cepstrum shows (a smear of
-// length L at angle θ is a deep minimum L pixels from the origin along
-// θ); a smear fading along the direction of least power, its length
-// fitted to how the power falls along it (trails); and two Gaussian
-// blurs. Each is undone by a Wiener filter and the result read from the
-// located finder patterns, then as a picture of its own. Candidates are
+// and only where a symbol was located: the region around it is taken to
+// the frequency domain once. The candidate blurs are: the straight, even
+// smear the region's cepstrum shows (a smear of length L at angle θ is a
+// deep minimum L pixels from the origin along θ); a smear fading along
+// the direction of least power, its length fitted to how the power falls
+// along it (trails); and two Gaussian blurs. Each is undone by a Wiener
+// filter and the result sampled from the located finder patterns; the
+// cepstrum's smear undone is also read as a picture of its own at twice
+// its size. (Reading every restoration as a picture, at its own size or
+// twice it, and deblurring around two finder patterns of a symbol whose
+// third was lost, read nothing more of the tuning set.) Candidates are
 // few and the region's side is at most maxDeblur pixels, so the cost is
 // bounded.
 
@@ -286,6 +289,9 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 			out = nil
 		}
 	}()
+	if at.info == nil {
+		return nil
+	}
 	b := newBlurWork(pix, w, h, stride, at.area, at.module)
 	if b == nil {
 		return nil
@@ -297,8 +303,9 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 		ks = append(ks, blur{sigma: sigma * b.scale})
 	}
 	for i := 0; i < len(ks); i += 2 {
-		for _, pix := range b.undo(ks[i:]) {
-			if fs := s.readDeblurred(b, pix, at); fs != nil {
+		for j, pix := range b.undo(ks[i:]) {
+			k := ks[i+j]
+			if fs := s.readDeblurred(b, pix, at, !k.fade && k.sigma == 0); fs != nil {
 				return fs
 			}
 		}
@@ -442,55 +449,30 @@ type site struct {
 	inverted bool
 }
 
-// pairSite returns the site of the symbol whose finder patterns may be
-// among centres, found on p: around the three most confirmed, as far
-// again as they are apart, for the third corner may lie beyond them.
-func pairSite(p *plane, centres []*detector.FinderPattern) site {
-	cs := slices.Clone(centres)
-	slices.SortStableFunc(cs, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
-	cs = cs[:min(len(cs), 3)]
-	var xs, ys []float64
-	ms := 0.0
-	for _, c := range cs {
-		xs = append(xs, c.GetX())
-		ys = append(ys, c.GetY())
-		ms += c.GetEstimatedModuleSize() / float64(len(cs))
-	}
-	// The module size, which blur inflates, only widens the margin.
-	x0, x1, y0, y1 := slices.Min(xs), slices.Max(xs), slices.Min(ys), slices.Max(ys)
-	m := max(x1-x0, y1-y0)*0.5 + 7.5*ms + 24
-	a, b := p.toPicture(pt{x0 - m, y0 - m}), p.toPicture(pt{x1 + m, y1 + m})
-	return site{area: image.Rect(int(a.x), int(a.y), int(math.Ceil(b.x)), int(math.Ceil(b.y)))}
-}
-
-// readDeblurred reads the deblurred region pix of b: by the grey-plane
-// sampler from the finder patterns of site at, if any, then as a picture
-// of its own, binarised two ways, and at twice its size.
-func (s *scanner) readDeblurred(b *blurWork, pix []byte, at site) []found {
+// readDeblurred reads the deblurred region pix of b by the grey-plane
+// sampler, from the finder patterns of site at located in the blurred
+// picture, carried onto the deblurred plane; failing that, if whole, as
+// a picture of its own at twice its size.
+func (s *scanner) readDeblurred(b *blurWork, pix []byte, at site, whole bool) []found {
 	p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
-	if at.info != nil {
-		// The finder patterns located in the blurred picture, on
-		// the deblurred plane.
-		var fp [3]*detector.FinderPattern
-		for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
-			q := at.plane.toPicture(pt{f.GetX(), f.GetY()})
-			fp[i] = detector.NewFinderPattern1((q.x-b.ox)*b.scale, (q.y-b.oy)*b.scale, at.module*b.scale)
-		}
-		if r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec); ok {
-			for i := range points {
-				points[i] = p.toPicture(points[i])
-			}
-			return []found{{r.GetText(), points}}
-		}
+	var fp [3]*detector.FinderPattern
+	for i, f := range []*detector.FinderPattern{at.info.GetBottomLeft(), at.info.GetTopLeft(), at.info.GetTopRight()} {
+		q := at.plane.toPicture(pt{f.GetX(), f.GetY()})
+		fp[i] = detector.NewFinderPattern1((q.x-b.ox)*b.scale, (q.y-b.oy)*b.scale, at.module*b.scale)
 	}
-	for _, a := range []attempt{ladder[0], ladder[5]} {
-		if fs, _ := s.read(p, a); len(fs) > 0 {
+	r, points, ok := gridDecode(&p.grey, detector.NewFinderPatternInfo(fp[0], fp[1], fp[2]), at.inverted, s.dec)
+	if !ok {
+		if !whole {
+			return nil
+		}
+		d := &plane{grey: grey{resize(pix, b.rw, b.rh, b.rw, 2*b.rw, 2*b.rh), 2 * b.rw, 2 * b.rh, 2 * b.rw}, scale: 2 * b.scale, ox: b.ox, oy: b.oy}
+		if fs, _ := s.read(d, ladder[0]); len(fs) > 0 {
 			return fs
 		}
+		return nil
 	}
-	d := &plane{grey: grey{resize(pix, b.rw, b.rh, b.rw, 2*b.rw, 2*b.rh), 2 * b.rw, 2 * b.rh, 2 * b.rw}, scale: 2 * b.scale, ox: b.ox, oy: b.oy}
-	if fs, _ := s.read(d, ladder[0]); len(fs) > 0 {
-		return fs
+	for i := range points {
+		points[i] = p.toPicture(points[i])
 	}
-	return nil
+	return []found{{r.GetText(), points}}
 }

@@ -417,11 +417,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		}
 	}
 	if len(all) == 0 && n < 0 {
-		at := s.blurred
-		if at.area.Empty() && s.pairPlane != nil {
-			at = pairSite(s.pairPlane, s.pairCentres)
-		}
-		if !at.area.Empty() {
+		if at := s.blurred; at.info != nil {
 			all = s.deblur(pix, w, h, stride, at)
 			last = "deblurred"
 		}
