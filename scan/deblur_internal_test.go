@@ -200,3 +200,103 @@ func BenchmarkFFT(b *testing.B) {
 		})
 	}
 }
+
+// TestSolveModulesTaps checks that solveModules, which reads the taps of
+// inner modules without clamping, gives exactly what clamping every tap
+// gives (solveModulesClamped, the plain form).
+func TestSolveModulesTaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 29
+	vals, known := make([]float64, n*n), make([]float64, n*n)
+	for i := range vals {
+		vals[i] = rng.Float64()
+		known[i] = float64(rng.IntN(3) - 1)
+	}
+	w := make([]float64, modUnknowns)
+	for i := range w {
+		w[i] = rng.Float64() / 10
+	}
+	got, want := solveModules(vals, known, n, w), solveModulesClamped(vals, known, n, w)
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("solveModules [%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func solveModulesClamped(vals, known []float64, n int, w []float64) []float64 {
+	const side = 2*modR + 1
+	m := make([]float64, n*n)
+	for i, k := range known {
+		m[i] = k
+		if k < 0 {
+			m[i] = 0.5
+		}
+	}
+	norm := 0.0
+	for _, c := range w[:side*side] {
+		norm += math.Abs(c)
+	}
+	step := 1 / (norm * norm)
+	res := make([]float64, n*n)
+	at := func(x, y int) int { return min(max(y, 0), n-1)*n + min(max(x, 0), n-1) }
+	for it, moved := 0, 1.0; it < modIters && moved > 0.002; it++ {
+		moved = 0
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				s, i := w[side*side], 0
+				for dy := -modR; dy <= modR; dy++ {
+					for dx := -modR; dx <= modR; dx++ {
+						s += w[i] * m[at(x+dx, y+dy)]
+						i++
+					}
+				}
+				res[y*n+x] = vals[y*n+x] - s
+			}
+		}
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				if known[y*n+x] >= 0 {
+					continue
+				}
+				gsum, i := 0.0, 0
+				for dy := -modR; dy <= modR; dy++ {
+					for dx := -modR; dx <= modR; dx++ {
+						gsum += w[i] * res[at(x-dx, y-dy)]
+						i++
+					}
+				}
+				v := min(max(m[y*n+x]+step*gsum, 0), 1)
+				moved = max(moved, math.Abs(v-m[y*n+x]))
+				m[y*n+x] = v
+			}
+		}
+	}
+	return m
+}
+
+// BenchmarkSolveModules compares solveModules with every tap clamped
+// (go test -bench SolveModules ./scan), on a version 6 symbol's grid.
+func BenchmarkSolveModules(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n = 41 + 4
+	vals, known := make([]float64, n*n), make([]float64, n*n)
+	for i := range vals {
+		vals[i] = rng.Float64()
+		known[i] = -1
+	}
+	w := make([]float64, modUnknowns)
+	for i := range w {
+		w[i] = rng.Float64() / 10
+	}
+	for _, tc := range []struct {
+		name  string
+		solve func(vals, known []float64, n int, w []float64) []float64
+	}{{"clamped", solveModulesClamped}, {"inner", solveModules}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				tc.solve(vals, known, n, w)
+			}
+		})
+	}
+}

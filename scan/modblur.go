@@ -162,15 +162,27 @@ func solveModules(vals, known []float64, n int, w []float64) []float64 {
 	step := 1 / (norm * norm)
 	res := make([]float64, n*n)
 	at := func(x, y int) int { return min(max(y, 0), n-1)*n + min(max(x, 0), n-1) }
+	// inner says whether the weights about x, y lie inside the grid,
+	// where the taps are read without clamping, in the same order.
+	inner := func(x, y int) bool { return x >= modR && y >= modR && x < n-modR && y < n-modR }
 	for it, moved := 0, 1.0; it < modIters && moved > 0.002; it++ {
 		moved = 0
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
 				s, i := w[side*side], 0
-				for dy := -modR; dy <= modR; dy++ {
-					for dx := -modR; dx <= modR; dx++ {
-						s += w[i] * m[at(x+dx, y+dy)]
-						i++
+				if inner(x, y) {
+					for o := (y-modR)*n + x - modR; i < side*side; o += n {
+						for _, v := range m[o : o+side] {
+							s += w[i] * v
+							i++
+						}
+					}
+				} else {
+					for dy := -modR; dy <= modR; dy++ {
+						for dx := -modR; dx <= modR; dx++ {
+							s += w[i] * m[at(x+dx, y+dy)]
+							i++
+						}
 					}
 				}
 				res[y*n+x] = vals[y*n+x] - s
@@ -184,10 +196,19 @@ func solveModules(vals, known []float64, n int, w []float64) []float64 {
 				// The gradient: the correlation of the residual with the
 				// weights.
 				gsum, i := 0.0, 0
-				for dy := -modR; dy <= modR; dy++ {
-					for dx := -modR; dx <= modR; dx++ {
-						gsum += w[i] * res[at(x-dx, y-dy)]
-						i++
+				if inner(x, y) {
+					for o := (y+modR)*n + x + modR; i < side*side; o -= n {
+						for d := range side {
+							gsum += w[i] * res[o-d]
+							i++
+						}
+					}
+				} else {
+					for dy := -modR; dy <= modR; dy++ {
+						for dx := -modR; dx <= modR; dx++ {
+							gsum += w[i] * res[at(x-dx, y-dy)]
+							i++
+						}
 					}
 				}
 				v := min(max(m[y*n+x]+step*gsum, 0), 1)
