@@ -491,23 +491,29 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 		slices.SortStableFunc(centres, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
 		centres, n = centres[:60], 60
 	}
+	// The centres and module sizes, read once: every triple reads them.
+	xs, ys, mss := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, c := range centres {
+		xs[i], ys[i], mss[i] = c.GetX(), c.GetY(), c.GetEstimatedModuleSize()
+	}
 	for i := 0; i < n; i++ {
-		tl := centres[i]
+		ms := mss[i]
 		for j := 0; j < n; j++ {
+			if j == i {
+				continue
+			}
+			if r := mss[j] / ms; r < 0.6 || r > 1.6 {
+				continue
+			}
 			for k := j + 1; k < n; k++ {
-				if j == i || k == i {
+				if k == i {
 					continue
 				}
-				a, b := centres[j], centres[k]
-				ms := tl.GetEstimatedModuleSize()
-				if r := a.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
+				if r := mss[k] / ms; r < 0.6 || r > 1.6 {
 					continue
 				}
-				if r := b.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
-					continue
-				}
-				ax, ay := a.GetX()-tl.GetX(), a.GetY()-tl.GetY()
-				bx, by := b.GetX()-tl.GetX(), b.GetY()-tl.GetY()
+				ax, ay := xs[j]-xs[i], ys[j]-ys[i]
+				bx, by := xs[k]-xs[i], ys[k]-ys[i]
 				da, db := math.Hypot(ax, ay), math.Hypot(bx, by)
 				if da == 0 || db == 0 {
 					continue
@@ -524,9 +530,9 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 				if mods < 14 || mods > 170 {
 					continue
 				}
-				tr, bl := a, b
+				tl, tr, bl := centres[i], centres[j], centres[k]
 				if ax*by-ay*bx < 0 {
-					tr, bl = b, a
+					tr, bl = bl, tr
 				}
 				score := math.Abs(math.Log(ratio)) + math.Abs(cos)
 				// A symbol holds no other finder pattern: a triple around
@@ -536,7 +542,7 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 					if l == i || l == j || l == k {
 						continue
 					}
-					px, py := centres[l].GetX()-tl.GetX(), centres[l].GetY()-tl.GetY()
+					px, py := xs[l]-xs[i], ys[l]-ys[i]
 					u, v := (px*by-py*bx)/det, (ax*py-ay*px)/det
 					if u > 0.1 && v > 0.1 && u < 0.9 && v < 0.9 {
 						score++
@@ -566,17 +572,19 @@ func timingAlternates(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, 
 		return false
 	}
 	span := d - 7
+	x0, y0 := tl.GetX(), tl.GetY()
+	ux, uy := tr.GetX()-x0, tr.GetY()-y0
+	vx, vy := bl.GetX()-x0, bl.GetY()-y0
 	at := func(u, v float64) bool {
 		fu, fv := (u-3.5)/span, (v-3.5)/span
-		x := tl.GetX() + fu*(tr.GetX()-tl.GetX()) + fv*(bl.GetX()-tl.GetX())
-		y := tl.GetY() + fu*(tr.GetY()-tl.GetY()) + fv*(bl.GetY()-tl.GetY())
-		xi, yi := int(x), int(y)
-		if xi < 0 || yi < 0 || xi >= m.GetWidth() || yi >= m.GetHeight() {
-			return false
-		}
-		return m.Get(xi, yi)
+		// Get is false off the matrix, as a pixel off the picture.
+		return m.Get(int(x0+fu*ux+fv*vx), int(y0+fu*uy+fv*vy))
 	}
-	good, n := 0, 0
+	// The answer is known as soon as 70 % of the samples agree, or can no
+	// longer: the rest are not read.
+	n := 2 * max(int(d)-16, 0)
+	need := 0.7 * float64(n)
+	good, left := 0, n
 	for i := 8; i < int(d)-8; i++ {
 		dark := i%2 == 0
 		if at(float64(i)+0.5, 6.5) == dark {
@@ -585,7 +593,13 @@ func timingAlternates(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, 
 		if at(6.5, float64(i)+0.5) == dark {
 			good++
 		}
-		n += 2
+		left -= 2
+		if float64(good) >= need {
+			return true
+		}
+		if float64(good+left) < need {
+			return false
+		}
 	}
-	return n > 0 && float64(good) >= 0.7*float64(n)
+	return n > 0 && float64(good) >= need
 }

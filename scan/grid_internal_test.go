@@ -1,11 +1,19 @@
 package scan
 
 import (
+	"math"
+	"slices"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testkit/degrade"
+	"github.com/offcode/offcode/internal/testkit/testcode"
 	"github.com/offcode/offcode/render"
 )
 
@@ -138,4 +146,194 @@ func TestTwoFinders(t *testing.T) {
 			t.Errorf("finder pattern at module %v under glare: readPairs(the other two) = %d codes, want %q", corner, len(got), text)
 		}
 	}
+}
+
+// pageSamples returns the pages (several symbols to a picture) of the
+// degraded tuning set, variants of each condition.
+func pageSamples(tb testing.TB, variants int) []degrade.Sample {
+	tb.Helper()
+	var ts []string
+	for i := range 16 {
+		ts = append(ts, testcode.Issue(i, codec.Colour(i%3), codec.Kind(i%2)))
+	}
+	set, err := degrade.Set(ts, variants)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []degrade.Sample
+	for _, s := range set {
+		if len(s.Texts) > 1 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// BenchmarkPages reads every page of the tuning set's page conditions
+// with All, one iteration a page set.
+func BenchmarkPages(b *testing.B) {
+	pages := pageSamples(b, 1)
+	b.ResetTimer()
+	for range b.N {
+		for _, s := range pages {
+			if _, err := All(s.Image); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestTriplesSame: triples and timingAlternates give what their first
+// versions (triplesRef, timingAlternatesRef, kept here) gave, triple for
+// triple in the same order, on the finder patterns of the tuning set's
+// pages, each binarised as hybridMatrix and localMatrix do, with and
+// without the edge finder's patterns, and on timing patterns of every
+// side.
+func TestTriplesSame(t *testing.T) {
+	pages := pageSamples(t, 1)
+	compared := 0
+	for _, s := range pages {
+		pix, w, h, str := luminance(s.Image)
+		g := grey{pix, w, h, str}
+		sat := integral(&g)
+		for _, m := range []*gozxing.BitMatrix{hybridMatrix(&g), localMatrix(&g, sat, 12, 2, false)} {
+			finder := multidetector.NewMultiFinderPatternFinder(m, nil)
+			finder.FindMulti(nil)
+			centres := finder.GetPossibleCenters()
+			for _, cs := range [][]*detector.FinderPattern{centres, append(slices.Clone(centres), edgeCentres(&g, false, centres)...)} {
+				got, want := triples(cs, m), triplesRef(cs, m)
+				if len(got) != len(want) {
+					t.Fatalf("%s: triples = %d triples, want %d", s.Name, len(got), len(want))
+				}
+				for i := range got {
+					if *got[i] != *want[i] {
+						t.Fatalf("%s: triple %d differs", s.Name, i)
+					}
+				}
+				compared += len(got)
+				for _, a := range cs {
+					for _, b := range cs {
+						for dim := 17.0; dim < 180; dim += 3 {
+							if timingAlternates(m, a, b, cs[0], dim) != timingAlternatesRef(m, a, b, cs[0], dim) {
+								t.Fatalf("%s: timingAlternates differs", s.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if compared == 0 {
+		t.Fatal("no triples compared")
+	}
+	t.Logf("%d pages, %d triples compared", len(pages), compared)
+}
+
+func triplesRef(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detector.FinderPatternInfo {
+	type cand struct {
+		info  *detector.FinderPatternInfo
+		score float64
+	}
+	var cs []cand
+	n := len(centres)
+	if n > 60 {
+		// Noise: keep the best confirmed.
+		centres = slices.Clone(centres)
+		slices.SortStableFunc(centres, func(a, b *detector.FinderPattern) int { return b.GetCount() - a.GetCount() })
+		centres, n = centres[:60], 60
+	}
+	for i := 0; i < n; i++ {
+		tl := centres[i]
+		for j := 0; j < n; j++ {
+			for k := j + 1; k < n; k++ {
+				if j == i || k == i {
+					continue
+				}
+				a, b := centres[j], centres[k]
+				ms := tl.GetEstimatedModuleSize()
+				if r := a.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
+					continue
+				}
+				if r := b.GetEstimatedModuleSize() / ms; r < 0.6 || r > 1.6 {
+					continue
+				}
+				ax, ay := a.GetX()-tl.GetX(), a.GetY()-tl.GetY()
+				bx, by := b.GetX()-tl.GetX(), b.GetY()-tl.GetY()
+				da, db := math.Hypot(ax, ay), math.Hypot(bx, by)
+				if da == 0 || db == 0 {
+					continue
+				}
+				ratio := da / db
+				if ratio < 1/1.6 || ratio > 1.6 {
+					continue
+				}
+				cos := (ax*bx + ay*by) / (da * db)
+				if math.Abs(cos) > 0.6 {
+					continue
+				}
+				mods := (da + db) / 2 / ms
+				if mods < 14 || mods > 170 {
+					continue
+				}
+				tr, bl := a, b
+				if ax*by-ay*bx < 0 {
+					tr, bl = b, a
+				}
+				score := math.Abs(math.Log(ratio)) + math.Abs(cos)
+				// A symbol holds no other finder pattern: a triple around
+				// one spans several symbols (a batch page).
+				det := ax*by - ay*bx
+				for l := 0; l < n; l++ {
+					if l == i || l == j || l == k {
+						continue
+					}
+					px, py := centres[l].GetX()-tl.GetX(), centres[l].GetY()-tl.GetY()
+					u, v := (px*by-py*bx)/det, (ax*py-ay*px)/det
+					if u > 0.1 && v > 0.1 && u < 0.9 && v < 0.9 {
+						score++
+					}
+				}
+				if !timingAlternatesRef(m, tl, tr, bl, (da+db)/2/ms+7) {
+					score += 2
+				}
+				cs = append(cs, cand{detector.NewFinderPatternInfo(bl, tl, tr), score})
+			}
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return int(math.Copysign(1, a.score-b.score)) })
+	out := make([]*detector.FinderPatternInfo, len(cs))
+	for i, c := range cs {
+		out[i] = c.info
+	}
+	return out
+}
+
+func timingAlternatesRef(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, dim float64) bool {
+	d := math.Round((dim-17)/4)*4 + 17
+	if d < 21 {
+		return false
+	}
+	span := d - 7
+	at := func(u, v float64) bool {
+		fu, fv := (u-3.5)/span, (v-3.5)/span
+		x := tl.GetX() + fu*(tr.GetX()-tl.GetX()) + fv*(bl.GetX()-tl.GetX())
+		y := tl.GetY() + fu*(tr.GetY()-tl.GetY()) + fv*(bl.GetY()-tl.GetY())
+		xi, yi := int(x), int(y)
+		if xi < 0 || yi < 0 || xi >= m.GetWidth() || yi >= m.GetHeight() {
+			return false
+		}
+		return m.Get(xi, yi)
+	}
+	good, n := 0, 0
+	for i := 8; i < int(d)-8; i++ {
+		dark := i%2 == 0
+		if at(float64(i)+0.5, 6.5) == dark {
+			good++
+		}
+		if at(6.5, float64(i)+0.5) == dark {
+			good++
+		}
+		n += 2
+	}
+	return n > 0 && float64(good) >= 0.7*float64(n)
 }
