@@ -252,15 +252,9 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 		}
 	}
 	for v := 0; v < n; v++ {
-		fv := float64(v)
-		if v > n/2 {
-			fv -= float64(n)
-		}
+		fv := freq(v, n)
 		for u := 0; u < n; u++ {
-			fu := float64(u)
-			if u > n/2 {
-				fu -= float64(n)
-			}
+			fu := freq(u, n)
 			var h complex128
 			switch proj := fu*dx + fv*dy; {
 			case k.sigma > 0:
@@ -340,15 +334,9 @@ func (b *blurWork) trails() []blur {
 	sum := make([]float64, bins*nr)
 	cnt := make([]float64, bins*nr)
 	for v := 0; v < n; v++ {
-		fv := float64(v)
-		if v > n/2 {
-			fv -= float64(n)
-		}
+		fv := freq(v, n)
 		for u := 0; u < n; u++ {
-			fu := float64(u)
-			if u > n/2 {
-				fu -= float64(n)
-			}
+			fu := freq(u, n)
 			r := int(math.Hypot(fu, fv))
 			if r < 2 || r >= nr {
 				continue
@@ -475,4 +463,13 @@ func (s *scanner) readDeblurred(b *blurWork, pix []byte, at site, whole bool) []
 		points[i] = p.toPicture(points[i])
 	}
 	return []found{{r.GetText(), points}}
+}
+
+// freq is the signed frequency of index i of an n-point transform:
+// i up to n/2, then i−n.
+func freq(i, n int) float64 {
+	if i > n/2 {
+		return float64(i - n)
+	}
+	return float64(i)
 }

@@ -50,14 +50,8 @@ func FuzzPicture(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Decode = %v, but image/jpeg decodes the file", err)
 		}
-		var pix []byte
-		var stride int
-		switch m := ref.(type) {
-		case *image.Gray:
-			pix, stride = m.Pix, m.Stride
-		case *image.YCbCr:
-			pix, stride = m.Y, m.YStride
-		default:
+		pix, stride, ok := lumaPlane(ref)
+		if !ok {
 			return // RGB or CMYK: Decode returns image/jpeg's own result
 		}
 		g, ok := got.(*image.Gray)

@@ -48,14 +48,7 @@ func TestDecodeJPEG(t *testing.T) {
 		if !ok {
 			t.Fatalf("Decode(%s) is a %s, want *image.Gray", c.file, typeName(got))
 		}
-		var pix []byte
-		var stride int
-		switch m := ref.(type) {
-		case *image.Gray:
-			pix, stride = m.Pix, m.Stride
-		case *image.YCbCr:
-			pix, stride = m.Y, m.YStride
-		}
+		pix, stride, _ := lumaPlane(ref)
 		if g.Rect != ref.Bounds() {
 			t.Fatalf("Decode(%s) bounds %v, image/jpeg %v", c.file, g.Rect, ref.Bounds())
 		}
@@ -70,6 +63,18 @@ func TestDecodeJPEG(t *testing.T) {
 			t.Errorf("Decode(%s): luminance %d from image/jpeg's (exact %v)", c.file, worst, c.exact)
 		}
 	}
+}
+
+// lumaPlane returns image/jpeg's luminance plane of m, and false when m
+// has none (RGB or CMYK).
+func lumaPlane(m image.Image) (pix []byte, stride int, ok bool) {
+	switch m := m.(type) {
+	case *image.Gray:
+		return m.Pix, m.Stride, true
+	case *image.YCbCr:
+		return m.Y, m.YStride, true
+	}
+	return nil, 0, false
 }
 
 func typeName(m image.Image) string {
