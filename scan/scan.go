@@ -270,6 +270,8 @@ type scanner struct {
 	// read whose timing patterns alternate, or failing that the first
 	// symbol located but not read.
 	blurred site
+	// pageCentres pools the finder patterns of every attempt (finishPage).
+	pageCentres []pageCentre
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -400,6 +402,15 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			break
 		}
 	}
+	if len(all) > 0 && n < 0 {
+		// A page: symbols whose finder patterns no one step found together.
+		for _, f := range s.finishPage(&grey{pix, w, h, stride}, all) {
+			if !seen[f.text] {
+				seen[f.text] = true
+				all, last = append(all, f), "page"
+			}
+		}
+	}
 	if len(all) == 0 && s.pairPlane != nil && (n < 0 || n >= len(steps)) {
 		// Two finder patterns of a symbol whose third was lost.
 		all = s.readPairs(s.pairPlane, s.pairCentres, s.pairInvert)
@@ -464,17 +475,20 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		centres = append(centres, edgeCentres(&p.grey, a.invert, centres)...)
 		infos = triples(centres, matrix)
 	}
+	s.keepCentres(p, a.invert, centres)
 	det := detector.NewDetector(matrix)
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
 	var failed, read []*detector.FinderPatternInfo
-	for i, info := range infos {
-		if i >= maxTriples {
+	tried := 0
+	for _, info := range infos {
+		if tried >= maxTriples {
 			break
 		}
 		if used[info.GetTopLeft()] || used[info.GetTopRight()] || used[info.GetBottomLeft()] {
 			continue
 		}
+		tried++
 		text, points, ok, symbolLike := s.decode(det, p, info, a.invert)
 		if !ok {
 			s.located = true

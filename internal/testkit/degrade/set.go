@@ -138,6 +138,12 @@ var Conditions = []Condition{
 		}
 		return p
 	}},
+	// A sheet of eight phone cards, four to a row, photographed whole at
+	// an angle: perspective, uneven light, blur, noise and JPEG, 2.5 to
+	// 3 pixels per module, every symbol to be read in one scan.
+	{"card_sheet", func(v int) Params {
+		return Params{Width: 1600, Height: 1200, PPM: 0.2 + 0.02*float64(v%3), Angle: 12*float64(v%5) - 24, Tilt: 0.05 + 0.02*float64(v%4), Blur: 0.8 + 0.2*float64(v%3), Noise: 5 + float64(v%3), Uneven: 0.35 + 0.05*float64(v%3), JPEG: 35 + 5*(v%3), Symbols: 8, Columns: 4, Cards: true}
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
