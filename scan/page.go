@@ -50,27 +50,51 @@ func (s *scanner) keepCentres(p *plane, inverted bool, centres []*detector.Finde
 	}
 }
 
-// finishPage returns the symbols of g (the picture's plane) read from
-// pairs of the pooled finder patterns that lie in none of the symbols
-// read, all, and are two finder patterns of a symbol shaped as the
-// nearest symbol read is.
+// finishPage returns the symbols of g (the picture's plane) read from the
+// pooled finder patterns that lie in none of the symbols read, all (two
+// or more), and are of their module size: triples of them at the
+// spacing of all's finder patterns (pageTriples), then pairs that are
+// two finder patterns of a symbol shaped as the nearest symbol read,
+// with the third searched for in the grey plane.
 func (s *scanner) finishPage(g *grey, all []found) (out []found) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = nil
 		}
 	}()
-	if len(all) == 0 || len(s.pageCentres) < 2 {
+	if len(all) < 2 || len(s.pageCentres) < 2 {
+		// One symbol read is no page: a photo of one symbol leaves
+		// stray patterns in its noise that are not worth the search.
 		return nil
 	}
+	// The module size of the symbols read: that of the pooled patterns
+	// at their finder patterns.
+	ms, n := 0.0, 0
+	for _, f := range all {
+		for _, q := range f.points[:3] {
+			for _, c := range s.pageCentres {
+				if math.Hypot(c.at.x-q.x, c.at.y-q.y) < 2*c.ms {
+					ms += c.ms
+					n++
+					break
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	ms /= float64(n)
 	var left []pageCentre
 	for _, c := range s.pageCentres {
-		if !insideFound(all, c.at) {
+		if r := c.ms / ms; r > 0.75 && r < 1.33 && !insideFound(all, c.at) {
 			left = append(left, c)
 		}
 	}
-	out, used := s.pageTriples(g, all, left)
+	ps := &pageSearch{s: s, g: g, all: all}
+	used := ps.triples(left)
 	tried := 0
+pairs:
 	for i := 0; i < len(left); i++ {
 		for j := i + 1; j < len(left); j++ {
 			a, b := left[i], left[j]
@@ -80,33 +104,166 @@ func (s *scanner) finishPage(g *grey, all []found) (out []found) {
 			if r := a.ms / b.ms; r < 0.7 || r > 1.4 {
 				continue
 			}
-			third, u, v, ok := thirdPattern(a.at, b.at, nearest(all, a.at))
-			if !ok || !g.inside(third) || insideFound(all, third) || insideFound(out, third) {
+			u, v := shapeAt(all, a.at)
+			third, ok := thirdPattern(a.at, b.at, u, v)
+			if !ok || !g.inside(third) || insideFound(all, third) || insideFound(ps.out, third) {
 				continue
 			}
 			if tried == maxPagePairs {
-				return out
+				break pairs
 			}
 			tried++
-			if f, ok := s.readPageTriple(g, a, b, third, u, v); ok {
-				out = append(out, f)
+			ps.pair(a, b, third, u, v)
+		}
+	}
+	ps.singles(left, used)
+	// Last, the triples that looked like symbols, deblurred in module
+	// space (unblurGrid): dear, so few.
+	n = 0
+	for _, info := range ps.blurred {
+		if n == maxPageUnblur {
+			break
+		}
+		if ps.taken(info) {
+			continue
+		}
+		n++
+		if r, points, ok, _ := gridDecodeTimed(g, info, false, true, s.dec); ok {
+			ps.out = append(ps.out, found{r.GetText(), points})
+		}
+	}
+	return ps.out
+}
+
+// maxPageSingles bounds the lone finder patterns of a page whose two
+// others are searched for.
+const maxPageSingles = 6
+
+// singles reads the symbols of which one of the patterns left, none of
+// them used, is a finder pattern, and the two others, which no step
+// found, are where the nearest symbol read puts them if it is the top
+// left, top right or bottom left pattern.
+func (ps *pageSearch) singles(left []pageCentre, used []bool) {
+	tried := 0
+	for i, a := range left {
+		if used[i] || insideFound(ps.out, a.at) {
+			continue
+		}
+		u, v := shapeAt(ps.all, a.at)
+		lu, lv := math.Hypot(u.x, u.y), math.Hypot(v.x, v.y)
+		ex, ey := pt{u.x / lu * a.ms, u.y / lu * a.ms}, pt{v.x / lv * a.ms, v.y / lv * a.ms}
+		p := a.at
+		// The pattern beside a, then the third, from the second where
+		// the nearest symbol puts it, turned and scaled as the side
+		// from a to the second is against the nearest symbol's.
+		for _, role := range [3]struct{ next, side, other pt }{
+			{pt{p.x + u.x, p.y + u.y}, u, v},              // a top left: top right, bottom left
+			{pt{p.x - u.x, p.y - u.y}, pt{-u.x, -u.y}, v}, // a top right: top left, bottom left
+			{pt{p.x - v.x, p.y - v.y}, pt{-v.x, -v.y}, u}, // a bottom left: top left, top right
+		} {
+			if !ps.free(role.next) {
+				continue
+			}
+			if tried == maxPageSingles {
+				return
+			}
+			tried++
+			b, ok := ps.findNear(role.next, ex, ey, math.Min(lu, lv)/a.ms)
+			if !ok {
+				continue
+			}
+			// The similarity taking role.side to b - a.
+			sx, sy := b.x-p.x, b.y-p.y
+			n := role.side.x*role.side.x + role.side.y*role.side.y
+			c, sn := (sx*role.side.x+sy*role.side.y)/n, (sy*role.side.x-sx*role.side.y)/n
+			o := pt{c*role.other.x - sn*role.other.y, sn*role.other.x + c*role.other.y}
+			from := p // the third is beside the top left: a or b
+			if role.side != u {
+				from = b
+			}
+			guess := pt{from.x + o.x, from.y + o.y}
+			if !ps.free(guess) {
+				continue
+			}
+			third, ok := ps.findNear(guess, ex, ey, math.Min(lu, lv)/a.ms)
+			if ok && ps.try(orient(detector.NewFinderPattern1(p.x, p.y, a.ms), detector.NewFinderPattern1(b.x, b.y, a.ms), detector.NewFinderPattern1(third.x, third.y, a.ms))) {
+				break
 			}
 		}
 	}
-	return out
 }
 
-// pageTriples returns the symbols of g read from triples of the finder
-// patterns left, each of the size of the symbols read, all, best first,
-// and which patterns of left they used.
-func (s *scanner) pageTriples(g *grey, all []found, left []pageCentre) (out []found, used []bool) {
+// findNear is findConcentric by template correlation within about six
+// modules of guess: where the shape of the page's symbols (shapeAt) puts
+// a finder pattern can be that far off. ex and ey are the module axes,
+// mods the distance to the nearest other pattern, in modules.
+func (ps *pageSearch) findNear(guess, ex, ey pt, mods float64) (pt, bool) {
+	for _, o := range [9]pt{{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}} {
+		c := pt{guess.x + 3*(o.x*ex.x+o.y*ey.x), guess.y + 3*(o.x*ex.y+o.y*ey.y)}
+		if p, ok := findConcentric(ps.g, c, ex, ey, 1, mods, templateCorrelation); ok {
+			return p, true
+		}
+	}
+	return pt{}, false
+}
+
+// free reports whether q is in the plane and in no symbol read.
+func (ps *pageSearch) free(q pt) bool {
+	return ps.g.inside(q) && !insideFound(ps.all, q) && !insideFound(ps.out, q)
+}
+
+// maxPageUnblur bounds the triples of a page deblurred in module space.
+const maxPageUnblur = 4
+
+// pageSearch is the state of finishPage.
+type pageSearch struct {
+	s   *scanner
+	g   *grey
+	all []found // the symbols read by the steps
+	out []found // and by the search
+	// blurred holds the triples not read whose timing patterns
+	// alternate (likelyDims), in the order tried.
+	blurred []*detector.FinderPatternInfo
+}
+
+// try reads the symbol of the finder patterns info, and reports whether
+// it did.
+func (ps *pageSearch) try(info *detector.FinderPatternInfo) bool {
+	if ps.taken(info) {
+		return false
+	}
+	r, points, ok, like := gridDecodeTimed(ps.g, info, false, false, ps.s.dec)
+	if ok {
+		ps.out = append(ps.out, found{r.GetText(), points})
+		return true
+	}
+	if like {
+		ps.blurred = append(ps.blurred, info)
+	}
+	return false
+}
+
+// taken reports whether a finder pattern of info lies in a symbol read.
+func (ps *pageSearch) taken(info *detector.FinderPatternInfo) bool {
+	for _, f := range []*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()} {
+		if q := (pt{f.GetX(), f.GetY()}); insideFound(ps.all, q) || insideFound(ps.out, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// triples reads the symbols of triples of the finder patterns left at
+// the spacing of the symbols read, best first, and returns which patterns
+// of left they used.
+func (ps *pageSearch) triples(left []pageCentre) (used []bool) {
 	used = make([]bool, len(left))
 	side := 0.0
-	for _, f := range all {
+	for _, f := range ps.all {
 		side += math.Hypot(f.points[1].x-f.points[0].x, f.points[1].y-f.points[0].y)
 		side += math.Hypot(f.points[1].x-f.points[2].x, f.points[1].y-f.points[2].y)
 	}
-	side /= float64(2 * len(all))
+	side /= float64(2 * len(ps.all))
 	type cand struct {
 		i, j, k int
 		score   float64
@@ -145,75 +302,109 @@ func (s *scanner) pageTriples(g *grey, all []found, left []pageCentre) (out []fo
 		tried++
 		fp := func(q pageCentre) *detector.FinderPattern { return detector.NewFinderPattern1(q.at.x, q.at.y, q.ms) }
 		info := orient(fp(left[c.i]), fp(left[c.j]), fp(left[c.k]))
-		if r, points, ok, _ := gridDecodeTimed(g, info, false, true, s.dec); ok {
-			out = append(out, found{r.GetText(), points})
+		if ps.try(info) {
 			used[c.i], used[c.j], used[c.k] = true, true, true
 		}
 	}
-	return out, used
+	return used
 }
 
-// nearest returns the symbol of fs whose top left finder pattern is
-// nearest q.
-func nearest(fs []found, q pt) found {
+// sides returns the sides of the symbol f: from its top left finder
+// pattern to its top right, u, and to its bottom left, v.
+func sides(f found) (u, v pt) {
+	bl, tl, tr := f.points[0], f.points[1], f.points[2]
+	return pt{tr.x - tl.x, tr.y - tl.y}, pt{bl.x - tl.x, bl.y - tl.y}
+}
+
+// shapeAt returns the sides (see sides) of a symbol of the page at q:
+// fitted as affine functions of the position over the symbols read, fs,
+// three or more not in a line, which follows the perspective of a page
+// seen at an angle; or else the sides of the symbol read nearest q.
+func shapeAt(fs []found, q pt) (u, v pt) {
+	if len(fs) >= 3 {
+		// Least squares over the rows [1, x-q.x, y-q.y] of the symbols'
+		// top left patterns: the constant term is the value at q.
+		var m [3][3]float64
+		var r [4][3]float64
+		for _, f := range fs {
+			row := [3]float64{1, f.points[1].x - q.x, f.points[1].y - q.y}
+			fu, fv := sides(f)
+			vals := [4]float64{fu.x, fu.y, fv.x, fv.y}
+			for i := range 3 {
+				for j := range 3 {
+					m[i][j] += row[i] * row[j]
+				}
+				for k := range 4 {
+					r[k][i] += row[i] * vals[k]
+				}
+			}
+		}
+		det := det3(m)
+		if math.Abs(det) > 1e-6*m[0][0]*m[1][1]*m[2][2] {
+			var c [4]float64
+			for k := range 4 {
+				mk := m
+				for i := range 3 {
+					mk[i][0] = r[k][i]
+				}
+				c[k] = det3(mk) / det
+			}
+			return pt{c[0], c[1]}, pt{c[2], c[3]}
+		}
+	}
 	best, bestD := fs[0], math.Inf(1)
 	for _, f := range fs {
 		if d := math.Hypot(f.points[1].x-q.x, f.points[1].y-q.y); d < bestD {
 			best, bestD = f, d
 		}
 	}
-	return best
+	return sides(best)
 }
 
-// thirdPattern returns where the third finder pattern of a symbol shaped
-// as f (one of a page's, all alike) lies if a and b are two of its finder
-// patterns, with f's sides from its top left pattern to its top right, u,
-// and to its bottom left, v; ok is false if b-a is none of f's sides.
-func thirdPattern(a, b pt, f found) (third, u, v pt, ok bool) {
-	bl, tl, tr := f.points[0], f.points[1], f.points[2]
-	u, v = pt{tr.x - tl.x, tr.y - tl.y}, pt{bl.x - tl.x, bl.y - tl.y}
+func det3(m [3][3]float64) float64 {
+	return m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) - m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) + m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+}
+
+// thirdPattern returns where the third finder pattern of a symbol of
+// sides u and v (see sides) lies if a and b are two of its finder
+// patterns; ok is false if b-a is none of its sides.
+func thirdPattern(a, b, u, v pt) (third pt, ok bool) {
 	w := pt{b.x - a.x, b.y - a.y}
 	tol := 0.2 * math.Min(math.Hypot(u.x, u.y), math.Hypot(v.x, v.y))
 	near := func(p pt, k float64) bool { return math.Hypot(w.x-k*p.x, w.y-k*p.y) < tol }
 	vu := pt{v.x - u.x, v.y - u.y}
 	switch {
 	case near(u, 1): // a top left, b top right
-		return pt{a.x + v.x, a.y + v.y}, u, v, true
+		return pt{a.x + v.x, a.y + v.y}, true
 	case near(u, -1): // b top left, a top right
-		return pt{b.x + v.x, b.y + v.y}, u, v, true
+		return pt{b.x + v.x, b.y + v.y}, true
 	case near(v, 1): // a top left, b bottom left
-		return pt{a.x + u.x, a.y + u.y}, u, v, true
+		return pt{a.x + u.x, a.y + u.y}, true
 	case near(v, -1):
-		return pt{b.x + u.x, b.y + u.y}, u, v, true
+		return pt{b.x + u.x, b.y + u.y}, true
 	case near(vu, 1): // a top right, b bottom left
-		return pt{a.x - u.x, a.y - u.y}, u, v, true
+		return pt{a.x - u.x, a.y - u.y}, true
 	case near(vu, -1):
-		return pt{b.x - u.x, b.y - u.y}, u, v, true
+		return pt{b.x - u.x, b.y - u.y}, true
 	}
-	return pt{}, u, v, false
+	return pt{}, false
 }
 
-// readPageTriple reads the symbol of which a and b are two finder
-// patterns and the third is near guess, searched for in the grey plane
-// with module axes along u and v.
-func (s *scanner) readPageTriple(g *grey, a, b pageCentre, guess, u, v pt) (found, bool) {
+// pair reads the symbol of which a and b are two finder patterns and the
+// third is near guess, searched for in the grey plane with module axes
+// along u and v.
+func (ps *pageSearch) pair(a, b pageCentre, guess, u, v pt) {
 	ms := (a.ms + b.ms) / 2
 	lu, lv := math.Hypot(u.x, u.y), math.Hypot(v.x, v.y)
 	ex, ey := pt{u.x / lu * ms, u.y / lu * ms}, pt{v.x / lv * ms, v.y / lv * ms}
 	fa := detector.NewFinderPattern1(a.at.x, a.at.y, a.ms)
 	fb := detector.NewFinderPattern1(b.at.x, b.at.y, b.ms)
 	for _, m := range []concentricMeasure{ringContrast, templateCorrelation} {
-		best, ok := findConcentric(g, guess, ex, ey, 1, math.Min(lu, lv)/ms, m)
-		if !ok {
-			continue
-		}
-		info := orient(fa, fb, detector.NewFinderPattern1(best.x, best.y, ms))
-		// Blurred too, perhaps: why no attempt found the three.
-		if r, points, ok, _ := gridDecodeTimed(g, info, false, true, s.dec); ok {
-			return found{r.GetText(), points}, true
+		best, ok := findConcentric(ps.g, guess, ex, ey, 1, math.Min(lu, lv)/ms, m)
+		if ok && ps.try(orient(fa, fb, detector.NewFinderPattern1(best.x, best.y, ms))) {
+			return
 		}
 	}
-	return found{}, false
 }
 
 // insideFound reports whether q lies inside one of the symbols fs, quiet
