@@ -480,15 +480,13 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
 	var failed, read []*detector.FinderPatternInfo
-	tried := 0
-	for _, info := range infos {
-		if tried >= maxTriples {
+	for i, info := range infos {
+		if i >= maxTriples {
 			break
 		}
 		if used[info.GetTopLeft()] || used[info.GetTopRight()] || used[info.GetBottomLeft()] {
 			continue
 		}
-		tried++
 		text, points, ok, symbolLike := s.decode(det, p, info, a.invert)
 		if !ok {
 			s.located = true
