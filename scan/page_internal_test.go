@@ -1,0 +1,179 @@
+package scan
+
+import (
+	"image"
+	"math"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testkit/degrade"
+	"github.com/offcode/offcode/internal/testkit/testcode"
+	"github.com/offcode/offcode/render"
+)
+
+// testPage returns a page of four symbols seen at an angle, two to a row,
+// and the four symbols as scanAll reads them, in the order drawn.
+func testPage(t *testing.T) (*grey, []found) {
+	t.Helper()
+	var syms []degrade.Symbol
+	var texts []string
+	for i := range 4 {
+		text := testcode.Issue(20+i, codec.Colour(i%3), codec.Kind(i%2))
+		q, err := render.NewQR(text, render.LevelQ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		syms = append(syms, q)
+		texts = append(texts, text)
+	}
+	img, _, err := degrade.MakePage(syms, 2, degrade.Params{Width: 900, Height: 900, PPM: 3.2, Angle: 14, Tilt: 0.06, Blur: 0.6, Noise: 3, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	fs, _, err := scanAll(pix, w, h, stride)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byText := map[string]found{}
+	for _, f := range fs {
+		byText[f.text] = f
+	}
+	var out []found
+	for _, text := range texts {
+		f, ok := byText[text]
+		if !ok {
+			t.Fatalf("scanAll read %d of the page's 4 symbols", len(fs))
+		}
+		out = append(out, f)
+	}
+	return &grey{pix, w, h, stride}, out
+}
+
+// TestFinishPage reads the fourth symbol of a page from the three read
+// and from three, two or one of its finder patterns found by the steps
+// (pooled), at the picture's module size; and reads nothing from one
+// symbol read, or patterns of another size.
+func TestFinishPage(t *testing.T) {
+	g, fs := testPage(t)
+	lost := fs[3]
+	ms := math.Hypot(lost.points[1].x-lost.points[2].x, lost.points[1].y-lost.points[2].y) / float64(symbolDim(t, lost.text)-7)
+	pool := func(k int, scale float64, reads []found) []pageCentre {
+		var out []pageCentre
+		for _, f := range reads {
+			for _, p := range f.points[:3] {
+				out = append(out, pageCentre{p, ms})
+			}
+		}
+		for _, p := range lost.points[:k] {
+			out = append(out, pageCentre{pt{p.x + 0.4, p.y - 0.3}, scale * ms})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		reads []found
+		k     int
+		scale float64
+		want  bool
+	}{
+		{"three patterns", fs[:3], 3, 1, true},
+		{"two patterns", fs[:3], 2, 1, true},
+		{"one pattern", fs[:3], 1, 1, true},
+		{"one symbol read", fs[:1], 3, 1, false},
+		{"patterns twice the size", fs[:3], 3, 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &scanner{dec: decoder.NewDecoder(), pageCentres: pool(tc.k, tc.scale, tc.reads)}
+			got := s.finishPage(g, tc.reads)
+			if read := len(got) == 1 && got[0].text == lost.text; read != tc.want || len(got) > 1 {
+				t.Errorf("finishPage read %d symbols (the lost one: %v), want it read: %v", len(got), read, tc.want)
+			}
+		})
+	}
+}
+
+// symbolDim returns the side in modules of text's symbol as render draws
+// it.
+func symbolDim(t *testing.T, text string) int {
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Image(1).Rect.Dx() - 8 // less the quiet zone
+}
+
+// TestShapeAt: the sides of a page's symbols that vary linearly across
+// the page (perspective, to first order) are found anywhere on it from
+// three symbols; from two, those of the nearest.
+func TestShapeAt(t *testing.T) {
+	side := func(p pt) (pt, pt) {
+		return pt{100 + 0.05*p.x, 10 - 0.02*p.y}, pt{-12 + 0.01*p.y, 110 - 0.03*p.x}
+	}
+	symbol := func(tl pt) found {
+		u, v := side(tl)
+		return found{"", []pt{{tl.x + v.x, tl.y + v.y}, tl, {tl.x + u.x, tl.y + u.y}}}
+	}
+	fs := []found{symbol(pt{100, 100}), symbol(pt{400, 120}), symbol(pt{120, 420})}
+	q := pt{430, 450}
+	same := func(a, b, c, d pt) bool {
+		return math.Hypot(a.x-c.x, a.y-c.y) < 1e-6 && math.Hypot(b.x-d.x, b.y-d.y) < 1e-6
+	}
+	u, v := shapeAt(fs, q)
+	if wu, wv := side(q); !same(u, v, wu, wv) {
+		t.Errorf("shapeAt(%v) = %v, %v, want %v, %v", q, u, v, wu, wv)
+	}
+	u, v = shapeAt(fs[:2], q)
+	if wu, wv := side(pt{400, 120}); !same(u, v, wu, wv) {
+		t.Errorf("shapeAt of two symbols = %v, %v, want the nearest's %v, %v", u, v, wu, wv)
+	}
+	// In a line: no plane to fit, the nearest.
+	line := []found{symbol(pt{100, 100}), symbol(pt{300, 100}), symbol(pt{500, 100})}
+	u, v = shapeAt(line, pt{480, 300})
+	if wu, wv := side(pt{500, 100}); !same(u, v, wu, wv) {
+		t.Errorf("shapeAt of symbols in a line = %v, %v, want the nearest's %v, %v", u, v, wu, wv)
+	}
+}
+
+// TestThirdPattern places the third finder pattern of a symbol from every
+// pair of its patterns, either way round, and none from a pair at
+// another spacing.
+func TestThirdPattern(t *testing.T) {
+	tl, tr, bl := pt{100, 100}, pt{190, 120}, pt{80, 190}
+	u, v := pt{tr.x - tl.x, tr.y - tl.y}, pt{bl.x - tl.x, bl.y - tl.y}
+	for _, tc := range []struct{ a, b, want pt }{
+		{tl, tr, bl}, {tr, tl, bl}, {tl, bl, tr}, {bl, tl, tr}, {tr, bl, tl}, {bl, tr, tl},
+	} {
+		got, ok := thirdPattern(tc.a, tc.b, u, v)
+		if !ok || math.Hypot(got.x-tc.want.x, got.y-tc.want.y) > 1e-9 {
+			t.Errorf("thirdPattern(%v, %v) = %v, %v, want %v", tc.a, tc.b, got, ok, tc.want)
+		}
+	}
+	if got, ok := thirdPattern(tl, pt{tl.x + 2*u.x, tl.y + 2*u.y}, u, v); ok {
+		t.Errorf("thirdPattern of patterns two sides apart = %v, want none", got)
+	}
+}
+
+// TestKeepCentres pools the centres of attempts in picture pixels, each
+// once, and none of an inverted attempt.
+func TestKeepCentres(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 10, 10))
+	p := &plane{grey: grey{img.Pix, 20, 20, 20}, scale: 2}
+	s := &scanner{}
+	s.keepCentres(p, false, testPatterns(pt{40, 40}, pt{100, 40}, pt{41, 41}))
+	s.keepCentres(p, true, testPatterns(pt{10, 10}, pt{200, 200}))
+	if len(s.pageCentres) != 2 || s.pageCentres[1].at != (pt{50, 20}) || s.pageCentres[1].ms != 1 {
+		t.Errorf("pooled %v, want (20,20) and (50,20) of module 1", s.pageCentres)
+	}
+}
+
+func testPatterns(ps ...pt) []*detector.FinderPattern {
+	var out []*detector.FinderPattern
+	for _, p := range ps {
+		out = append(out, detector.NewFinderPattern1(p.x, p.y, 2))
+	}
+	return out
+}
