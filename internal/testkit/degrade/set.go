@@ -144,6 +144,11 @@ var Conditions = []Condition{
 	{"card_sheet", func(v int) Params {
 		return Params{Width: 1600, Height: 1200, PPM: 0.2 + 0.02*float64(v%3), Angle: 12*float64(v%5) - 24, Tilt: 0.05 + 0.02*float64(v%4), Blur: 0.8 + 0.2*float64(v%3), Noise: 5 + float64(v%3), Uneven: 0.35 + 0.05*float64(v%3), JPEG: 35 + 5*(v%3), Symbols: 8, Columns: 4, Cards: true}
 	}},
+	// A card photographed small across a phone's frame, sharp but at
+	// about 2 pixels per module, tilted, in uneven light.
+	{"small_sheet", func(v int) Params {
+		return Params{Width: 1280, Height: 720, PPM: 0.18 + 0.015*float64(v%3), Angle: 13*float64(v%5) - 26, Tilt: 0.07 + 0.025*float64(v%3), Blur: 0.5, Noise: 4, Uneven: 0.4 + 0.05*float64(v%3), JPEG: 45 + 5*(v%3), Symbols: 1, Columns: 1, Cards: true}
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
