@@ -253,41 +253,35 @@ func (ps *pageSearch) taken(info *detector.FinderPatternInfo) bool {
 	return false
 }
 
-// triples reads the symbols of triples of the finder patterns left at
-// the spacing of the symbols read, best first, and returns which patterns
-// of left they used.
+// triples reads the symbols of triples of the finder patterns left
+// where the shape of the page's symbols (shapeAt) puts them, best first,
+// and returns which patterns of left they used. Each pattern is taken as
+// a top left one: its top right and bottom left are the patterns nearest
+// where shapeAt puts them, within maxShapeError of a side.
 func (ps *pageSearch) triples(left []pageCentre) (used []bool) {
 	used = make([]bool, len(left))
-	side := 0.0
-	for _, f := range ps.all {
-		side += math.Hypot(f.points[1].x-f.points[0].x, f.points[1].y-f.points[0].y)
-		side += math.Hypot(f.points[1].x-f.points[2].x, f.points[1].y-f.points[2].y)
-	}
-	side /= float64(2 * len(ps.all))
 	type cand struct {
 		i, j, k int
 		score   float64
 	}
 	var cs []cand
-	n := min(len(left), 60)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			for k := j + 1; k < n; k++ {
-				if i == j || i == k {
-					continue
+	for i, a := range left {
+		u, v := shapeAt(ps.all, a.at)
+		// nearestTo returns the pattern of left nearest p and its
+		// distance from p as a fraction of the side s.
+		nearestTo := func(p, s pt) (int, float64) {
+			best, bestD := -1, maxShapeError
+			for j, c := range left {
+				if d := math.Hypot(c.at.x-p.x, c.at.y-p.y) / math.Hypot(s.x, s.y); j != i && d < bestD {
+					best, bestD = j, d
 				}
-				a, b, c := left[i].at, left[j].at, left[k].at
-				da, db := math.Hypot(b.x-a.x, b.y-a.y), math.Hypot(c.x-a.x, c.y-a.y)
-				ra, rb := da/side, db/side
-				if ra < 0.7 || ra > 1.4 || rb < 0.7 || rb > 1.4 || da/db < 1/1.3 || da/db > 1.3 {
-					continue
-				}
-				cos := ((b.x-a.x)*(c.x-a.x) + (b.y-a.y)*(c.y-a.y)) / (da * db)
-				if math.Abs(cos) > 0.35 {
-					continue
-				}
-				cs = append(cs, cand{i, j, k, math.Abs(math.Log(da/db)) + math.Abs(cos) + math.Abs(math.Log(ra*rb)/2)})
 			}
+			return best, bestD
+		}
+		j, dj := nearestTo(pt{a.at.x + u.x, a.at.y + u.y}, u)
+		k, dk := nearestTo(pt{a.at.x + v.x, a.at.y + v.y}, v)
+		if j >= 0 && k >= 0 && j != k {
+			cs = append(cs, cand{i, j, k, dj + dk})
 		}
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return cmp.Compare(a.score, b.score) })
@@ -301,13 +295,17 @@ func (ps *pageSearch) triples(left []pageCentre) (used []bool) {
 		}
 		tried++
 		fp := func(q pageCentre) *detector.FinderPattern { return detector.NewFinderPattern1(q.at.x, q.at.y, q.ms) }
-		info := orient(fp(left[c.i]), fp(left[c.j]), fp(left[c.k]))
-		if ps.try(info) {
+		if ps.try(detector.NewFinderPatternInfo(fp(left[c.k]), fp(left[c.i]), fp(left[c.j]))) {
 			used[c.i], used[c.j], used[c.k] = true, true, true
 		}
 	}
 	return used
 }
+
+// maxShapeError is how far, as a fraction of a side, a finder pattern of
+// a page's symbol may lie from where the shape of the symbols read
+// (shapeAt) puts it.
+const maxShapeError = 0.3
 
 // sides returns the sides of the symbol f: from its top left finder
 // pattern to its top right, u, and to its bottom left, v.

@@ -149,6 +149,11 @@ var Conditions = []Condition{
 	{"small_sheet", func(v int) Params {
 		return Params{Width: 1280, Height: 720, PPM: 0.18 + 0.015*float64(v%3), Angle: 13*float64(v%5) - 26, Tilt: 0.07 + 0.025*float64(v%3), Blur: 0.5, Noise: 4, Uneven: 0.4 + 0.05*float64(v%3), JPEG: 45 + 5*(v%3), Symbols: 1, Columns: 1, Cards: true}
 	}},
+	// A page of eight symbols, two to a row, photographed at a steep
+	// angle: perspective, rotation, blur, noise, uneven light and JPEG.
+	{"tilted_page", func(v int) Params {
+		return Params{Width: 1100, Height: 1400, PPM: 3 + 0.2*float64(v%3), Angle: 12*float64(v%5) - 24, Tilt: 0.06 + 0.015*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.35, JPEG: 40 + 5*(v%3), Symbols: 8, Columns: 2}
+	}},
 }
 
 // Set returns variants samples of every condition, each of different
