@@ -98,7 +98,7 @@ pairs:
 	for i := 0; i < len(left); i++ {
 		for j := i + 1; j < len(left); j++ {
 			a, b := left[i], left[j]
-			if used[i] || used[j] {
+			if used[i] || used[j] || !ps.free(a.at) || !ps.free(b.at) {
 				continue
 			}
 			if r := a.ms / b.ms; r < 0.7 || r > 1.4 {
@@ -146,7 +146,7 @@ const maxPageSingles = 6
 func (ps *pageSearch) singles(left []pageCentre, used []bool) {
 	tried := 0
 	for i, a := range left {
-		if used[i] || insideFound(ps.out, a.at) {
+		if used[i] || !ps.free(a.at) {
 			continue
 		}
 		u, v := shapeAt(ps.all, a.at)
@@ -368,22 +368,25 @@ func det3(m [3][3]float64) float64 {
 // patterns; ok is false if b-a is none of its sides.
 func thirdPattern(a, b, u, v pt) (third pt, ok bool) {
 	w := pt{b.x - a.x, b.y - a.y}
-	tol := 0.2 * math.Min(math.Hypot(u.x, u.y), math.Hypot(v.x, v.y))
-	near := func(p pt, k float64) bool { return math.Hypot(w.x-k*p.x, w.y-k*p.y) < tol }
+	tol := maxShapeError * math.Min(math.Hypot(u.x, u.y), math.Hypot(v.x, v.y))
 	vu := pt{v.x - u.x, v.y - u.y}
-	switch {
-	case near(u, 1): // a top left, b top right
-		return pt{a.x + v.x, a.y + v.y}, true
-	case near(u, -1): // b top left, a top right
-		return pt{b.x + v.x, b.y + v.y}, true
-	case near(v, 1): // a top left, b bottom left
-		return pt{a.x + u.x, a.y + u.y}, true
-	case near(v, -1):
-		return pt{b.x + u.x, b.y + u.y}, true
-	case near(vu, 1): // a top right, b bottom left
-		return pt{a.x - u.x, a.y - u.y}, true
-	case near(vu, -1):
-		return pt{b.x - u.x, b.y - u.y}, true
+	// Each case: the side b-a should be, the pattern the third is
+	// placed from, and the third's offset from it.
+	for _, c := range [6]struct{ side, from, off pt }{
+		{u, a, v},                             // a top left, b top right
+		{pt{-u.x, -u.y}, b, v},                // b top left, a top right
+		{v, a, u},                             // a top left, b bottom left
+		{pt{-v.x, -v.y}, b, u},                // b top left, a bottom left
+		{vu, a, pt{-u.x, -u.y}},               // a top right, b bottom left
+		{pt{-vu.x, -vu.y}, b, pt{-u.x, -u.y}}, // b top right, a bottom left
+	} {
+		if math.Hypot(w.x-c.side.x, w.y-c.side.y) >= tol {
+			continue
+		}
+		// The offset turned and scaled as b-a is against the side.
+		n := c.side.x*c.side.x + c.side.y*c.side.y
+		cs, sn := (w.x*c.side.x+w.y*c.side.y)/n, (w.y*c.side.x-w.x*c.side.y)/n
+		return pt{c.from.x + cs*c.off.x - sn*c.off.y, c.from.y + sn*c.off.x + cs*c.off.y}, true
 	}
 	return pt{}, false
 }
