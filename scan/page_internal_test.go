@@ -152,6 +152,21 @@ func TestThirdPattern(t *testing.T) {
 			t.Errorf("thirdPattern(%v, %v) = %v, %v, want %v", tc.a, tc.b, got, ok, tc.want)
 		}
 	}
+	// The symbol turned by 8° and 10 % bigger than u and v say: the
+	// third is turned and scaled as the pair is.
+	c, sn := 1.1*math.Cos(8*math.Pi/180), 1.1*math.Sin(8*math.Pi/180)
+	turn := func(p pt) pt {
+		d := pt{p.x - tl.x, p.y - tl.y}
+		return pt{tl.x + c*d.x - sn*d.y, tl.y + sn*d.x + c*d.y}
+	}
+	for _, tc := range []struct{ a, b, want pt }{
+		{tl, turn(tr), turn(bl)}, {turn(bl), tl, turn(tr)}, {turn(tr), turn(bl), tl},
+	} {
+		got, ok := thirdPattern(tc.a, tc.b, u, v)
+		if !ok || math.Hypot(got.x-tc.want.x, got.y-tc.want.y) > 1e-9 {
+			t.Errorf("thirdPattern(%v, %v) of a turned symbol = %v, %v, want %v", tc.a, tc.b, got, ok, tc.want)
+		}
+	}
 	if got, ok := thirdPattern(tl, pt{tl.x + 2*u.x, tl.y + 2*u.y}, u, v); ok {
 		t.Errorf("thirdPattern of patterns two sides apart = %v, want none", got)
 	}
