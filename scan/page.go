@@ -9,14 +9,15 @@ import (
 )
 
 // This file finishes a page of several symbols (a batch page, a sheet of
-// cards) once some of its symbols are read: the symbols of a page are all
-// of one size, so the finder patterns left over that none of them used
-// are paired at the distance the symbols read put their finder patterns
-// apart, and the third pattern of each pair is searched for in the grey
-// plane where the pair puts it, as readPairs does for a lone symbol.
-// Each attempt of the scan finds some finder patterns and misses others;
-// the leftovers of all the attempts on the picture are pooled here, so a
-// symbol whose three patterns no one attempt found together is read too.
+// cards) once two or more of its symbols are read. Each attempt of the
+// scan finds some finder patterns and misses others; the patterns of all
+// the attempts on the picture are pooled, and those of the symbols' module
+// size that lie in no symbol read are taken in threes, in pairs and alone
+// where the symbols read say a symbol's patterns lie: the symbols of a
+// page are alike and laid out alike, and the sides of those read, fitted
+// over the page (shapeAt), follow the perspective of a page photographed
+// at an angle. A pattern a pair or a lone pattern lacks is searched for
+// in the grey plane, as readPairs does for a lone symbol.
 
 // maxPagePairs bounds the pairs of leftover finder patterns tried on a
 // page.
@@ -52,10 +53,10 @@ func (s *scanner) keepCentres(p *plane, inverted bool, centres []*detector.Finde
 
 // finishPage returns the symbols of g (the picture's plane) read from the
 // pooled finder patterns that lie in none of the symbols read, all (two
-// or more), and are of their module size: triples of them at the
-// spacing of all's finder patterns (pageTriples), then pairs that are
-// two finder patterns of a symbol shaped as the nearest symbol read,
-// with the third searched for in the grey plane.
+// or more), and are of their module size: triples of them (triples),
+// then pairs with a third pattern searched for (pairs), then lone
+// patterns with two (singles), and last the triples of them that looked
+// like symbols, deblurred.
 func (s *scanner) finishPage(g *grey, all []found) (out []found) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -93,29 +94,7 @@ func (s *scanner) finishPage(g *grey, all []found) (out []found) {
 	}
 	ps := &pageSearch{s: s, g: g, all: all}
 	used := ps.triples(left)
-	tried := 0
-pairs:
-	for i := 0; i < len(left); i++ {
-		for j := i + 1; j < len(left); j++ {
-			a, b := left[i], left[j]
-			if used[i] || used[j] || !ps.free(a.at) || !ps.free(b.at) {
-				continue
-			}
-			if r := a.ms / b.ms; r < 0.7 || r > 1.4 {
-				continue
-			}
-			u, v := shapeAt(all, a.at)
-			third, ok := thirdPattern(a.at, b.at, u, v)
-			if !ok || !g.inside(third) || insideFound(all, third) || insideFound(ps.out, third) {
-				continue
-			}
-			if tried == maxPagePairs {
-				break pairs
-			}
-			tried++
-			ps.pair(a, b, third, u, v)
-		}
-	}
+	ps.pairs(left, used)
 	ps.singles(left, used)
 	// Last, the triples that looked like symbols, deblurred in module
 	// space (unblurGrid): dear, so few.
@@ -135,13 +114,41 @@ pairs:
 	return ps.out
 }
 
+// pairs reads the symbols of which two of the patterns left, not used,
+// are finder patterns, the third searched for where the page's shape puts
+// it (thirdPattern).
+func (ps *pageSearch) pairs(left []pageCentre, used []bool) {
+	tried := 0
+	for i := 0; i < len(left); i++ {
+		for j := i + 1; j < len(left); j++ {
+			a, b := left[i], left[j]
+			if used[i] || used[j] || !ps.free(a.at) || !ps.free(b.at) {
+				continue
+			}
+			if r := a.ms / b.ms; r < 0.7 || r > 1.4 {
+				continue
+			}
+			u, v := shapeAt(ps.all, a.at)
+			third, ok := thirdPattern(a.at, b.at, u, v)
+			if !ok || !ps.free(third) {
+				continue
+			}
+			if tried == maxPagePairs {
+				return
+			}
+			tried++
+			ps.pair(a, b, third, u, v)
+		}
+	}
+}
+
 // maxPageSingles bounds the lone finder patterns of a page whose two
 // others are searched for.
 const maxPageSingles = 6
 
 // singles reads the symbols of which one of the patterns left, none of
 // them used, is a finder pattern, and the two others, which no step
-// found, are where the nearest symbol read puts them if it is the top
+// found, are where the page's shape (shapeAt) puts them if it is the top
 // left, top right or bottom left pattern.
 func (ps *pageSearch) singles(left []pageCentre, used []bool) {
 	tried := 0
@@ -154,8 +161,8 @@ func (ps *pageSearch) singles(left []pageCentre, used []bool) {
 		ex, ey := pt{u.x / lu * a.ms, u.y / lu * a.ms}, pt{v.x / lv * a.ms, v.y / lv * a.ms}
 		p := a.at
 		// The pattern beside a, then the third, from the second where
-		// the nearest symbol puts it, turned and scaled as the side
-		// from a to the second is against the nearest symbol's.
+		// the page's shape puts it, turned and scaled as the side
+		// from a to the second is against the shape's.
 		for _, role := range [3]struct{ next, side, other pt }{
 			{pt{p.x + u.x, p.y + u.y}, u, v},              // a top left: top right, bottom left
 			{pt{p.x - u.x, p.y - u.y}, pt{-u.x, -u.y}, v}, // a top right: top left, bottom left
