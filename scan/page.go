@@ -23,6 +23,10 @@ import (
 // page.
 const maxPagePairs = 16
 
+// maxPooled bounds the finder patterns pooled over a scan: a noisy
+// picture's attempts find hundreds.
+const maxPooled = 200
+
 // pageCentre is a finder pattern centre found on the picture, in picture
 // pixels, with its module size.
 type pageCentre struct {
@@ -37,6 +41,9 @@ func (s *scanner) keepCentres(p *plane, inverted bool, centres []*detector.Finde
 		return
 	}
 	for _, c := range centres {
+		if len(s.pageCentres) == maxPooled {
+			return
+		}
 		q := pageCentre{p.toPicture(pt{c.GetX(), c.GetY()}), c.GetEstimatedModuleSize() / p.scale}
 		dup := false
 		for _, o := range s.pageCentres {
@@ -45,7 +52,7 @@ func (s *scanner) keepCentres(p *plane, inverted bool, centres []*detector.Finde
 				break
 			}
 		}
-		if !dup && len(s.pageCentres) < 200 {
+		if !dup {
 			s.pageCentres = append(s.pageCentres, q)
 		}
 	}
