@@ -7,8 +7,8 @@
 // Scanning tries the cheap path first and escalates only when it fails:
 // gozxing's hybrid binariser, a sliding-window binariser, finder
 // patterns found from the grey image's edges (small blurred ones that a
-// binariser closes up), both binarisers on a smoothed image, the
-// inverted image, a harder search, and the image at twice its size. On each, finder patterns are grouped
+// binariser closes up), the sliding-window binariser on a smoothed
+// image, the inverted image, a harder search, and the image at twice its size. On each, finder patterns are grouped
 // into symbols (never across symbols, so a page of codes reads), and a
 // symbol gozxing's sampler cannot read is sampled again from the grey
 // image: its side chosen by how its timing patterns alternate, through a

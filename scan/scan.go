@@ -323,8 +323,11 @@ func pictureSteps(pix []byte, w, h, stride int) []step {
 		a      attempt
 	}
 	var done []rung
+	// (The hybrid binariser on the smoothed frame, tried before its
+	// sliding-window one, read one code of the tuning set, which the
+	// sliding window then reads without it: it is not tried.)
 	for _, st := range []rung{
-		{false, first}, {false, ladder[5]}, {false, ladder[6]}, {true, ladder[0]}, {true, ladder[5]},
+		{false, first}, {false, ladder[5]}, {false, ladder[6]}, {true, ladder[5]},
 		{false, ladder[3]}, {false, ladder[1]},
 	} {
 		// On a page scan the first step is already hybrid+harder: the
