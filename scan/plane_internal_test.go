@@ -57,8 +57,9 @@ func testLocalMatrix(t *testing.T, rng *rand.Rand, w, h, str int) {
 	}
 }
 
-// TestHybridMatrix checks hybridMatrix against gozxing's HybridBinarizer,
-// bit for bit, on noisy planes of awkward sizes with flat regions (where
+// TestHybridMatrix checks hybridMatrix, and hybridFrom of the inverted
+// plane, against gozxing's HybridBinarizer (of an inverted luminance
+// source), bit for bit, on noisy planes of awkward sizes with flat regions (where
 // black points come from the neighbours) and strides wider than the rows,
 // and on planes of the whole range, black and white regions included
 // (thresholds of 0 and 255).
@@ -90,15 +91,25 @@ func TestHybridMatrix(t *testing.T) {
 			}
 		}
 		g := &grey{pix, w, h, str}
-		got := hybridMatrix(g)
-		want, err := gozxing.NewHybridBinarizer(newPlaneSource(pix, w, h, str)).GetBlackMatrix()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				if got.Get(x, y) != want.Get(x, y) {
-					t.Fatalf("%d×%d: pixel (%d,%d) = %v, gozxing %v", w, h, x, y, got.Get(x, y), want.Get(x, y))
+		stats := blockStats(g)
+		for _, inverted := range []bool{false, true} {
+			got := hybridFrom(g, stats, inverted)
+			if !inverted {
+				got = hybridMatrix(g)
+			}
+			var src gozxing.LuminanceSource = newPlaneSource(pix, w, h, str)
+			if inverted {
+				src = src.Invert()
+			}
+			want, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for y := 0; y < h; y++ {
+				for x := 0; x < w; x++ {
+					if got.Get(x, y) != want.Get(x, y) {
+						t.Fatalf("%d×%d, inverted %v: pixel (%d,%d) = %v, gozxing %v", w, h, inverted, x, y, got.Get(x, y), want.Get(x, y))
+					}
 				}
 			}
 		}

@@ -238,10 +238,12 @@ type plane struct {
 	// picture).
 	ox, oy float64
 	// Made on first use and shared by the attempts on the plane: the
-	// hybrid binariser's matrix (the same with and without TRY_HARDER) and
+	// hybrid binariser's matrix (the same with and without TRY_HARDER),
+	// its block statistics (the inverted plane's follow from them) and
 	// the integral image of the sliding-window binariser (the same for
 	// every radius).
 	hybrid *gozxing.BitMatrix
+	stats  []blockStat
 	sat    []uint32
 }
 
@@ -540,21 +542,16 @@ func (p *plane) binarise(a attempt) (matrix *gozxing.BitMatrix) {
 		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
 	case !a.global && !a.invert && p.hybrid != nil:
 		matrix = p.hybrid
-	case !a.global && !a.invert && p.w >= 40 && p.h >= 40:
-		matrix = hybridMatrix(&p.grey)
-		p.hybrid = matrix
-	case !a.global && a.invert && p.w >= 40 && p.h >= 40:
-		// gozxing's hybrid binariser of the inverted image, as
-		// hybridMatrix of the inverted plane.
-		inv := make([]byte, p.w*p.h)
-		for y := 0; y < p.h; y++ {
-			row := p.pix[y*p.str : y*p.str+p.w]
-			out := inv[y*p.w : (y+1)*p.w]
-			for x, v := range row {
-				out[x] = 255 - v
-			}
+	case !a.global && p.w >= 5*hybridBlock && p.h >= 5*hybridBlock:
+		// gozxing's hybrid binariser, of the inverted image too, from
+		// block statistics taken once.
+		if p.stats == nil {
+			p.stats = blockStats(&p.grey)
 		}
-		matrix = hybridMatrix(&grey{inv, p.w, p.h, p.w})
+		matrix = hybridFrom(&p.grey, p.stats, a.invert)
+		if !a.invert {
+			p.hybrid = matrix
+		}
 	default:
 		var src gozxing.LuminanceSource = newPlaneSource(p.pix, p.w, p.h, p.str)
 		if a.invert {
