@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 
 	"github.com/offcode/offcode/render"
 )
@@ -335,4 +337,117 @@ func BenchmarkIntegral(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		integral(&grey{pix, w, h, stride})
 	}
+}
+
+// TestFinderCentresSame checks finderCentres, which reads rows by runs,
+// against gozxing's MultiFinderPatternFinder.FindMulti pixel by pixel:
+// the same centres, module sizes and counts, in the same order, on the
+// hybrid and sliding-window matrices of pictures of the held-out sets
+// (single symbols, batch pages, failures), of sharp symbols and of noise
+// (many candidates), with and without TRY_HARDER.
+func TestFinderCentresSame(t *testing.T) {
+	var planes []*grey
+	for _, f := range []string{
+		"photos/combination_49.jpg", "photos/paper_noise_32.jpg", "photos/small_07.jpg", "photos/low_contrast_16.jpg",
+		"print/batch_tilted_0.jpg", "print/sheet_blurred_1.jpg",
+	} {
+		r, err := os.Open("testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix, w, h, stride := luminance(img)
+		planes = append(planes, &grey{pix, w, h, stride})
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][2]int{{301, 203}, {64, 97}} {
+		w, h := sz[0], sz[1]
+		pix := make([]byte, w*h)
+		for i := range pix {
+			// Runs of random lengths, some the ratio of a finder pattern.
+			pix[i] = byte(255 * ((i/(1+rng.IntN(4)) + i/w) % 2))
+		}
+		planes = append(planes, &grey{pix, w, h, w})
+	}
+	// Sharp symbols at 1 to 4 pixels per module: light runs of every
+	// length after a finder pattern.
+	q, err := render.NewQR("OC1:FINDER CENTRES 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ", render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for scale := 1; scale <= 4; scale++ {
+		img := q.Image(scale)
+		planes = append(planes, &grey{img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride})
+	}
+	for pi, g := range planes {
+		for _, m := range []*gozxing.BitMatrix{hybridMatrix(g), localMatrix(g, integral(g), 5, 2, false)} {
+			for _, harder := range []bool{false, true} {
+				var hints map[gozxing.DecodeHintType]interface{}
+				if harder {
+					hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+				}
+				f := multidetector.NewMultiFinderPatternFinder(m, nil)
+				f.FindMulti(hints)
+				want := f.GetPossibleCenters()
+				got := finderCentres(m, harder)
+				if len(got) != len(want) {
+					t.Fatalf("plane %d, harder %v: %d centres, FindMulti %d", pi, harder, len(got), len(want))
+				}
+				for i := range got {
+					a, b := got[i], want[i]
+					if a.GetX() != b.GetX() || a.GetY() != b.GetY() || a.GetEstimatedModuleSize() != b.GetEstimatedModuleSize() || a.GetCount() != b.GetCount() {
+						t.Fatalf("plane %d, harder %v: centre %d = (%v, %v, %v, %d), FindMulti (%v, %v, %v, %d)", pi, harder, i,
+							a.GetX(), a.GetY(), a.GetEstimatedModuleSize(), a.GetCount(), b.GetX(), b.GetY(), b.GetEstimatedModuleSize(), b.GetCount())
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkFinderCentres finds the finder pattern centres of a 1280×720
+// photo's hybrid matrix.
+func BenchmarkFinderCentres(b *testing.B) {
+	pix, w, h, stride := benchPhoto(b)
+	m := hybridMatrix(&grey{pix, w, h, stride})
+	for b.Loop() {
+		finderCentres(m, true)
+	}
+}
+
+// TestFoundPatternCross checks foundPatternCross, in integers, against
+// gozxing's in floats on every five runs of 0 to 13 pixels and on long
+// runs.
+func TestFoundPatternCross(t *testing.T) {
+	sc := make([]int, 5)
+	check := func() {
+		if got, want := foundPatternCross(sc), detector.FinderPatternFinder_foundPatternCross(sc); got != want {
+			t.Fatalf("foundPatternCross(%v) = %v, gozxing %v", sc, got, want)
+		}
+	}
+	for i := range 14 * 14 * 14 * 14 * 14 {
+		for k, n := 0, i; k < 5; k, n = k+1, n/14 {
+			sc[k] = n % 14
+		}
+		check()
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		m := 1 + rng.IntN(200)
+		for k := range sc {
+			sc[k] = max(0, m*(1+2*btoi(k == 2))+rng.IntN(m+1)-m/2)
+		}
+		check()
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

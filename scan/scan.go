@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
-	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 
@@ -274,6 +273,54 @@ type scanner struct {
 	blurred site
 	// pageCentres pools the finder patterns of every attempt (finishPage).
 	pageCentres []pageCentre
+	// known holds the symbols read so far, in picture pixels: a later
+	// attempt does not decode again a triple of finder patterns lying
+	// in one of them (a batch page goes on through several attempts).
+	known []knownSymbol
+}
+
+// knownSymbol is a symbol read: the picture points of its top-left
+// finder pattern's centre, the vectors to the top-right and bottom-left
+// ones, and its module size.
+type knownSymbol struct {
+	tl, u, v pt
+	module   float64
+}
+
+// knownAt reports whether the three finder patterns of info, on plane
+// p, lie inside one symbol read before, as insideAny reckons inside.
+func (s *scanner) knownAt(p *plane, info *detector.FinderPatternInfo) bool {
+	fs := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
+	for _, k := range s.known {
+		det := k.u.x*k.v.y - k.u.y*k.v.x
+		if det == 0 {
+			continue
+		}
+		ma, mb := 4*k.module/math.Hypot(k.u.x, k.u.y), 4*k.module/math.Hypot(k.v.x, k.v.y)
+		in := 0
+		for _, f := range fs {
+			c := p.toPicture(pt{f.GetX(), f.GetY()})
+			px, py := c.x-k.tl.x, c.y-k.tl.y
+			a, b := (px*k.v.y-py*k.v.x)/det, (k.u.x*py-k.u.y*px)/det
+			if a > -ma && a < 1+ma && b > -mb && b < 1+mb {
+				in++
+			}
+		}
+		if in == 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// remember adds the symbol of info, read on plane p, to s.known.
+func (s *scanner) remember(p *plane, info *detector.FinderPatternInfo) {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ptl := p.toPicture(pt{tl.GetX(), tl.GetY()})
+	ptr := p.toPicture(pt{tr.GetX(), tr.GetY()})
+	pbl := p.toPicture(pt{bl.GetX(), bl.GetY()})
+	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3 / p.scale
+	s.known = append(s.known, knownSymbol{ptl, pt{ptr.x - ptl.x, ptr.y - ptl.y}, pt{pbl.x - ptl.x, pbl.y - ptl.y}, ms})
 }
 
 // scanAll returns the text of every QR symbol in the plane, and the name
@@ -460,13 +507,8 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	if matrix == nil {
 		return nil, 0
 	}
-	var hints map[gozxing.DecodeHintType]interface{}
-	if a.tryHarder {
-		hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	}
-	finder := multidetector.NewMultiFinderPatternFinder(matrix, nil)
-	finder.FindMulti(hints) // for its centres: it pairs them poorly
-	centres := finder.GetPossibleCenters()
+	// gozxing's FindMulti's centres (it pairs them poorly: triples does).
+	centres := finderCentres(matrix, a.tryHarder)
 	for _, c := range centres {
 		if m := c.GetEstimatedModuleSize() / p.scale; s.minModule == 0 || m < s.minModule {
 			s.minModule = m
@@ -492,6 +534,14 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		if used[info.GetTopLeft()] || used[info.GetTopRight()] || used[info.GetBottomLeft()] {
 			continue
 		}
+		if s.knownAt(p, info) {
+			// Read before, by an earlier attempt: as if read again.
+			used[info.GetTopLeft()] = true
+			used[info.GetTopRight()] = true
+			used[info.GetBottomLeft()] = true
+			read = append(read, info)
+			continue
+		}
 		text, points, ok, symbolLike := s.decode(det, p, info, a.invert)
 		if !ok {
 			s.located = true
@@ -511,6 +561,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 			continue
 		}
 		seen[text] = true
+		s.remember(p, info)
 		for i := range points {
 			points[i] = p.toPicture(points[i])
 		}
@@ -524,7 +575,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	if len(out) == 0 && len(centres) >= 2 && s.pairPlane == nil {
 		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
-	if pending == 0 && len(out) > 0 && leftPatterns(used, centres, read) >= 2 {
+	if pending == 0 && len(read) > 0 && leftPatterns(used, centres, read) >= 2 {
 		pending = 1
 	}
 	return out, pending
