@@ -451,3 +451,12 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// BenchmarkResize2x doubles a 1280×720 photo, as the scan's step on the
+// picture at twice its size does.
+func BenchmarkResize2x(b *testing.B) {
+	pix, w, h, stride := benchPhoto(b)
+	for b.Loop() {
+		resize(pix, w, h, stride, 2*w, 2*h)
+	}
+}
