@@ -90,9 +90,20 @@ func integral(g *grey) []uint32 {
 // around each pixel, less bias grey levels: a dark pixel is darker than its
 // neighbourhood. Unlike gozxing's hybrid binariser (a threshold per 8×8
 // block), the window slides, and its size can follow the module size. sat
-// is the plane's integral image.
+// is the plane's integral image, or nil: then only the 2r+2 rows of it
+// that a row of windows reads are made, in a ring, as they are needed
+// (the same sums, a fraction of the memory).
 func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.BitMatrix {
 	w, h := g.w, g.h
+	ring, made := h+1, h // rows of sat kept; rows made, after row 0
+	if sat == nil {
+		ring, made = min(2*r+2, h+1), 0
+		sat = make([]uint32, ring*(w+1))
+	}
+	satRow := func(k int) []uint32 {
+		k %= ring
+		return sat[k*(w+1) : (k+1)*(w+1)]
+	}
 	m, _ := gozxing.NewBitMatrix(w, h)
 	words := make([]uint32, (w+31)/32)
 	row := gozxing.NewBitArray(w)
@@ -108,9 +119,22 @@ func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.B
 	inLo, inHi := min(r, w), max(w-r-1, min(r, w)-1)
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
+		for ; made < y1; made++ {
+			// Row made+1 of the integral image, over row made of the
+			// plane: it takes the slot of row made+1−ring, above every
+			// window from now on. (Column 0 stays 0.)
+			src := g.pix[made*g.str : made*g.str+w]
+			up, cur := satRow(made)[1:], satRow(made + 1)[1:]
+			up, cur = up[:len(src)], cur[:len(src)]
+			var acc uint32
+			for x, v := range src {
+				acc += uint32(v)
+				cur[x] = up[x] + acc
+			}
+		}
 		rows := y1 - y0
 		pix := g.pix[y*g.str : y*g.str+w]
-		top, bot := sat[y0*(w+1):(y0+1)*(w+1)], sat[y1*(w+1):(y1+1)*(w+1)]
+		top, bot := satRow(y0), satRow(y1)
 		clear(words)
 		edge := func(x int) {
 			x0, x1 := max(x-r, 0), min(x+r+1, w)

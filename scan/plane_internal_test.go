@@ -15,7 +15,8 @@ import (
 )
 
 // TestLocalMatrix checks the sliding-window binariser, which compares
-// without dividing, against the window mean computed pixel by pixel.
+// without dividing, against the window mean computed pixel by pixel, from
+// the whole integral image and from a ring of its rows.
 func TestLocalMatrix(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, sz := range [][3]int{{37, 23, 41}, {100, 70, 100}, {7, 5, 9}, {21, 30, 21}, {22, 3, 25}} {
@@ -36,6 +37,9 @@ func testLocalMatrix(t *testing.T, rng *rand.Rand, w, h, str int) {
 	for _, r := range []int{1, 5, 10} {
 		for _, invert := range []bool{false, true} {
 			m := localMatrix(g, sat, r, 2, invert)
+			if ring := localMatrix(g, nil, r, 2, invert); ring.String() != m.String() {
+				t.Fatalf("%d×%d, r %d invert %v: localMatrix from a ring of rows differs", w, h, r, invert)
+			}
 			for y := 0; y < h; y++ {
 				for x := 0; x < w; x++ {
 					sum, n := 0, 0
@@ -272,15 +276,21 @@ func benchPhoto(b *testing.B) (pix []byte, w, h, stride int) {
 }
 
 // BenchmarkLocalMatrix binarises a 1280×720 photo with the sliding
-// window of the scan's local5 step.
+// window of the scan's local5 step, its integral image included: whole
+// (as the scan did before) or a ring of rows (as it does).
 func BenchmarkLocalMatrix(b *testing.B) {
 	pix, w, h, stride := benchPhoto(b)
 	g := &grey{pix, w, h, stride}
-	sat := integral(g)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		localMatrix(g, sat, 5, 2, false)
-	}
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			localMatrix(g, integral(g), 5, 2, false)
+		}
+	})
+	b.Run("ring", func(b *testing.B) {
+		for b.Loop() {
+			localMatrix(g, nil, 5, 2, false)
+		}
+	})
 }
 
 // TestSmooth checks the 3×3 box filter against the mean of the nine

@@ -237,13 +237,10 @@ type plane struct {
 	// picture).
 	ox, oy float64
 	// Made on first use and shared by the attempts on the plane: the
-	// hybrid binariser's matrix (the same with and without TRY_HARDER),
-	// its block statistics (the inverted plane's follow from them) and
-	// the integral image of the sliding-window binariser (the same for
-	// every radius).
+	// hybrid binariser's matrix (the same with and without TRY_HARDER)
+	// and its block statistics (the inverted plane's follow from them).
 	hybrid *gozxing.BitMatrix
 	stats  []blockStat
-	sat    []uint32
 }
 
 // toPicture returns the picture point of plane point q.
@@ -587,10 +584,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 func (p *plane) binarise(a attempt) (matrix *gozxing.BitMatrix) {
 	switch {
 	case a.local > 0:
-		if p.sat == nil {
-			p.sat = integral(&p.grey)
-		}
-		matrix = localMatrix(&p.grey, p.sat, a.local, 2, a.invert)
+		matrix = localMatrix(&p.grey, nil, a.local, 2, a.invert)
 	case !a.global && !a.invert && p.hybrid != nil:
 		matrix = p.hybrid
 	case !a.global && p.w >= 5*hybridBlock && p.h >= 5*hybridBlock:
