@@ -27,22 +27,22 @@ type edge struct {
 // row of one sign, the steeper is kept).
 func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 	es = es[:0]
+	if n < 3 {
+		return es
+	}
 	var lastSteep int // |slope| of the last edge kept
 	at := func(i int) int { return int(pix[i*step]) }
+	// The slopes at i-1, i and i+1 (0 outside the line), each
+	// difference taken once.
+	dl, d := 0, at(2)-at(0)
 	for i := 1; i < n-1; i++ {
-		d := at(i+1) - at(i-1) // the slope at i
-		ad := abs(d)
-		if ad < minSlope {
-			continue
-		}
-		dl, dr := 0, 0 // the slopes a pixel either side
-		if i >= 2 {
-			dl = at(i) - at(i-2)
-		}
+		dr := 0
 		if i+2 < n {
 			dr = at(i+2) - at(i)
 		}
-		if ad < abs(dl) || ad <= abs(dr) {
+		ad := abs(d)
+		if ad < minSlope || ad < abs(dl) || ad <= abs(dr) {
+			dl, d = d, dr
 			continue
 		}
 		// Sub-pixel: the vertex of the parabola through the three
@@ -55,6 +55,7 @@ func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 		if d < 0 {
 			e.sign = -1
 		}
+		dl, d = d, dr
 		if k := len(es); k > 0 && es[k-1].sign == e.sign {
 			if ad > lastSteep {
 				es[k-1], lastSteep = e, ad

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -468,5 +469,102 @@ func BenchmarkResize2x(b *testing.B) {
 	pix, w, h, stride := benchPhoto(b)
 	for b.Loop() {
 		resize(pix, w, h, stride, 2*w, 2*h)
+	}
+}
+
+// BenchmarkEdgeCentres finds finder patterns from the edges of a 1280×720
+// photo, as the scan's hybrid+edges step does.
+func BenchmarkEdgeCentres(b *testing.B) {
+	pix, w, h, stride := benchPhoto(b)
+	g := &grey{pix, w, h, stride}
+	for b.Loop() {
+		edgeCentres(g, false, nil)
+	}
+}
+
+// lineEdgesPixel is lineEdges as it was, every slope taken three times:
+// kept to check lineEdges against.
+func lineEdgesPixel(es []edge, pix []byte, step, n, minSlope int) []edge {
+	es = es[:0]
+	var lastSteep int // |slope| of the last edge kept
+	at := func(i int) int { return int(pix[i*step]) }
+	for i := 1; i < n-1; i++ {
+		d := at(i+1) - at(i-1) // the slope at i
+		ad := abs(d)
+		if ad < minSlope {
+			continue
+		}
+		dl, dr := 0, 0 // the slopes a pixel either side
+		if i >= 2 {
+			dl = at(i) - at(i-2)
+		}
+		if i+2 < n {
+			dr = at(i+2) - at(i)
+		}
+		if ad < abs(dl) || ad <= abs(dr) {
+			continue
+		}
+		// Sub-pixel: the vertex of the parabola through the three
+		// slopes.
+		off := 0.0
+		if den := float64(dl - 2*d + dr); den != 0 {
+			off = 0.5 * float64(dl-dr) / den
+		}
+		e := edge{float64(i) + 0.5 + max(-0.5, min(0.5, off)), 1}
+		if d < 0 {
+			e.sign = -1
+		}
+		if k := len(es); k > 0 && es[k-1].sign == e.sign {
+			if ad > lastSteep {
+				es[k-1], lastSteep = e, ad
+			}
+			continue
+		}
+		es = append(es, e)
+		lastSteep = ad
+	}
+	return es
+}
+
+// TestLineEdgesSame checks lineEdges, which takes each slope once, against
+// lineEdgesPixel on random lines (steps 1 and 3, lengths 0 to 40, some
+// flat) and on every row and column of a photo.
+func TestLineEdgesSame(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var a, b []edge
+	check := func(pix []byte, step, n, minSlope int) {
+		a = lineEdges(a, pix, step, n, minSlope)
+		b = lineEdgesPixel(b, pix, step, n, minSlope)
+		if !slices.Equal(a, b) {
+			t.Fatalf("step %d, n %d: lineEdges %v, lineEdgesPixel %v", step, n, a, b)
+		}
+	}
+	for i := range 3000 {
+		n := i % 41
+		step := 1 + 2*(i%2)
+		pix := make([]byte, max(n*step, 1))
+		for k := range pix {
+			pix[k] = byte(rng.IntN(256))
+			if i%5 == 0 {
+				pix[k] = byte(100 + rng.IntN(14)) // slopes about minSlope
+			}
+		}
+		check(pix, step, n, 12)
+	}
+	f, err := os.Open("testdata/photos/combination_49.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	for y := range h {
+		check(pix[y*stride:y*stride+w], 1, w, 12)
+	}
+	for x := range w {
+		check(pix[x:], stride, h, 12)
 	}
 }
