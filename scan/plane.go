@@ -155,21 +155,23 @@ func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.B
 			tl, bl := top[inLo-r:inLo-r+span], bot[inLo-r:inLo-r+span]
 			tr, br := top[inLo-r+k:inLo-r+k+span], bot[inLo-r+k:inLo-r+k+span]
 			px := pix[inLo : inLo+span]
-			// The bits gather in a register, stored once a word: an or
-			// into memory per pixel would wait on the previous one.
-			x := inLo
-			acc := words[x>>5]
-			for i := range px {
-				sum := int(br[i] - tr[i] - bl[i] + tl[i])
-				d := sign*(int(px[i])*n-sum) + cn
-				acc |= uint32(d>>63&1) << uint(x&31)
-				if x&31 == 31 {
-					words[x>>5] = acc
-					acc = 0
+			// The bits gather in a register, a word at a time, stored
+			// once a word: an or into memory per pixel would wait on
+			// the previous one. The sign of d is folded into n and cn
+			// (−sum for sum·sign, as sign is ±1).
+			sn := sign * n
+			for i := 0; i < span; {
+				x := inLo + i
+				end := min(i+32-x&31, span)
+				var acc uint32
+				for ; i < end; i++ {
+					sum := int(br[i] - tr[i] - bl[i] + tl[i])
+					if sign < 0 {
+						sum = -sum
+					}
+					d := int(px[i])*sn - sum + cn
+					acc |= uint32(d>>63&1) << uint((inLo+i)&31)
 				}
-				x++
-			}
-			if x&31 != 0 {
 				words[x>>5] |= acc
 			}
 		}
