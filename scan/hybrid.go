@@ -135,20 +135,26 @@ func hybridFrom(g *grey, stats []blockStat, invert bool) *gozxing.BitMatrix {
 	// blocks around it. Blocks at the right and bottom edges overlap
 	// their neighbours; as in gozxing, a pixel is dark if either block
 	// makes it so.
+	// five[i]: the sum of the five black points about block i's
+	// (clamped) column in its row, so a 5×5 sum takes five.
+	five := make([]int, sw*sh)
+	for by := 0; by < sh; by++ {
+		for bx := 0; bx < sw; bx++ {
+			left := min(max(bx, 2), sw-3)
+			r := black[by*sw+left-2 : by*sw+left+3]
+			five[by*sw+bx] = r[0] + r[1] + r[2] + r[3] + r[4]
+		}
+	}
 	rowSize := (w + 31) / 32
 	bits := make([]uint32, rowSize*h)
 	for by := 0; by < sh; by++ {
 		yo := min(by*bs, maxY)
 		top := min(max(by, 2), sh-3)
+		f0, f1, f2 := five[(top-2)*sw:(top-1)*sw], five[(top-1)*sw:top*sw], five[top*sw:(top+1)*sw]
+		f3, f4 := five[(top+1)*sw:(top+2)*sw], five[(top+2)*sw:(top+3)*sw]
 		for bx := 0; bx < sw; bx++ {
 			xo := min(bx*bs, maxX)
-			left := min(max(bx, 2), sw-3)
-			sum := 0
-			for z := -2; z <= 2; z++ {
-				r := black[(top+z)*sw+left-2 : (top+z)*sw+left+3]
-				sum += r[0] + r[1] + r[2] + r[3] + r[4]
-			}
-			t := sum / 25
+			t := (f0[bx] + f1[bx] + f2[bx] + f3[bx] + f4[bx]) / 25
 			// A pixel v is dark iff v ≤ t; inverted, iff 255 − v ≤ t,
 			// that is iff v > 254 − t.
 			flip := uint64(0xff)
