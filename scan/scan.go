@@ -815,8 +815,16 @@ func resize(pix []byte, w, h, stride, rw, rh int) []byte {
 			ib = y1
 		}
 		o := out[y*rw : (y+1)*rw]
-		for x := range o {
-			o[x] = byte((ra[x]*(256-ty) + rb[x]*ty + 1<<15) >> 16)
+		a, b := ra[:len(o)], rb[:len(o)]
+		switch ty {
+		case 0:
+			for x := range o {
+				o[x] = byte((a[x] + 1<<7) >> 8)
+			}
+		default:
+			for x := range o {
+				o[x] = byte((a[x]*(256-ty) + b[x]*ty + 1<<15) >> 16)
+			}
 		}
 	}
 	return out
