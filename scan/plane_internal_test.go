@@ -131,33 +131,42 @@ func TestHybridMatrix(t *testing.T) {
 // fixed point.
 func TestResize(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	const w, h, str = 53, 37, 60
+	for _, c := range [][5]int{
+		// Source width, height, stride; output width, height.
+		{53, 37, 60, 106, 74}, {53, 37, 60, 74, 51}, {53, 37, 60, 26, 18}, {53, 37, 60, 53, 37}, {53, 37, 60, 200, 21},
+		{2, 2, 2, 4, 4}, {3, 7, 5, 6, 14}, {17, 2, 20, 34, 4}, {64, 9, 64, 128, 18},
+	} {
+		testResize(t, rng, c[0], c[1], c[2], c[3], c[4])
+	}
+}
+
+func testResize(t *testing.T, rng *rand.Rand, w, h, str, rw, rh int) {
 	pix := make([]byte, h*str)
 	for i := range pix {
 		pix[i] = byte(rng.IntN(256))
+		if i%3 == 0 {
+			pix[i] = 255 // the extremes, where rounding would overflow
+		}
 	}
-	for _, sz := range [][2]int{{106, 74}, {74, 51}, {26, 18}, {53, 37}, {200, 21}} {
-		rw, rh := sz[0], sz[1]
-		got := resize(pix, w, h, str, rw, rh)
-		fx, fy := (w<<16)/rw, (h<<16)/rh
-		for y := 0; y < rh; y++ {
-			sy := max((2*y+1)*fy/2-1<<15, 0)
-			y0 := min(sy>>16, h-1)
-			y1 := min(y0+1, h-1)
-			ty := int32(sy&0xffff) >> 8
-			for x := 0; x < rw; x++ {
-				sx := max((2*x+1)*fx/2-1<<15, 0)
-				x0 := min(sx>>16, w-1)
-				x1, tx := min(x0+1, w-1), int32(sx&0xffff)>>8
-				if x0 == w-1 {
-					tx = 0
-				}
-				at := func(x, y int) int32 { return int32(pix[y*str+x]) }
-				a := at(x0, y0)*(256-tx) + at(x1, y0)*tx
-				b := at(x0, y1)*(256-tx) + at(x1, y1)*tx
-				if want := byte((a*(256-ty) + b*ty + 1<<15) >> 16); got[y*rw+x] != want {
-					t.Fatalf("%d×%d: pixel (%d,%d) = %d, want %d", rw, rh, x, y, got[y*rw+x], want)
-				}
+	got := resize(pix, w, h, str, rw, rh)
+	fx, fy := (w<<16)/rw, (h<<16)/rh
+	for y := 0; y < rh; y++ {
+		sy := max((2*y+1)*fy/2-1<<15, 0)
+		y0 := min(sy>>16, h-1)
+		y1 := min(y0+1, h-1)
+		ty := int32(sy&0xffff) >> 8
+		for x := 0; x < rw; x++ {
+			sx := max((2*x+1)*fx/2-1<<15, 0)
+			x0 := min(sx>>16, w-1)
+			x1, tx := min(x0+1, w-1), int32(sx&0xffff)>>8
+			if x0 == w-1 {
+				tx = 0
+			}
+			at := func(x, y int) int32 { return int32(pix[y*str+x]) }
+			a := at(x0, y0)*(256-tx) + at(x1, y0)*tx
+			b := at(x0, y1)*(256-tx) + at(x1, y1)*tx
+			if want := byte((a*(256-ty) + b*ty + 1<<15) >> 16); got[y*rw+x] != want {
+				t.Fatalf("%d×%d: pixel (%d,%d) = %d, want %d", rw, rh, x, y, got[y*rw+x], want)
 			}
 		}
 	}
