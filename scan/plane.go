@@ -69,7 +69,9 @@ func (p *planeSource) Invert() gozxing.LuminanceSource { return gozxing.NewInver
 func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) }
 
 // integral returns the integral image of the plane: (w+1)×(h+1) sums of
-// the pixels above and left of each corner.
+// the pixels above and left of each corner. (The scan passes localMatrix
+// none, which then makes the rows it needs; the tests check the two
+// agree.)
 func integral(g *grey) []uint32 {
 	w, h := g.w, g.h
 	sat := make([]uint32, (w+1)*(h+1))
