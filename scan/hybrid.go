@@ -65,12 +65,17 @@ func blockStats(g *grey) []blockStat {
 				e[yy], o[yy] = v&evenBytes, (v>>8)&evenBytes
 				sum += e[yy] + o[yy] // lanes of at most 16 × 255
 			}
-			// Minimum and maximum of the 16 lane words, pairwise.
+			// Minimum and maximum of the 16 lane words, pairwise, in
+			// two independent chains of four rows.
 			lo, hi := laneLoHi(e[0], o[0])
-			for i := 1; i < bs; i++ {
+			lo2, hi2 := laneLoHi(e[4], o[4])
+			for i := 1; i < bs/2; i++ {
 				l, h := laneLoHi(e[i], o[i])
+				l2, h2 := laneLoHi(e[i+4], o[i+4])
 				lo, hi = laneMin(lo, l), laneMax(hi, h)
+				lo2, hi2 = laneMin(lo2, l2), laneMax(hi2, h2)
 			}
+			lo, hi = laneMin(lo, lo2), laneMax(hi, hi2)
 			l4 := min(lo&0xffff, lo>>16&0xffff, lo>>32&0xffff, lo>>48)
 			h4 := max(hi&0xffff, hi>>16&0xffff, hi>>32&0xffff, hi>>48)
 			out[by*sw+bx] = blockStat{uint16((sum * lanes) >> 48), uint8(l4), uint8(h4)}
