@@ -31,14 +31,14 @@ func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 		return es
 	}
 	var lastSteep int // |slope| of the last edge kept
-	pix = pix[:(n-1)*step+1]
+	at := func(i int) int { return int(pix[i*step]) }
 	// The slopes at i-1, i and i+1 (0 outside the line), each
-	// difference taken once; o is the offset of pixel i.
-	dl, d := 0, int(pix[2*step])-int(pix[0])
-	for i, o := 1, step; i < n-1; i, o = i+1, o+step {
+	// difference taken once.
+	dl, d := 0, at(2)-at(0)
+	for i := 1; i < n-1; i++ {
 		dr := 0
 		if i+2 < n {
-			dr = int(pix[o+2*step]) - int(pix[o])
+			dr = at(i+2) - at(i)
 		}
 		ad := abs(d)
 		if ad < minSlope || ad < abs(dl) || ad <= abs(dr) {
