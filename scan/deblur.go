@@ -58,10 +58,11 @@ type blurWork struct {
 }
 
 // newBlurWork takes region r of the w×h plane pix to the frequency
-// domain, scaled down to fit and to deblurModule pixels a module if its
-// modules (module pixels, 0 if not known) are larger, its edges tapered to its mean so that the
-// square wraps round smoothly.
-func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64) *blurWork {
+// domain, in a square of at most maxSide pixels (a power of two), scaled
+// down to fit and to deblurModule pixels a module if its modules (module
+// pixels, 0 if not known) are larger, its edges tapered to its mean so
+// that the square wraps round smoothly.
+func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64, maxSide int) *blurWork {
 	r = r.Intersect(image.Rect(0, 0, w, h))
 	if r.Dx() < 40 || r.Dy() < 40 {
 		return nil
@@ -74,7 +75,7 @@ func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64
 	// The smallest square that holds the region, or holds it scaled
 	// down by up to a fifth more.
 	n := 64
-	for n < maxDeblur && float64(n-deblurPad)*1.25 < float64(side)*scale {
+	for n < maxSide && float64(n-deblurPad)*1.25 < float64(side)*scale {
 		n *= 2
 	}
 	scale = math.Min(scale, float64(n-deblurPad)/float64(side))
@@ -124,11 +125,22 @@ type blur struct {
 	// length pixels along angle.
 	fade  bool
 	sigma float64 // if not 0, a Gaussian blur instead
+	// taps, if not nil, is the smear's profile instead: the weight of
+	// the picture taps[i] pixels back along angle, i = 0, 1, …
+	taps []float64
 }
 
 // response returns the transfer function of smear k at frequency s
 // (cycles per pixel) along its direction.
 func (k blur) response(s float64) complex128 {
+	if k.taps != nil {
+		var h complex128
+		for i, t := range k.taps {
+			sn, cs := math.Sincos(-2 * math.Pi * s * float64(i))
+			h += complex(t*cs, t*sn)
+		}
+		return h
+	}
 	if !k.fade {
 		if x := math.Pi * k.length * s; x != 0 {
 			return complex(math.Sin(x)/x, 0)
@@ -244,7 +256,7 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 	// A fading smear's response along its direction, tabulated at a
 	// quarter of a frequency step.
 	var table []complex128
-	if k.fade {
+	if k.fade || k.taps != nil {
 		// |proj| < n/√2.
 		table = make([]complex128, 6*n+1)
 		for i := range table {
@@ -259,7 +271,7 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 			switch proj := fu*dx + fv*dy; {
 			case k.sigma > 0:
 				h = complex(math.Exp(-2*math.Pi*math.Pi*k.sigma*k.sigma*(fu*fu+fv*fv)/float64(n*n)), 0)
-			case k.fade:
+			case k.fade || k.taps != nil:
 				h = table[int(math.Round(4*proj))+3*n]
 			default:
 				h = 1
@@ -286,7 +298,7 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	if at.info == nil {
 		return nil
 	}
-	b := newBlurWork(pix, w, h, stride, at.area, at.module)
+	b := newBlurWork(pix, w, h, stride, at.area, at.module, maxDeblur)
 	if b == nil {
 		return nil
 	}

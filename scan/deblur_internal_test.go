@@ -83,7 +83,7 @@ func TestDeblurShake(t *testing.T) {
 		t.Fatal(err)
 	}
 	pix, w, h, stride := luminance(img)
-	b := newBlurWork(pix, w, h, stride, image.Rect(0, 0, w, h), 0)
+	b := newBlurWork(pix, w, h, stride, image.Rect(0, 0, w, h), 0, maxDeblur)
 	ks := b.smears()
 	if len(ks) == 0 {
 		t.Fatalf("smears() found none, want one of %.0f px at %.0f°", p.Motion, p.MotionAngle)

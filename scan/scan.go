@@ -482,6 +482,10 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			last = "deblurred"
 		}
 	}
+	if len(all) == 0 && n < 0 {
+		// Camera shake that hid the finder patterns (motion.go).
+		all, last = s.motion(pix, w, h, stride), "unshaken"
+	}
 	if len(all) > 0 {
 		return all, last, nil
 	}

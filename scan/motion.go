@@ -1,0 +1,335 @@
+package scan
+
+import (
+	"image"
+	"math"
+	"slices"
+)
+
+// This file reads a symbol smeared by camera shake of several modules,
+// so badly that no finder pattern is located and deblur.go never runs.
+// It runs only when every other step has read nothing, and only on a
+// picture that looks smeared: the gradients of its most textured region
+// (the symbol, however blurred) are strong across one direction and weak
+// along it, where a sharp symbol's are the same every way. That region
+// is taken to the frequency domain once; the smear's profile along its
+// direction is estimated without assuming its shape, and undone by a
+// Wiener filter, and the result is read as a picture of its own.
+//
+// The profile: a square grid of modules has the same power spectrum
+// along any direction and the one at right angles to it, so the ratio
+// of the region's power along the smear to its power across it is the
+// smear's |H|², whatever its profile (even, fading, jerky). Its phase is
+// not in the power: the profile is rebuilt as the minimum-phase one of
+// that magnitude (a smear that starts strong and fades, the commonest),
+// and as its mirror (one that builds up); an even smear is both.
+
+// smearBlock is the side, in pixels, of the blocks whose gradients
+// locate the textured region.
+const smearBlock = 32
+
+// motionAniso is the least anisotropy of the region's gradients, (λ1 −
+// λ2)/(λ1 + λ2) of their structure tensor, for the picture to be taken
+// as smeared.
+const motionAniso = 0.3
+
+// motionEnvelope bounds the smear's estimated |H| at any frequency to
+// this many times its least at lower ones. (1 and 1.5 read one code
+// fewer of heavy_shake and long_trail at eight variants each, no bound
+// five fewer.)
+const motionEnvelope = 2.5
+
+// maxMotion is the largest side, in pixels, of the square a smeared
+// region is deconvolved in.
+const maxMotion = 512
+
+// smearSite is the textured region of a picture, with the direction
+// along which its gradients are weakest and how much weaker.
+type smearSite struct {
+	area  image.Rectangle
+	angle float64 // radians, of the direction of weakest gradients
+	aniso float64
+}
+
+// findSmear returns the most textured region of the w×h plane pix (the
+// largest connected set of blocks whose gradient energy is at least a
+// fifth of the strongest blocks') and the anisotropy of its gradients;
+// false if the picture is too small.
+func findSmear(pix []byte, w, h, stride int) (smearSite, bool) {
+	bw, bh := w/smearBlock, h/smearBlock
+	if bw < 3 || bh < 3 {
+		return smearSite{}, false
+	}
+	// Per block: Σgx², Σgy², Σgxgy over every second pixel.
+	j := make([][3]float64, bw*bh)
+	for by := 0; by < bh; by++ {
+		for y := by*smearBlock + 1; y < min((by+1)*smearBlock, h-1); y += 2 {
+			row := pix[y*stride:]
+			up, down := pix[(y-1)*stride:], pix[(y+1)*stride:]
+			for bx := 0; bx < bw; bx++ {
+				var xx, yy, xy float64
+				for x := bx*smearBlock + 1; x < min((bx+1)*smearBlock, w-1); x += 2 {
+					gx := float64(int(row[x+1]) - int(row[x-1]))
+					gy := float64(int(down[x]) - int(up[x]))
+					xx += gx * gx
+					yy += gy * gy
+					xy += gx * gy
+				}
+				t := &j[by*bw+bx]
+				t[0] += xx
+				t[1] += yy
+				t[2] += xy
+			}
+		}
+	}
+	e := make([]float64, len(j))
+	for i, t := range j {
+		e[i] = t[0] + t[1]
+	}
+	sorted := slices.Clone(e)
+	slices.Sort(sorted)
+	thresh := 0.2 * sorted[len(sorted)*95/100]
+	if thresh <= 0 {
+		return smearSite{}, false
+	}
+	// The connected set of textured blocks of most energy.
+	comp := make([]int, len(e))
+	best, bestE := 0, 0.0
+	var stack []int
+	for i := range e {
+		if comp[i] != 0 || e[i] < thresh {
+			continue
+		}
+		id := i + 1
+		comp[i] = id
+		stack = append(stack[:0], i)
+		total := 0.0
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			total += e[k]
+			x, y := k%bw, k/bw
+			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				nx, ny := x+d[0], y+d[1]
+				if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
+					continue
+				}
+				if m := ny*bw + nx; comp[m] == 0 && e[m] >= thresh {
+					comp[m] = id
+					stack = append(stack, m)
+				}
+			}
+		}
+		if total > bestE {
+			best, bestE = id, total
+		}
+	}
+	var xx, yy, xy float64
+	x0, y0, x1, y1 := bw, bh, 0, 0
+	for i, c := range comp {
+		if c != best {
+			continue
+		}
+		xx += j[i][0]
+		yy += j[i][1]
+		xy += j[i][2]
+		x, y := i%bw, i/bw
+		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
+	}
+	// Eigenvalues of [[xx, xy], [xy, yy]]; the gradients are strongest
+	// along the eigenvector of the larger, at θ.
+	half := (xx + yy) / 2
+	r := math.Hypot((xx-yy)/2, xy)
+	if half <= 0 {
+		return smearSite{}, false
+	}
+	theta := 0.5 * math.Atan2(2*xy, xx-yy)
+	area := image.Rect((x0-1)*smearBlock, (y0-1)*smearBlock, (x1+1)*smearBlock, (y1+1)*smearBlock).Intersect(image.Rect(0, 0, w, h))
+	return smearSite{area: area, angle: theta + math.Pi/2, aniso: r / half}, true
+}
+
+// motion tries to read the w×h plane pix once a smear of it is undone,
+// as motion.go describes.
+func (s *scanner) motion(pix []byte, w, h, stride int) (out []found) {
+	defer func() {
+		// As in read: a panic is a failed attempt, never the caller's.
+		if r := recover(); r != nil {
+			out = nil
+		}
+	}()
+	site, ok := findSmear(pix, w, h, stride)
+	if !ok || site.aniso < motionAniso {
+		return nil
+	}
+	b := newBlurWork(pix, w, h, stride, site.area, 0, maxMotion)
+	if b == nil {
+		return nil
+	}
+	ks := b.profiles(site.angle)
+	for i := 0; i < len(ks); i += 2 {
+		for _, pix := range b.undo(ks[i:]) {
+			p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
+			for _, a := range []attempt{ladder[0], ladder[5]} {
+				if fs, _ := s.read(p, a); len(fs) > 0 {
+					return fs
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// profiles returns the smear along angle (radians) of the region, by
+// the ratio of its power along angle to its power across it: the
+// minimum-phase profile of that magnitude, and its mirror.
+func (b *blurWork) profiles(angle float64) []blur {
+	n := b.n
+	nr := n / 2
+	along := make([]float64, nr+1)
+	across := make([]float64, nr+1)
+	na := make([]float64, nr+1)
+	nc := make([]float64, nr+1)
+	c, sn := math.Cos(angle), math.Sin(angle)
+	const wedge = 0.1 // tan of the half-angle of the wedges averaged
+	for v := 0; v < n; v++ {
+		fv := freq(v, n)
+		for u := 0; u < n; u++ {
+			fu := freq(u, n)
+			pa := fu*c + fv*sn  // along the smear
+			pc := -fu*sn + fv*c // across it
+			g := b.g[v*n+u]
+			pw := real(g)*real(g) + imag(g)*imag(g)
+			if r := int(math.Round(math.Abs(pa))); r <= nr && math.Abs(pc) <= max(1.5, wedge*math.Abs(pa)) {
+				along[r] += pw
+				na[r]++
+			}
+			if r := int(math.Round(math.Abs(pc))); r <= nr && math.Abs(pa) <= max(1.5, wedge*math.Abs(pc)) {
+				across[r] += pw
+				nc[r]++
+			}
+		}
+	}
+	for r := range along {
+		along[r] /= max(na[r], 1)
+		across[r] /= max(nc[r], 1)
+	}
+	along, across = smooth1(along, 2), smooth1(across, 2)
+	// The noise floor: the least power along the smear.
+	noise := slices.Min(along[nr/8:])
+	mag := make([]float64, nr+1)
+	const floor = 0.03
+	for r := range mag {
+		a, x := along[r]-0.9*noise, across[r]-0.9*noise
+		m := floor
+		if x > 3*noise && a > 0 {
+			m = math.Sqrt(a / x)
+		}
+		mag[r] = min(max(m, floor), 1)
+	}
+	mag[0] = 1
+	// Where noise swamps the power along the smear the ratio climbs
+	// back towards 1: hold it within motionEnvelope of its least so
+	// far (a smear's |H| falls, but for the lobes of an even one).
+	low := 1.0
+	for r := range mag {
+		mag[r] = min(mag[r], motionEnvelope*low)
+		low = min(low, mag[r])
+	}
+	taps := minPhase(b.f, mag)
+	// Cut the profile at the reach of its autocorrelation, the inverse
+	// transform of |H|²: the rest is noise.
+	ac := make([]complex128, n)
+	for i := range ac {
+		m := mag[int(math.Abs(freq(i, n)))]
+		ac[i] = complex(m*m, 0)
+	}
+	b.f.do1(ac, b.f.back)
+	reach := len(taps)
+	for t := 1; t < n/2; t++ {
+		if real(ac[t]) < 0.02*real(ac[0]) {
+			reach = t
+			break
+		}
+	}
+	if reach+2 < len(taps) {
+		taps = taps[:reach+2]
+		sum := 0.0
+		for _, t := range taps {
+			sum += t
+		}
+		for i := range taps {
+			taps[i] /= sum
+		}
+	}
+	mirror := slices.Clone(taps)
+	slices.Reverse(mirror)
+	return []blur{{angle: angle, taps: taps}, {angle: angle, taps: mirror}}
+}
+
+// smooth1 returns xs averaged over a window of r either side.
+func smooth1(xs []float64, r int) []float64 {
+	out := make([]float64, len(xs))
+	for i := range xs {
+		s, c := 0.0, 0.0
+		for k := max(i-r, 0); k <= min(i+r, len(xs)-1); k++ {
+			s += xs[k]
+			c++
+		}
+		out[i] = s / c
+	}
+	return out
+}
+
+// minPhase returns the minimum-phase profile whose transform has
+// magnitude mag at frequencies 0, 1, … n/2 of an n-point transform f:
+// by the cepstrum of log mag folded onto its causal half. Its weights
+// are clipped to be positive, cut where they have nearly all summed,
+// and scaled to sum to 1.
+func minPhase(f *fft, mag []float64) []float64 {
+	n := f.n
+	a := make([]complex128, n)
+	for i := range a {
+		a[i] = complex(math.Log(mag[int(math.Abs(freq(i, n)))]), 0)
+	}
+	f.do1(a, f.back)
+	for i := range a {
+		a[i] = complex(real(a[i])/float64(n), 0)
+	}
+	for i := 1; i < n/2; i++ {
+		a[i] *= 2
+		a[n-i] = 0
+	}
+	f.do1(a, f.fwd)
+	for i := range a {
+		a[i] = cmplxExp(a[i])
+	}
+	f.do1(a, f.back)
+	taps := make([]float64, n/2)
+	total := 0.0
+	for i := range taps {
+		taps[i] = max(real(a[i])/float64(n), 0)
+		total += taps[i]
+	}
+	if total <= 0 {
+		return []float64{1}
+	}
+	sum := 0.0
+	for i, t := range taps {
+		sum += t
+		if sum >= 0.99*total {
+			taps = taps[:i+1]
+			break
+		}
+	}
+	for i := range taps {
+		taps[i] /= sum
+	}
+	return taps
+}
+
+// cmplxExp is e^z.
+func cmplxExp(z complex128) complex128 {
+	e := math.Exp(real(z))
+	s, c := math.Sincos(imag(z))
+	return complex(e*c, e*s)
+}
