@@ -1,0 +1,105 @@
+package scan
+
+import (
+	"math"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"github.com/offcode/offcode/codec"
+	"github.com/offcode/offcode/internal/testkit/degrade"
+	"github.com/offcode/offcode/internal/testkit/testcode"
+	"github.com/offcode/offcode/render"
+)
+
+// TestUnshake smears a symbol by a long fading trail, so that no finder
+// pattern is located, and checks that the smear is found along its
+// direction and undone: scanAll reads the symbol at the step "unshaken".
+func TestUnshake(t *testing.T) {
+	text := testcode.Issue(5, codec.Colour(1), codec.Kind(0))
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := degrade.Params{Width: 800, Height: 600, PPM: 5.5, Angle: 12, Motion: 24, MotionAngle: 40, Trail: true, Noise: 4, Seed: 3}
+	img, _, err := degrade.Make(q, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	site, ok := findSmear(pix, w, h, stride)
+	if !ok || site.aniso < motionAniso {
+		t.Fatalf("findSmear = %+v, %v; want anisotropy ≥ %.2f", site, ok, motionAniso)
+	}
+	if a := site.angle * 180 / math.Pi; math.Abs(math.Mod(a-p.MotionAngle+360+90, 180)-90) > 5 {
+		t.Errorf("findSmear angle %.1f°, want %.0f°", a, p.MotionAngle)
+	}
+	fs, last, err := scanAll(pix, w, h, stride)
+	if err != nil || len(fs) != 1 || fs[0].text != text {
+		t.Fatalf("scanAll(trail) = %d symbols, %v", len(fs), err)
+	}
+	if last != "unshaken" {
+		t.Errorf("scanAll(trail) read at step %q, want unshaken (the test no longer needs unshaking)", last)
+	}
+}
+
+// TestUnshakeGate: a sharp symbol, turned, is not taken as smeared, so
+// that a picture that fails for another reason costs no deconvolution.
+func TestUnshakeGate(t *testing.T) {
+	q, err := render.NewQR(testcode.Issue(6, codec.Colour(2), codec.Kind(1)), render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, angle := range []float64{0, 17, 45} {
+		img, _, err := degrade.Make(q, degrade.Params{Width: 640, Height: 480, PPM: 4, Angle: angle, Tilt: 0.05, Noise: 4, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix, w, h, stride := luminance(img)
+		if site, ok := findSmear(pix, w, h, stride); !ok || site.aniso >= motionAniso {
+			t.Errorf("findSmear(sharp, %.0f°) = %+v, %v; want anisotropy < %.2f", angle, site, ok, motionAniso)
+		}
+	}
+	// Too small, and flat: nothing to find.
+	if _, ok := findSmear(make([]byte, 64*64), 64, 64, 64); ok {
+		t.Error("findSmear(64×64) found a region")
+	}
+	flat := make([]byte, 320*240)
+	s := &scanner{dec: decoder.NewDecoder()}
+	if fs := s.motion(flat, 320, 240, 320); fs != nil {
+		t.Errorf("motion(flat) = %v", fs)
+	}
+}
+
+// TestMinPhase: a positive profile falling from its start is minimum
+// phase (its zeros lie inside the unit circle), so minPhase rebuilds it
+// from its magnitude alone.
+func TestMinPhase(t *testing.T) {
+	const n = 256
+	want := make([]float64, 20)
+	sum := 0.0
+	for i := range want {
+		want[i] = 1 - float64(i)/22 + 0.1*math.Sin(float64(i))*float64(i)/20
+		sum += want[i]
+	}
+	for i := range want {
+		want[i] /= sum
+	}
+	k := blur{taps: want}
+	mag := make([]float64, n/2+1)
+	for r := range mag {
+		mag[r] = math.Max(cmplxAbs(k.response(float64(r)/n)), 1e-3)
+	}
+	got := minPhase(newFFT(n), mag)
+	for i := range want {
+		g := 0.0
+		if i < len(got) {
+			g = got[i]
+		}
+		if math.Abs(g-want[i]) > 0.01 {
+			t.Fatalf("minPhase tap %d = %.4f, want %.4f (got %.3f)", i, g, want[i], got)
+		}
+	}
+}
+
+func cmplxAbs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
