@@ -124,7 +124,7 @@ type blur struct {
 	// fade: the smear fades linearly from its start to nothing at
 	// length pixels along angle.
 	fade  bool
-	sigma float64 // if not 0, a Gaussian blur instead
+	sigma float64 // if not 0, a Gaussian blur (as well, if a smear)
 	// taps, if not nil, is the smear's profile instead: the weight of
 	// the picture taps[i] pixels back along angle, i = 0, 1, …
 	taps []float64
@@ -267,17 +267,17 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 		fv := freq(v, n)
 		for u := 0; u < n; u++ {
 			fu := freq(u, n)
-			var h complex128
+			h := complex(1, 0)
 			switch proj := fu*dx + fv*dy; {
-			case k.sigma > 0:
-				h = complex(math.Exp(-2*math.Pi*math.Pi*k.sigma*k.sigma*(fu*fu+fv*fv)/float64(n*n)), 0)
 			case k.fade || k.taps != nil:
 				h = table[int(math.Round(4*proj))+3*n]
-			default:
-				h = 1
+			case k.length > 0:
 				if x := math.Pi * k.length * proj / float64(n); x != 0 {
 					h = complex(math.Sin(x)/x, 0)
 				}
+			}
+			if k.sigma > 0 {
+				h *= complex(math.Exp(-2*math.Pi*math.Pi*k.sigma*k.sigma*(fu*fu+fv*fv)/float64(n*n)), 0)
 			}
 			hr, hi := real(h), imag(h)
 			d := hr*hr + hi*hi + wienerK
