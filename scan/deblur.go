@@ -128,6 +128,9 @@ type blur struct {
 	// taps, if not nil, is the smear's profile instead: the weight of
 	// the picture taps[i] pixels back along angle, i = 0, 1, …
 	taps []float64
+	// nsr, if not 0, is the Wiener filter's noise-to-signal ratio
+	// instead of wienerK.
+	nsr float64
 }
 
 // response returns the transfer function of smear k at frequency s
@@ -263,6 +266,19 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 			table[i] = k.response(float64(i-3*n) / 4 / float64(n))
 		}
 	}
+	nsr := wienerK
+	if k.nsr > 0 {
+		nsr = k.nsr
+	}
+	// A Gaussian's response is separable: e^(−c(fu²+fv²)) = g[u]·g[v].
+	var g []float64
+	if k.sigma > 0 {
+		g = make([]float64, n)
+		for i := range g {
+			f := freq(i, n)
+			g[i] = math.Exp(-2 * math.Pi * math.Pi * k.sigma * k.sigma * f * f / float64(n*n))
+		}
+	}
 	for v := 0; v < n; v++ {
 		fv := freq(v, n)
 		for u := 0; u < n; u++ {
@@ -276,11 +292,11 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 					h = complex(math.Sin(x)/x, 0)
 				}
 			}
-			if k.sigma > 0 {
-				h *= complex(math.Exp(-2*math.Pi*math.Pi*k.sigma*k.sigma*(fu*fu+fv*fv)/float64(n*n)), 0)
+			if g != nil {
+				h *= complex(g[u]*g[v], 0)
 			}
 			hr, hi := real(h), imag(h)
-			d := hr*hr + hi*hi + wienerK
+			d := hr*hr + hi*hi + nsr
 			f[v*n+u] += c * b.g[v*n+u] * complex(hr/d, -hi/d)
 		}
 	}
