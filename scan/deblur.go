@@ -241,7 +241,7 @@ func (b *blurWork) undo(ks []blur) [][]byte {
 				if j == 1 {
 					c = imag(v)
 				}
-				o[y*b.rw+x] = byte(math.Max(0, math.Min(255, math.Round(c))))
+				o[y*b.rw+x] = byte(min(max(int(c+256.5)-256, 0), 255))
 			}
 		}
 		out[j] = o
