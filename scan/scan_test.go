@@ -142,8 +142,9 @@ func TestNotOffcode(t *testing.T) {
 // readers (zbarimg), with expected.tsv: file, condition, text, one line
 // per code.
 // blurFloor is the least share of the codes of the heavy-blur conditions
-// TestDegradedSet accepts: what the deblurring step reads of them.
-const blurFloor = 0.55
+// TestDegradedSet accepts: what the deblurring and unshaking steps read
+// of them (15 of 20 at four variants).
+const blurFloor = 0.65
 
 func TestDegradedSet(t *testing.T) {
 	set, err := degrade.Set(texts(16), *variants)
