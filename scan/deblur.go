@@ -126,8 +126,9 @@ type blur struct {
 	fade  bool
 	sigma float64 // if not 0, a Gaussian blur (as well, if a smear)
 	// taps, if not nil, is the smear's profile instead: the weight of
-	// the picture taps[i] pixels back along angle, i = 0, 1, …
-	taps []float64
+	// the picture i − origin pixels back along angle, i = 0, 1, …
+	taps   []float64
+	origin int
 	// nsr, if not 0, is the Wiener filter's noise-to-signal ratio
 	// instead of wienerK.
 	nsr float64
@@ -139,7 +140,7 @@ func (k blur) response(s float64) complex128 {
 	if k.taps != nil {
 		var h complex128
 		for i, t := range k.taps {
-			sn, cs := math.Sincos(-2 * math.Pi * s * float64(i))
+			sn, cs := math.Sincos(-2 * math.Pi * s * float64(i-k.origin))
 			h += complex(t*cs, t*sn)
 		}
 		return h

@@ -117,3 +117,28 @@ func BenchmarkFindSmear(b *testing.B) {
 		findSmear(pix, 1280, 720, 1280)
 	}
 }
+
+// TestSymmetric: an even smear's transform turns sign at its nulls, so
+// symmetric rebuilds a box from its magnitude alone.
+func TestSymmetric(t *testing.T) {
+	const n, l = 256, 9
+	box := make([]float64, l)
+	for i := range box {
+		box[i] = 1.0 / l
+	}
+	k := blur{taps: box, origin: l / 2}
+	mag := make([]float64, n/2+1)
+	for r := range mag {
+		mag[r] = math.Max(cmplxAbs(k.response(float64(r)/n)), 1e-3)
+	}
+	got := symmetric(newFFT(n), mag, mag, l, 0)
+	for i, g := range got.taps {
+		want := 0.0
+		if d := i - got.origin; d >= -l/2 && d <= l/2 {
+			want = 1.0 / l
+		}
+		if math.Abs(g-want) > 0.01 {
+			t.Fatalf("symmetric tap %d (origin %d) = %.4f, want %.4f (got %.3f)", i, got.origin, g, want, got.taps)
+		}
+	}
+}
