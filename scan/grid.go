@@ -362,13 +362,10 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur 
 			vals[y*dim+x] = sign * g.at(p)
 		}
 	}
-	for _, t := range thresholds(vals, dim) {
-		bits, _ := gozxing.NewSquareBitMatrix(dim)
-		for i, v := range vals {
-			if v < t[i] {
-				bits.Set(i%dim, i/dim)
-			}
-		}
+	sat := summedArea(vals, dim)
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	for _, r := range thresholdWindows {
+		threshold(bits, vals, sat, dim, r)
 		r, err := dec.Decode(bits, nil)
 		if err == nil {
 			return r, []pt{pix[2], pix[0], pix[1]}, true
@@ -423,16 +420,13 @@ func alignSearch(g *grey, h *homography, a pt, sign float64) (pt, float64) {
 	best, bestScore := pt{}, 0.0
 	for v := 0; v <= 16; v++ {
 		for u := 0; u <= 16; u++ {
+			c := tab[v*n+u:] // the candidate's samples, at offsets from its corner
 			var ring1, ring2 float64
-			for dy := -2; dy <= 2; dy++ {
-				for dx := -2; dx <= 2; dx++ {
-					val := tab[(v+8+4*dy)*n+u+8+4*dx]
-					if max(dx, -dx, dy, -dy) == 1 {
-						ring1 += val
-					} else {
-						ring2 += val
-					}
-				}
+			for _, o := range alignRing1 {
+				ring1 += c[o]
+			}
+			for _, o := range alignRing2 {
+				ring2 += c[o]
 			}
 			if s := sign * (ring1/8 - ring2/17); s > bestScore {
 				best, bestScore = pt{a.x + float64(u-8)/4, a.y + float64(v-8)/4}, s
@@ -442,30 +436,58 @@ func alignSearch(g *grey, h *homography, a pt, sign float64) (pt, float64) {
 	return best, bestScore
 }
 
-// thresholds returns per-module thresholds to try: the mean of the
-// modules in a window around each, at two window sizes.
-func thresholds(vals []float64, dim int) [][]float64 {
-	// Summed-area table.
+// alignRing1 and alignRing2 are the offsets in alignSearch's table, from
+// a candidate's top left sample, of the candidate's samples a module from
+// its centre (an alignment pattern's light ring) and of the others (its
+// dark ring and centre), each in row order, the order they are summed in.
+var alignRing1, alignRing2 = func() (r1 [8]int, r2 [17]int) {
+	const n = 33
+	i1, i2 := 0, 0
+	for dy := -2; dy <= 2; dy++ {
+		for dx := -2; dx <= 2; dx++ {
+			o := (8+4*dy)*n + 8 + 4*dx
+			if max(dx, -dx, dy, -dy) == 1 {
+				r1[i1], i1 = o, i1+1
+			} else {
+				r2[i2], i2 = o, i2+1
+			}
+		}
+	}
+	return r1, r2
+}()
+
+// thresholdWindows are the half-widths, in modules, of the windows whose
+// mean is a module's threshold, in the order tried.
+var thresholdWindows = [...]int{4, 9}
+
+// summedArea returns the summed-area table of vals, dim×dim: entry
+// (y, x) of its dim+1 columns is the sum of vals above and left of (y, x).
+func summedArea(vals []float64, dim int) []float64 {
 	sat := make([]float64, (dim+1)*(dim+1))
 	for y := 0; y < dim; y++ {
 		for x := 0; x < dim; x++ {
 			sat[(y+1)*(dim+1)+x+1] = vals[y*dim+x] + sat[y*(dim+1)+x+1] + sat[(y+1)*(dim+1)+x] - sat[y*(dim+1)+x]
 		}
 	}
-	var out [][]float64
-	for _, r := range []int{4, 9} {
-		t := make([]float64, len(vals))
-		for y := 0; y < dim; y++ {
-			y0, y1 := max(y-r, 0), min(y+r+1, dim)
-			for x := 0; x < dim; x++ {
-				x0, x1 := max(x-r, 0), min(x+r+1, dim)
-				s := sat[y1*(dim+1)+x1] - sat[y0*(dim+1)+x1] - sat[y1*(dim+1)+x0] + sat[y0*(dim+1)+x0]
-				t[y*dim+x] = s / float64((y1-y0)*(x1-x0))
+	return sat
+}
+
+// threshold sets bits (dim×dim, every bit overwritten) to the modules of
+// vals darker than the mean of the modules within r of them, a window
+// clipped to the symbol; sat is vals' summed-area table.
+func threshold(bits *gozxing.BitMatrix, vals, sat []float64, dim, r int) {
+	bits.Clear()
+	for y := 0; y < dim; y++ {
+		y0, y1 := max(y-r, 0), min(y+r+1, dim)
+		row0, row1 := sat[y0*(dim+1):], sat[y1*(dim+1):]
+		for x := 0; x < dim; x++ {
+			x0, x1 := max(x-r, 0), min(x+r+1, dim)
+			s := row1[x1] - row0[x1] - row1[x0] + row0[x0]
+			if vals[y*dim+x] < s/float64((y1-y0)*(x1-x0)) {
+				bits.Set(x, y)
 			}
 		}
-		out = append(out, t)
 	}
-	return out
 }
 
 // triples returns the likely finder pattern triples among centres, best
