@@ -157,8 +157,10 @@ func (g *grey) at(p pt) float64 {
 		return float64(g.pix[0])
 	}
 	tx, ty := x-float64(x0), y-float64(y0)
-	r0, r1 := g.pix[y0*g.str+x0:], g.pix[(y0+1)*g.str+x0:]
-	a := float64(r0[0])*(1-tx) + float64(r0[1])*tx
+	i := y0*g.str + x0
+	q := g.pix[i : i+g.str+2 : i+g.str+2] // the four pixels: q[0], q[1], q[str], q[str+1]
+	r1 := q[g.str:]
+	a := float64(q[0])*(1-tx) + float64(q[1])*tx
 	b := float64(r1[0])*(1-tx) + float64(r1[1])*tx
 	return a*(1-ty) + b*ty
 }
@@ -247,33 +249,41 @@ func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 	if !ok {
 		return 0
 	}
-	total := 0.0
-	for _, line := range [2][2]pt{{{3.5, 6.5}, {n - 3.5, 6.5}}, {{6.5, 3.5}, {6.5, n - 3.5}}} {
-		a, b := h.apply(line[0]), h.apply(line[1])
-		best := -1.0
-		for _, k := range []float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55} {
+	var ends [2][2]pt
+	for l, line := range [2][2]pt{{{3.5, 6.5}, {n - 3.5, 6.5}}, {{6.5, 3.5}, {6.5, n - 3.5}}} {
+		ends[l] = [2]pt{h.apply(line[0]), h.apply(line[1])}
+	}
+	// The first module's expected level, light +1 or dark -1; the rest
+	// alternate.
+	e0 := -1.0
+	if inverted {
+		e0 = 1
+	}
+	var ts [maxTiming]float64
+	bests := [2]float64{-1, -1}
+	for _, k := range timingWarps {
+		// The positions along either pattern, shared by the two.
+		for i := 8; i < dim-8; i++ {
+			t := (float64(i) + 0.5 - 3.5) / (n - 7)
+			ts[i-8] = k * t / (1 + (k-1)*t)
+		}
+		for l, ab := range ends {
+			a, b := ab[0], ab[1]
 			var sx, sxx, sxy, se float64
 			m := 0
-			for i := 8; i < dim-8; i++ {
-				t := (float64(i) + 0.5 - 3.5) / (n - 7)
-				t = k * t / (1 + (k-1)*t)
+			e := e0
+			for _, t := range ts[:dim-16] {
 				p := pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
 				if !g.inside(p) {
 					return 0
 				}
 				v := g.at(p)
-				e := 1.0 // light
-				if i%2 == 0 {
-					e = -1
-				}
-				if inverted {
-					e = -e
-				}
 				sx += v
 				sxx += v * v
 				sxy += v * e
 				se += e
 				m++
+				e = -e
 			}
 			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m, and Σe is ±1.
 			mean := sx / float64(m)
@@ -281,12 +291,18 @@ func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 			if vx <= 0 {
 				continue
 			}
-			best = math.Max(best, (sxy-mean*se)/math.Sqrt(vx*float64(m)))
+			bests[l] = math.Max(bests[l], (sxy-mean*se)/math.Sqrt(vx*float64(m)))
 		}
-		total += best
 	}
-	return total / 2
+	return (0 + bests[0] + bests[1]) / 2
 }
+
+// timingWarps are the k of timingScore's maps t ↦ kt/(1+(k-1)t), in the
+// order tried; maxTiming is the most modules between the finder patterns
+// along a timing pattern (version 40).
+var timingWarps = [...]float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55}
+
+const maxTiming = 177 - 16
 
 func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
