@@ -160,10 +160,18 @@ func (g *grey) at(p pt) float64 {
 	i := y0*g.str + x0
 	q := g.pix[i : i+g.str+2 : i+g.str+2] // the four pixels: q[0], q[1], q[str], q[str+1]
 	r1 := q[g.str:]
-	a := float64(q[0])*(1-tx) + float64(q[1])*tx
-	b := float64(r1[0])*(1-tx) + float64(r1[1])*tx
+	a := byteFloat[q[0]]*(1-tx) + byteFloat[q[1]]*tx
+	b := byteFloat[r1[0]]*(1-tx) + byteFloat[r1[1]]*tx
 	return a*(1-ty) + b*ty
 }
+
+// byteFloat[b] is float64(b), read faster than converted.
+var byteFloat = func() (t [256]float64) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
 
 // inside reports whether p lies in the plane.
 func (g *grey) inside(p pt) bool {

@@ -228,3 +228,26 @@ func greyAtRef(g *grey, p pt) float64 {
 	b := float64(r1[0])*(1-tx) + float64(r1[1])*tx
 	return a*(1-ty) + b*ty
 }
+
+// BenchmarkGreyAt samples a plane at 4096 points inside it.
+func BenchmarkGreyAt(b *testing.B) {
+	rng := rand.New(rand.NewPCG(18, 19))
+	const w, h = 640, 480
+	g := &grey{make([]byte, w*h), w, h, w}
+	for i := range g.pix {
+		g.pix[i] = byte(rng.IntN(256))
+	}
+	ps := make([]pt, 4096)
+	for i := range ps {
+		ps[i] = pt{rng.Float64() * w, rng.Float64() * h}
+	}
+	sum := 0.0
+	for b.Loop() {
+		for _, p := range ps {
+			sum += g.at(p)
+		}
+	}
+	if sum == 0 {
+		b.Fatal("no samples")
+	}
+}
