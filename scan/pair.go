@@ -164,7 +164,7 @@ func findConcentric(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasu
 		if m == ringContrast {
 			core := (at(o, 0, 0) + at(o, -0.7, 0) + at(o, 0.7, 0) + at(o, 0, -0.7) + at(o, 0, 0.7)) / 5
 			var light, dark float64
-			for _, d := range [][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {0.7, 0.7}, {-0.7, 0.7}, {0.7, -0.7}, {-0.7, -0.7}} {
+			for _, d := range ringDirections {
 				light += at(o, 2*d[0], 2*d[1])
 				dark += at(o, 3*d[0], 3*d[1])
 			}
@@ -214,6 +214,10 @@ func findConcentric(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasu
 	}
 	return best, bestScore >= bar && g.inside(best)
 }
+
+// ringDirections are the eight directions in which ringContrast samples
+// a finder pattern's rings, in the order summed.
+var ringDirections = [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {0.7, 0.7}, {-0.7, 0.7}, {0.7, -0.7}, {-0.7, -0.7}}
 
 // minConcentric is the least correlation templateCorrelation accepts.
 const minConcentric = 0.4
