@@ -55,7 +55,6 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 				return out
 			}
 			tried++
-			var failed []pt // third patterns gridDecode failed on, with a and b
 			// The third pattern: a right angle at a or at b, or a and b
 			// the ends of the hypotenuse.
 			px, py := -vy, vx
@@ -83,8 +82,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 				read := false
 				for _, m := range []concentricMeasure{ringContrast, templateCorrelation} {
 					best, ok := findConcentric(&p.grey, c, pt{ux, uy}, pt{-uy, ux}, sign, side/ms, m)
-					if !ok || slices.Contains(failed, best) {
-						// The same three patterns fail the same way.
+					if !ok {
 						continue
 					}
 					third := detector.NewFinderPattern1(best.x, best.y, ms)
@@ -97,7 +95,6 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 						read = true
 						break
 					}
-					failed = append(failed, best)
 				}
 				if read {
 					break
