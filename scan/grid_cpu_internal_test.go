@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	"github.com/offcode/offcode/render"
 )
 
@@ -249,5 +251,22 @@ func BenchmarkGreyAt(b *testing.B) {
 	}
 	if sum == 0 {
 		b.Fatal("no samples")
+	}
+}
+
+// BenchmarkGridDecode reads likelySymbol's blurred symbol through
+// gridDecode from its finder pattern centres.
+func BenchmarkGridDecode(b *testing.B) {
+	g, _, f := likelySymbol(b)
+	info := detector.NewFinderPatternInfo(
+		detector.NewFinderPattern1(f[2].x, f[2].y, 3),
+		detector.NewFinderPattern1(f[0].x, f[0].y, 3),
+		detector.NewFinderPattern1(f[1].x, f[1].y, 3),
+	)
+	dec := decoder.NewDecoder()
+	for b.Loop() {
+		if _, _, ok := gridDecode(&g, info, false, dec); !ok {
+			b.Fatal("gridDecode failed")
+		}
 	}
 }
