@@ -68,19 +68,8 @@ func TestFit(t *testing.T) {
 // versions short, and likelyDims still puts the true side first, from the
 // timing patterns; with a module size a fifth short, too.
 func TestLikelyDims(t *testing.T) {
-	const text = "OC1:LIKELY DIMS 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./: 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	q, err := render.NewQR(text, render.LevelQ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const scale = 3
-	img := q.Image(scale)
-	g := grey{smooth(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride), img.Rect.Dx(), img.Rect.Dy(), img.Rect.Dx()}
-	const quiet = 4 // render draws the 4-module quiet zone of ISO/IEC 18004
-	size := img.Rect.Dx()/scale - 2*quiet
-	c := func(m float64) float64 { return (quiet + m) * scale }
+	g, size, finders := likelySymbol(t)
 	n := float64(size)
-	finders := []pt{{c(3.5), c(3.5)}, {c(n - 3.5), c(3.5)}, {c(3.5), c(n - 3.5)}}
 	for _, k := range []float64{1.25, 0.8} {
 		est := (n-7)/k + 7
 		dims := likelyDims(&g, finders, est, false)
