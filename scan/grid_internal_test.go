@@ -184,8 +184,7 @@ func TestTriplesSame(t *testing.T) {
 	for _, s := range pages {
 		pix, w, h, str := luminance(s.Image)
 		g := grey{pix, w, h, str}
-		sat := integral(&g)
-		for _, m := range []*gozxing.BitMatrix{hybridMatrix(&g), localMatrix(&g, sat, 12, 2, false)} {
+		for _, m := range []*gozxing.BitMatrix{hybridMatrix(&g), localMatrix(&g, 12, 2, false)} {
 			finder := multidetector.NewMultiFinderPatternFinder(m, nil)
 			finder.FindMulti(nil)
 			centres := finder.GetPossibleCenters()

@@ -68,40 +68,17 @@ func (p *planeSource) Invert() gozxing.LuminanceSource { return gozxing.NewInver
 
 func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) }
 
-// integral returns the integral image of the plane: (w+1)×(h+1) sums of
-// the pixels above and left of each corner. (The scan passes localMatrix
-// none, which then makes the rows it needs; the tests check the two
-// agree.)
-func integral(g *grey) []uint32 {
-	w, h := g.w, g.h
-	sat := make([]uint32, (w+1)*(h+1))
-	for y := 0; y < h; y++ {
-		row := g.pix[y*g.str : y*g.str+w]
-		var acc uint32
-		up, cur := sat[y*(w+1)+1:(y+1)*(w+1)], sat[(y+1)*(w+1)+1:(y+2)*(w+1)]
-		up, cur = up[:len(row)], cur[:len(row)]
-		for x, v := range row {
-			acc += uint32(v)
-			cur[x] = up[x] + acc
-		}
-	}
-	return sat
-}
-
 // localMatrix binarises the plane against the mean of the (2r+1)² window
 // around each pixel, less bias grey levels: a dark pixel is darker than its
 // neighbourhood. Unlike gozxing's hybrid binariser (a threshold per 8×8
-// block), the window slides, and its size can follow the module size. sat
-// is the plane's integral image, or nil: then only the 2r+2 rows of it
-// that a row of windows reads are made, in a ring, as they are needed
-// (the same sums, a fraction of the memory).
-func localMatrix(g *grey, sat []uint32, r int, bias int, invert bool) *gozxing.BitMatrix {
+// block), the window slides, and its size can follow the module size.
+// The window sums come from the plane's integral image, of which only the
+// 2r+2 rows a row of windows reads are kept, in a ring, made as they are
+// needed.
+func localMatrix(g *grey, r int, bias int, invert bool) *gozxing.BitMatrix {
 	w, h := g.w, g.h
-	ring, made := h+1, h // rows of sat kept; rows made, after row 0
-	if sat == nil {
-		ring, made = min(2*r+2, h+1), 0
-		sat = make([]uint32, ring*(w+1))
-	}
+	ring, made := min(2*r+2, h+1), 0 // rows of sat kept; rows made, after row 0
+	sat := make([]uint32, ring*(w+1))
 	satRow := func(k int) []uint32 {
 		k %= ring
 		return sat[k*(w+1) : (k+1)*(w+1)]

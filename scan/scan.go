@@ -588,7 +588,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 func (p *plane) binarise(a attempt) (matrix *gozxing.BitMatrix) {
 	switch {
 	case a.local > 0:
-		matrix = localMatrix(&p.grey, nil, a.local, 2, a.invert)
+		matrix = localMatrix(&p.grey, a.local, 2, a.invert)
 	case !a.global && !a.invert && p.hybrid != nil:
 		matrix = p.hybrid
 	case !a.global && p.w >= 5*hybridBlock && p.h >= 5*hybridBlock:
