@@ -6,16 +6,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 )
 
-// hybridMatrix binarises the plane exactly as gozxing's HybridBinarizer
-// does (a threshold per 8×8 block from the black points of the 5×5 blocks
-// around it), bit for bit, but reads the plane in place and sets eight
-// pixels at a time. Planes smaller than 40 pixels either way, where gozxing
-// falls back to its global histogram, return nil. (A plane's attempts
-// share its block statistics: binarise calls blockStats and hybridFrom.)
-func hybridMatrix(g *grey) *gozxing.BitMatrix {
-	return hybridFrom(g, blockStats(g), false)
-}
-
 // Eight pixels in 16-bit lanes, even and odd bytes apart.
 const (
 	lanes     = 0x0001_0001_0001_0001

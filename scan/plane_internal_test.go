@@ -61,6 +61,17 @@ func testLocalMatrix(t *testing.T, rng *rand.Rand, w, h, str int) {
 	}
 }
 
+// hybridMatrix binarises the plane exactly as gozxing's HybridBinarizer
+// does (a threshold per 8×8 block from the black points of the 5×5 blocks
+// around it), bit for bit, but reads the plane in place and sets eight
+// pixels at a time. Planes smaller than 40 pixels either way, where gozxing
+// falls back to its global histogram, return nil. (The scan's attempts
+// share a plane's block statistics: binarise calls blockStats and
+// hybridFrom; the tests call this.)
+func hybridMatrix(g *grey) *gozxing.BitMatrix {
+	return hybridFrom(g, blockStats(g), false)
+}
+
 // TestHybridMatrix checks hybridMatrix, and hybridFrom of the inverted
 // plane, against gozxing's HybridBinarizer (of an inverted luminance
 // source), bit for bit, on noisy planes of awkward sizes with flat regions (where
