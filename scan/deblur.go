@@ -96,25 +96,19 @@ func newBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64
 		mean += float64(v)
 	}
 	mean /= float64(len(reg))
-	const ramp = 12
-	taper := func(i, m int) float64 {
-		d := min(i, m-1-i)
-		if d >= ramp {
-			return 1
-		}
-		return 0.5 - 0.5*math.Cos(math.Pi*float64(d)/ramp)
-	}
+	// The square holds the region's difference from its mean, so that
+	// its rows past the region are zero and cost no transform; the mean
+	// is all at frequency 0.
+	tx, ty := taper(rw), taper(rh)
 	b.g = make([]complex128, n*n)
-	for i := range b.g {
-		b.g[i] = complex(mean, 0)
-	}
 	for y := 0; y < rh; y++ {
-		ty := taper(y, rh)
-		for x := 0; x < rw; x++ {
-			b.g[y*n+x] = complex(mean+(float64(reg[y*rw+x])-mean)*ty*taper(x, rw), 0)
+		row, src := b.g[y*n:y*n+rw], reg[y*rw:(y+1)*rw]
+		for x, v := range src {
+			row[x] = complex((float64(v)-mean)*ty[y]*tx[x], 0)
 		}
 	}
-	b.f.real2(b.g)
+	b.f.real2Rows(b.g, rh)
+	b.g[0] += complex(mean*float64(n*n), 0)
 	return b
 }
 
@@ -224,25 +218,25 @@ func (b *blurWork) smears() []blur {
 // undo returns the region with each of the one or two blurs ks undone by
 // a Wiener filter, as planes of rw×rh bytes. Both restorations are real,
 // so one inverse transform of the first's spectrum plus i times the
-// second's gives the two.
+// second's gives the two; it is taken only as far as the region.
 func (b *blurWork) undo(ks []blur) [][]byte {
 	n := b.n
-	f := make([]complex128, n*n)
+	f := b.f.scratchPlane()
 	for j, k := range ks[:min(len(ks), 2)] {
 		b.filter(k, f, [2]complex128{1, 1i}[j])
 	}
-	b.f.do2(f, true)
+	b.f.inverse2(f, b.rw, b.rh)
+	scale := 1 / float64(n*n)
 	out := make([][]byte, min(len(ks), 2))
 	for j := range out {
 		o := make([]byte, b.rw*b.rh)
 		for y := 0; y < b.rh; y++ {
-			for x := 0; x < b.rw; x++ {
-				v := f[y*n+x]
+			for x, v := range f[y*n : y*n+b.rw] {
 				c := real(v)
 				if j == 1 {
 					c = imag(v)
 				}
-				o[y*b.rw+x] = byte(min(max(int(c+256.5)-256, 0), 255))
+				o[y*b.rw+x] = byte(min(max(int(c*scale+256.5)-256, 0), 255))
 			}
 		}
 		out[j] = o
@@ -251,54 +245,39 @@ func (b *blurWork) undo(ks []blur) [][]byte {
 }
 
 // filter adds c times the region's spectrum with blur k undone by a
-// Wiener filter to f.
+// Wiener filter to f. The blur is real, so its filter, like the
+// spectrum, is Hermitian, W[−v][−u] = conj W[v][u]: it is worked out on
+// the rows up to n/2, and the others follow, but for their columns 0 and
+// n/2, where freq does not turn sign.
 func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 	n := b.n
-	// The blur's transfer function, known in closed form: a Gaussian's
-	// is a Gaussian; an even smear's is a sinc across its direction.
-	dx, dy := math.Cos(k.angle), math.Sin(k.angle)
-	// A fading smear's response along its direction, tabulated at a
-	// quarter of a frequency step.
-	var table []complex128
-	if k.fade || k.taps != nil {
-		// |proj| < n/√2.
-		table = make([]complex128, 6*n+1)
-		for i := range table {
-			table[i] = k.response(float64(i-3*n) / 4 / float64(n))
-		}
-	}
+	r := b.f.newResponse(k)
 	nsr := wienerK
 	if k.nsr > 0 {
 		nsr = k.nsr
 	}
-	// A Gaussian's response is separable: e^(−c(fu²+fv²)) = g[u]·g[v].
-	var g []float64
-	if k.sigma > 0 {
-		g = make([]float64, n)
-		for i := range g {
-			f := freq(i, n)
-			g[i] = math.Exp(-2 * math.Pi * math.Pi * k.sigma * k.sigma * f * f / float64(n*n))
+	h, w := make([]complex128, n), make([]complex128, n)
+	for v := 0; v <= n/2; v++ {
+		r.row(v, 0, h)
+		wiener(w, h, b.g[v*n:(v+1)*n], nsr)
+		row := f[v*n : (v+1)*n]
+		for u, x := range w {
+			row[u] += c * x
 		}
-	}
-	for v := 0; v < n; v++ {
-		fv := freq(v, n)
-		for u := 0; u < n; u++ {
-			fu := freq(u, n)
-			h := complex(1, 0)
-			switch proj := fu*dx + fv*dy; {
-			case k.fade || k.taps != nil:
-				h = table[int(math.Round(4*proj))+3*n]
-			case k.length > 0:
-				if x := math.Pi * k.length * proj / float64(n); x != 0 {
-					h = complex(math.Sin(x)/x, 0)
-				}
+		if v == 0 || v == n/2 {
+			continue
+		}
+		m := n - v
+		mrow := f[m*n : (m+1)*n]
+		for u := 1; u < n; u++ {
+			if u != n/2 {
+				mrow[u] += c * cmplx.Conj(w[n-u])
 			}
-			if g != nil {
-				h *= complex(g[u]*g[v], 0)
-			}
-			hr, hi := real(h), imag(h)
-			d := hr*hr + hi*hi + nsr
-			f[v*n+u] += c * b.g[v*n+u] * complex(hr/d, -hi/d)
+		}
+		for _, u := range [...]int{0, n / 2} {
+			r.row(m, u, h[:1])
+			wiener(w[:1], h[:1], b.g[m*n+u:m*n+u+1], nsr)
+			mrow[u] += c * w[0]
 		}
 	}
 }
