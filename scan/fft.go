@@ -42,8 +42,8 @@ type fft struct {
 // stage by stage: for the stage that joins blocks of q samples into
 // blocks of 4q, (W^j, W^2j, W^3j) for j < q, with W = e^(∓2πi/4q).
 type twiddles struct {
-	sign float64 // −1 forward, +1 inverse: the sign of the exponent
-	w    [][3]complex128
+	inverse bool // the sign of the exponent is +
+	w       [][3]complex128
 }
 
 func newFFT(n int) *fft {
@@ -55,7 +55,7 @@ func newFFT(n int) *fft {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		roots[k] = complex(c, s)
 	}
-	f.fwd, f.back = &twiddles{sign: -1}, &twiddles{sign: 1}
+	f.fwd, f.back = &twiddles{}, &twiddles{inverse: true}
 	for q := firstQuarter(n); q < n; q *= 4 {
 		step := n / (4 * q)
 		for j := 0; j < q; j++ {
@@ -95,7 +95,7 @@ func (f *fft) do1(a []complex128, tw *twiddles) {
 		a[p[0]], a[p[1]] = a[p[1]], a[p[0]]
 	}
 	q := firstQuarter(n)
-	sg := tw.sign
+	inverse := tw.inverse
 	if q == 2 {
 		for i := 0; i+1 < n; i += 2 {
 			u, v := a[i], a[i+1]
@@ -107,8 +107,13 @@ func (f *fft) do1(a []complex128, tw *twiddles) {
 			b := (*[4]complex128)(a[i : i+4])
 			s0, s1 := b[0]+b[1], b[0]-b[1]
 			s2, d2 := b[2]+b[3], b[2]-b[3]
-			r := complex(-sg*imag(d2), sg*real(d2))
-			b[0], b[1], b[2], b[3] = s0+s2, s1+r, s0-s2, s1-r
+			r := complex(imag(d2), -real(d2))
+			b[0], b[2] = s0+s2, s0-s2
+			if inverse {
+				b[1], b[3] = s1-r, s1+r
+			} else {
+				b[1], b[3] = s1+r, s1-r
+			}
 		}
 		q = 4
 	}
@@ -116,17 +121,25 @@ func (f *fft) do1(a []complex128, tw *twiddles) {
 	for ; q < n; q *= 4 {
 		for start := 0; start < n; start += 4 * q {
 			b0 := a[start : start+q]
-			b1 := a[start+q : start+2*q]
-			b2 := a[start+2*q : start+3*q]
-			b3 := a[start+3*q : start+4*q]
-			for j, t := range w[:q] {
+			b1 := a[start+q : start+2*q][:len(b0)]
+			b2 := a[start+2*q : start+3*q][:len(b0)]
+			b3 := a[start+3*q : start+4*q][:len(b0)]
+			// The outputs that take s1 ∓ i·d2 below swap places
+			// backwards.
+			o1, o3 := b1, b3
+			if inverse {
+				o1, o3 = b3, b1
+			}
+			ws := w[:len(b0)]
+			for j := range b0 {
 				// The butterflies of two radix-2 stages, the second
 				// stage's factor for the odd half, W^q = ∓i, taken out.
+				t := &ws[j]
 				x0, x1, x2, x3 := b0[j], t[1]*b1[j], t[0]*b2[j], t[2]*b3[j]
 				s0, s1 := x0+x1, x0-x1
 				s2, d2 := x2+x3, x2-x3
-				r := complex(-sg*imag(d2), sg*real(d2)) // ∓i·d2
-				b0[j], b1[j], b2[j], b3[j] = s0+s2, s1+r, s0-s2, s1-r
+				r := complex(imag(d2), -real(d2)) // −i·d2
+				b0[j], o1[j], b2[j], o3[j] = s0+s2, s1+r, s0-s2, s1-r
 			}
 		}
 		w = w[q:]
@@ -169,18 +182,23 @@ func (f *fft) stripStages(s []complex128, tw *twiddles) {
 			}
 		}
 	}
-	sg := tw.sign
+	inverse := tw.inverse
 	w := tw.w
 	for ; q < n; q *= 4 {
 		for start := 0; start < n; start += 4 * q {
 			for j, t := range w[:q] {
+				w1, w2, w3 := t[0], t[1], t[2]
 				b0, b1, b2, b3 := row(start+j), row(start+q+j), row(start+2*q+j), row(start+3*q+j)
+				o1, o3 := b1, b3 // as in do1
+				if inverse {
+					o1, o3 = b3, b1
+				}
 				for c := range b0 {
-					x0, x1, x2, x3 := b0[c], t[1]*b1[c], t[0]*b2[c], t[2]*b3[c]
+					x0, x1, x2, x3 := b0[c], w2*b1[c], w1*b2[c], w3*b3[c]
 					s0, s1 := x0+x1, x0-x1
 					s2, d2 := x2+x3, x2-x3
-					r := complex(-sg*imag(d2), sg*real(d2))
-					b0[c], b1[c], b2[c], b3[c] = s0+s2, s1+r, s0-s2, s1-r
+					r := complex(imag(d2), -real(d2))
+					b0[c], o1[c], b2[c], o3[c] = s0+s2, s1+r, s0-s2, s1-r
 				}
 			}
 		}
