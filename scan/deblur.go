@@ -221,13 +221,12 @@ func (b *blurWork) smears() []blur {
 // second's gives the two; it is taken only as far as the region.
 func (b *blurWork) undo(ks []blur) [][]byte {
 	n := b.n
+	ks = ks[:min(len(ks), 2)]
 	f := b.f.scratchPlane()
-	for j, k := range ks[:min(len(ks), 2)] {
-		b.filter(k, f, [2]complex128{1, 1i}[j])
-	}
+	b.filter(ks, f)
 	b.f.inverse2(f, b.rw, b.rh)
 	scale := 1 / float64(n*n)
-	out := make([][]byte, min(len(ks), 2))
+	out := make([][]byte, len(ks))
 	for j := range out {
 		o := make([]byte, b.rw*b.rh)
 		for y := 0; y < b.rh; y++ {
@@ -244,25 +243,34 @@ func (b *blurWork) undo(ks []blur) [][]byte {
 	return out
 }
 
-// filter adds c times the region's spectrum with blur k undone by a
-// Wiener filter to f. The blur is real, so its filter, like the
-// spectrum, is Hermitian, W[−v][−u] = conj W[v][u]: it is worked out on
-// the rows up to n/2, and the others follow, but for their columns 0 and
-// n/2, where freq does not turn sign.
-func (b *blurWork) filter(k blur, f []complex128, c complex128) {
+// filter sets f to the region's spectrum with the first of the one or
+// two blurs ks undone by a Wiener filter, plus i times the spectrum with
+// the second undone. A blur is real, so its filter, like the spectrum,
+// is Hermitian, W[−v][−u] = conj W[v][u]: each is worked out on the rows
+// up to n/2, and the others follow, but for their columns 0 and n/2,
+// where freq does not turn sign, worked out too.
+func (b *blurWork) filter(ks []blur, f []complex128) {
 	n := b.n
-	r := b.f.newResponse(k)
-	nsr := wienerK
-	if k.nsr > 0 {
-		nsr = k.nsr
+	var rs [2]*response
+	ws := [2][]complex128{make([]complex128, n), make([]complex128, n)} // 0 if no blur
+	for j, k := range ks {
+		rs[j] = b.f.newResponse(k)
 	}
-	h, w := make([]complex128, n), make([]complex128, n)
+	h := make([]complex128, n)
+	// filtered returns row v of the spectrum filtered each way, from
+	// column u0 on, for m columns.
+	filtered := func(v, u0, m int) (w0, w1 []complex128) {
+		for j, r := range rs[:len(ks)] {
+			r.row(v, u0, h[:m])
+			wiener(ws[j][:m], h[:m], b.g[v*n+u0:v*n+u0+m], r.nsr)
+		}
+		return ws[0][:m], ws[1][:m]
+	}
 	for v := 0; v <= n/2; v++ {
-		r.row(v, 0, h)
-		wiener(w, h, b.g[v*n:(v+1)*n], nsr)
+		w0, w1 := filtered(v, 0, n)
 		row := f[v*n : (v+1)*n]
-		for u, x := range w {
-			row[u] += c * x
+		for u := range row {
+			row[u] = complex(real(w0[u])-imag(w1[u]), imag(w0[u])+real(w1[u]))
 		}
 		if v == 0 || v == n/2 {
 			continue
@@ -270,14 +278,12 @@ func (b *blurWork) filter(k blur, f []complex128, c complex128) {
 		m := n - v
 		mrow := f[m*n : (m+1)*n]
 		for u := 1; u < n; u++ {
-			if u != n/2 {
-				mrow[u] += c * cmplx.Conj(w[n-u])
-			}
+			// conj W0[−k] + i conj W1[−k]
+			mrow[u] = complex(real(w0[n-u])+imag(w1[n-u]), real(w1[n-u])-imag(w0[n-u]))
 		}
 		for _, u := range [...]int{0, n / 2} {
-			r.row(m, u, h[:1])
-			wiener(w[:1], h[:1], b.g[m*n+u:m*n+u+1], nsr)
-			mrow[u] += c * w[0]
+			w0, w1 := filtered(m, u, 1)
+			mrow[u] = complex(real(w0[0])-imag(w1[0]), imag(w0[0])+real(w1[0]))
 		}
 	}
 }

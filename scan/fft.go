@@ -157,6 +157,18 @@ func (f *fft) columns(a []complex128, x0, x1, rows int, tw *twiddles) {
 	s := f.strip
 	for x := x0; x < x1; x += colStrip {
 		w := min(colStrip, x1-x)
+		if w == 1 {
+			// A last column alone (real2's column n/2): as a row.
+			col := s[:n]
+			for y := range col {
+				col[y] = a[y*n+x]
+			}
+			f.do1(col, tw)
+			for y := 0; y < rows; y++ {
+				a[y*n+x] = col[y]
+			}
+			continue
+		}
 		for y, r := range f.rev {
 			copy(s[r*colStrip:r*colStrip+w], a[y*n+x:y*n+x+w])
 		}
@@ -262,7 +274,8 @@ func (f *fft) real2Rows(a []complex128, rows int) {
 		for k := 0; k <= n/2; k++ {
 			m := (n - k) % n
 			zk, zm := r0[k], cmplx.Conj(r0[m])
-			x, yk := (zk+zm)/2, complex(0, -0.5)*(zk-zm)
+			s, d := zk+zm, zk-zm
+			x, yk := complex(real(s)/2, imag(s)/2), complex(imag(d)/2, -real(d)/2)
 			r0[k], r0[m] = x, cmplx.Conj(x)
 			r1[k], r1[m] = yk, cmplx.Conj(yk)
 		}
@@ -276,13 +289,11 @@ func (f *fft) real2Rows(a []complex128, rows int) {
 	}
 }
 
-// scratchPlane returns n×n zero samples, the same ones each time: what
-// undo filters into and transforms back, before it returns.
+// scratchPlane returns n×n samples, the same ones each time, for undo to
+// filter into and transform back; they hold what the last use left.
 func (f *fft) scratchPlane() []complex128 {
 	if f.plane == nil {
 		f.plane = make([]complex128, f.n*f.n)
-	} else {
-		clear(f.plane)
 	}
 	return f.plane
 }
@@ -308,6 +319,7 @@ func taper(m int) []float64 {
 type response struct {
 	k      blur
 	n      int
+	nsr    float64 // the Wiener filter's noise-to-signal ratio
 	dy     float64
 	fu, pu []float64 // freq(u, n), and its part of the projection
 	// table holds a fading or tapped smear's response along its
@@ -324,7 +336,10 @@ type response struct {
 func (f *fft) newResponse(k blur) *response {
 	n := f.n
 	dx, dy := math.Cos(k.angle), math.Sin(k.angle)
-	r := &response{k: k, n: n, dy: dy, fu: make([]float64, n), pu: make([]float64, n)}
+	r := &response{k: k, n: n, nsr: wienerK, dy: dy, fu: make([]float64, n), pu: make([]float64, n)}
+	if k.nsr > 0 {
+		r.nsr = k.nsr
+	}
 	for u := range r.fu {
 		r.fu[u] = freq(u, n)
 		r.pu[u] = r.fu[u] * dx
