@@ -261,8 +261,7 @@ func (b *blurWork) filter(ks []blur, f []complex128) {
 	// column u0 on, for m columns.
 	filtered := func(v, u0, m int) (w0, w1 []complex128) {
 		for j, r := range rs[:len(ks)] {
-			r.row(v, u0, h[:m])
-			wiener(ws[j][:m], h[:m], b.g[v*n+u0:v*n+u0+m], r.nsr)
+			r.filter(v, u0, ws[j][:m], b.g[v*n+u0:v*n+u0+m], h[:m])
 		}
 		return ws[0][:m], ws[1][:m]
 	}

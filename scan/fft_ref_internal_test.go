@@ -142,12 +142,13 @@ func (f *refFFT) real2(a []complex128) {
 	f.transpose(a)
 }
 
-// refNewBlurWork is newBlurWork as it was before the radix-4 transform: it
-// takes region r of the w×h plane pix to the frequency
-// domain, in a square of at most maxSide pixels (a power of two), scaled
-// down to fit and to deblurModule pixels a module if its modules (module
-// pixels, 0 if not known) are larger, its edges tapered to its mean so
-// that the square wraps round smoothly.
+// refNewBlurWork is newBlurWork as it was before the radix-4 transform:
+// it takes region r of the w×h plane pix to the frequency domain, in a
+// square of at most maxSide pixels (a power of two), scaled down to fit
+// and to deblurModule pixels a module if its modules (module pixels, 0 if
+// not known) are larger, its edges tapered to its mean so that the square
+// wraps round smoothly. Its blurWork carries the new transform, for the
+// methods that take one.
 func refNewBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module float64, maxSide int) *blurWork {
 	r = r.Intersect(image.Rect(0, 0, w, h))
 	if r.Dx() < 40 || r.Dy() < 40 {
@@ -205,10 +206,11 @@ func refNewBlurWork(pix []byte, w, h, stride int, r image.Rectangle, module floa
 	return b
 }
 
-// refUndo is undo as it was before the radix-4 transform: it returns the region with each of the one or two blurs ks undone by
-// a Wiener filter, as planes of rw×rh bytes. Both restorations are real,
-// so one inverse transform of the first's spectrum plus i times the
-// second's gives the two.
+// refUndo is undo as it was before the radix-4 transform: it returns the
+// region with each of the one or two blurs ks undone by a Wiener filter,
+// as planes of rw×rh bytes. Both restorations are real, so one inverse
+// transform of the first's spectrum plus i times the second's gives the
+// two.
 func refUndo(b *blurWork, ks []blur) [][]byte {
 	n := b.n
 	f := make([]complex128, n*n)
@@ -234,8 +236,8 @@ func refUndo(b *blurWork, ks []blur) [][]byte {
 	return out
 }
 
-// refFilter is filter as it was: it adds c times the region's spectrum with blur k undone by a
-// Wiener filter to f.
+// refFilter is filter as it was: it adds c times the region's spectrum
+// with blur k undone by a Wiener filter to f.
 func refFilter(b *blurWork, k blur, f []complex128, c complex128) {
 	n := b.n
 	// The blur's transfer function, known in closed form: a Gaussian's
