@@ -224,31 +224,36 @@ func (b *blurWork) undo(ks []blur) [][]byte {
 	ks = ks[:min(len(ks), 2)]
 	f := b.f.scratchPlane()
 	b.filter(ks, f)
-	b.f.inverse2(f, b.rw, b.rh)
+	// The rows are back already; the columns, as far as the region.
+	b.f.columns(f, 0, b.rw, b.rh, b.f.back)
 	scale := 1 / float64(n*n)
+	grey := func(c float64) byte { return byte(min(max(int(c*scale+256.5)-256, 0), 255)) }
 	out := make([][]byte, len(ks))
 	for j := range out {
-		o := make([]byte, b.rw*b.rh)
-		for y := 0; y < b.rh; y++ {
+		out[j] = make([]byte, b.rw*b.rh)
+	}
+	for y := 0; y < b.rh; y++ {
+		o := out[0][y*b.rw : (y+1)*b.rw]
+		for x, v := range f[y*n : y*n+b.rw] {
+			o[x] = grey(real(v))
+		}
+		if len(out) > 1 {
+			o := out[1][y*b.rw : (y+1)*b.rw]
 			for x, v := range f[y*n : y*n+b.rw] {
-				c := real(v)
-				if j == 1 {
-					c = imag(v)
-				}
-				o[y*b.rw+x] = byte(min(max(int(c*scale+256.5)-256, 0), 255))
+				o[x] = grey(imag(v))
 			}
 		}
-		out[j] = o
 	}
 	return out
 }
 
 // filter sets f to the region's spectrum with the first of the one or
 // two blurs ks undone by a Wiener filter, plus i times the spectrum with
-// the second undone. A blur is real, so its filter, like the spectrum,
-// is Hermitian, W[−v][−u] = conj W[v][u]: each is worked out on the rows
-// up to n/2, and the others follow, but for their columns 0 and n/2,
-// where freq does not turn sign, worked out too.
+// the second undone, each row transformed back (unscaled) while it is
+// in the cache. A blur is real, so its filter, like the spectrum, is
+// Hermitian, W[−v][−u] = conj W[v][u]: each is worked out on the rows up
+// to n/2, and the others follow, but for their columns 0 and n/2, where
+// freq does not turn sign, worked out too.
 func (b *blurWork) filter(ks []blur, f []complex128) {
 	n := b.n
 	var rs [2]*response
@@ -272,6 +277,7 @@ func (b *blurWork) filter(ks []blur, f []complex128) {
 			row[u] = complex(real(w0[u])-imag(w1[u]), imag(w0[u])+real(w1[u]))
 		}
 		if v == 0 || v == n/2 {
+			b.f.do1(row, b.f.back)
 			continue
 		}
 		m := n - v
@@ -284,6 +290,8 @@ func (b *blurWork) filter(ks []blur, f []complex128) {
 			w0, w1 := filtered(m, u, 1)
 			mrow[u] = complex(real(w0[0])-imag(w1[0]), imag(w0[0])+real(w1[0]))
 		}
+		b.f.do1(row, b.f.back)
+		b.f.do1(mrow, b.f.back)
 	}
 }
 
