@@ -191,22 +191,37 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 // likeliest side, if not read, are also deblurred in module space
 // (unblurModules).
 func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
-	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
-	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
-	if ms < 0.8 {
-		return nil, nil, false, false
-	}
-	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
-	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
-	est := (d1+d2)/2 + 7
-	finders := []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
-	dims := likelyDims(g, finders, est, inverted)
+	finders, ms, dims, _ := tripleDims(g, info, inverted)
+	return gridDecodeSides(g, finders, ms, dims, inverted, unblur, dec)
+}
+
+// gridDecodeSides is gridDecodeTimed once tripleDims has scored the
+// sides of the triple.
+func gridDecodeSides(g *grey, finders []pt, ms float64, dims []int, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	for i, dim := range dims {
 		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, unblur && i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}
 	return nil, nil, false, len(dims) > 0
+}
+
+// tripleDims returns the finder pattern centres of info (top left, top
+// right, bottom left), their mean module size, the symbol sides to try
+// for them and the best side's timing score (likelyDimsScored), no sides
+// if the modules are too small to sample.
+func tripleDims(g *grey, info *detector.FinderPatternInfo, inverted bool) (finders []pt, ms float64, dims []int, best float64) {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ms = (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if ms < 0.8 {
+		return nil, ms, nil, -1
+	}
+	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
+	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
+	est := (d1+d2)/2 + 7
+	finders = []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	dims, best = likelyDimsScored(g, finders, est, inverted)
+	return finders, ms, dims, best
 }
 
 // likelyDims returns the symbol sides (4v+17 modules) to try for finder
@@ -219,6 +234,13 @@ func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur
 // are tried. A triple of finder patterns of different symbols has no
 // timing patterns, and costs no sampling.
 func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
+	dims, _ := likelyDimsScored(g, finders, est, inverted)
+	return dims
+}
+
+// likelyDimsScored is likelyDims, also returning the best side's timing
+// score (-1 if no side was scored).
+func likelyDimsScored(g *grey, finders []pt, est float64, inverted bool) ([]int, float64) {
 	lo := max(int(math.Floor((0.85*est-17)/4)), 1)
 	hi := min(int(math.Ceil((1.3*est-17)/4)), 40)
 	type cand struct {
@@ -238,7 +260,10 @@ func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
 		}
 		out = append(out, c.dim)
 	}
-	return out
+	if len(cs) == 0 {
+		return out, -1
+	}
+	return out, cs[0].score
 }
 
 // timingScore returns how well, from -1 to 1, the grey levels sampled

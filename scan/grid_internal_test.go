@@ -96,6 +96,32 @@ func TestLikelyDims(t *testing.T) {
 	}
 }
 
+// TestLikelyDimsScored: the best timing score likelyDimsScored returns is
+// that of the first side it offers, near 1 on the rendered symbol's own
+// finder patterns, and below the bar of a side worth trying on a triple
+// whose third pattern is moved inside the symbol (a stray pattern among
+// the data modules); the sides are likelyDims'.
+func TestLikelyDimsScored(t *testing.T) {
+	g, size, finders := likelySymbol(t)
+	n := float64(size)
+	dims, best := likelyDimsScored(&g, finders, n, false)
+	if want := likelyDims(&g, finders, n, false); !slices.Equal(dims, want) {
+		t.Fatalf("likelyDimsScored sides %v, likelyDims %v", dims, want)
+	}
+	if len(dims) == 0 || best != timingScore(&g, finders, dims[0], false) || best < 0.9 {
+		t.Errorf("likelyDimsScored(symbol) = %v, %.2f, want %d first, scored %.2f (≥ 0.9)", dims, best, size, timingScore(&g, finders, size, false))
+	}
+	stray := slices.Clone(finders)
+	stray[2] = pt{(finders[0].x + finders[2].x) / 2, (finders[0].y + 2*finders[2].y) / 3}
+	if _, b := likelyDimsScored(&g, stray, n, false); b >= best {
+		t.Errorf("likelyDimsScored(stray third pattern) best %.2f, want below the symbol's %.2f", b, best)
+	}
+	blank := grey{make([]byte, len(g.pix)), g.w, g.h, g.str}
+	if dims, b := likelyDimsScored(&blank, finders, 0, false); len(dims) != 0 || b != -1 {
+		t.Errorf("likelyDimsScored(no side in range) = %v, %v, want none, -1", dims, b)
+	}
+}
+
 // TestTwoFinders: a symbol one of whose finder patterns is all but
 // washed out by glare (grey levels moved nine tenths of the way to white)
 // is read, and readPairs reads it from the other two alone, in each of

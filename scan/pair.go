@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"image"
 	"math"
 	"slices"
 
@@ -38,6 +39,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 		sign = -1
 	}
 	tried := 0
+	sampled := map[[3]image.Point]bool{}
 	for i := 0; i < len(cs); i++ {
 		for j := i + 1; j < len(cs); j++ {
 			a, b := cs[i], cs[j]
@@ -87,6 +89,13 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 					}
 					third := detector.NewFinderPattern1(best.x, best.y, ms)
 					info := orient(a, b, third)
+					// The two measures, or two guesses, often find the
+					// same third pattern: it is sampled once.
+					k := tripleKey(info)
+					if sampled[k] {
+						continue
+					}
+					sampled[k] = true
 					if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
 						for i := range points {
 							points[i] = p.toPicture(points[i])
@@ -103,6 +112,15 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 		}
 	}
 	return out
+}
+
+// tripleKey returns the finder pattern centres of info, bottom left, top
+// left, top right, to the pixel.
+func tripleKey(info *detector.FinderPatternInfo) (k [3]image.Point) {
+	for i, f := range []*detector.FinderPattern{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()} {
+		k[i] = image.Pt(int(math.Round(f.GetX())), int(math.Round(f.GetY())))
+	}
+	return k
 }
 
 // orient returns three finder patterns as a symbol's bottom left, top

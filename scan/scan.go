@@ -222,6 +222,18 @@ const doubleBelow = 3
 // maxTriples bounds the finder pattern triples tried in one attempt.
 const maxTriples = 40
 
+// maxGridFailures is how many triples of one attempt that look like
+// symbols the grey-plane sampler (gridDecode) may fail to read before it
+// samples only triples whose timing patterns alternate better (a higher
+// likelyDims score) than those of every one that failed; the others are
+// only classed as looking like a symbol or not. On a picture of one
+// symbol, the triples beyond the first few are mostly the symbol's
+// patterns paired with stray ones inside it (the edges step finds many),
+// each costing a sampling of every side likelyDims offers, and the
+// symbol's own triple, ranked last for the patterns inside it, has the
+// timing patterns that alternate best.
+const maxGridFailures = 8
+
 // found is a symbol read from a plane.
 type found struct {
 	text   string
@@ -259,6 +271,11 @@ type scanner struct {
 	// gridTried holds the triples gridDecode failed on, each with
 	// whether its timing patterns alternate (it looks like a symbol).
 	gridTried map[gridKey]bool
+	// gridFailed counts the triples of the current attempt that looked
+	// like symbols and that gridDecode sampled without reading, and
+	// gridFailedBest is the best timing score among them (likelyDims).
+	gridFailed     int
+	gridFailedBest float64
 	// The finder patterns of the first attempt that found two or more
 	// and read nothing, with its plane: readPairs tries them last.
 	pairPlane   *plane
@@ -525,6 +542,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	}
 	s.keepCentres(p, a.invert, centres)
 	det := detector.NewDetector(matrix)
+	s.gridFailed, s.gridFailedBest = 0, 0
 	used := map[*detector.FinderPattern]bool{}
 	seen := map[string]bool{}
 	var failed, read []*detector.FinderPatternInfo
@@ -682,18 +700,26 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 	// The grey plane is the same for every binariser: a triple whose
 	// patterns another attempt on this plane found at the same pixels
 	// reads the same.
-	k := gridKey{p: p, inverted: inverted}
-	for i, f := range []*detector.FinderPattern{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()} {
-		k.at[i] = image.Pt(int(math.Round(f.GetX())), int(math.Round(f.GetY())))
-	}
+	k := gridKey{p: p, inverted: inverted, at: tripleKey(info)}
 	if like, tried := s.gridTried[k]; tried {
 		return "", nil, false, like
+	}
+	finders, ms, dims, score := tripleDims(&p.grey, info, inverted)
+	if s.gridFailed >= maxGridFailures && score <= s.gridFailedBest {
+		// It looks no more like a symbol than those that failed: only
+		// whether it looks like one at all. (A later attempt may still
+		// sample it.)
+		return "", nil, false, len(dims) > 0
 	}
 	if s.gridTried == nil {
 		s.gridTried = map[gridKey]bool{}
 	}
-	r, points, ok, like := gridDecodeTimed(&p.grey, info, inverted, false, s.dec)
+	r, points, ok, like := gridDecodeSides(&p.grey, finders, ms, dims, inverted, false, s.dec)
 	s.gridTried[k] = like
+	if !ok && like {
+		s.gridFailed++
+		s.gridFailedBest = max(s.gridFailedBest, score)
+	}
 	if ok {
 		return r.GetText(), points, true, true
 	}
