@@ -39,6 +39,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 		sign = -1
 	}
 	tried := 0
+	failed, failedBest := 0, 0.0 // triples like symbols sampled and not read, and their best timing score
 	sampled := map[[3]image.Point]bool{}
 	for i := 0; i < len(cs); i++ {
 		for j := i + 1; j < len(cs); j++ {
@@ -96,7 +97,19 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 						continue
 					}
 					sampled[k] = true
-					if r, points, ok := gridDecode(&p.grey, info, inverted, s.dec); ok {
+					// As in read: past maxGridFailures, only a triple
+					// whose timing patterns alternate better than every
+					// failed one's is sampled.
+					finders, fms, dims, score := tripleDims(&p.grey, info, inverted)
+					if failed >= maxGridFailures && score <= failedBest {
+						continue
+					}
+					r, points, ok, like := gridDecodeSides(&p.grey, finders, fms, dims, inverted, false, s.dec)
+					if !ok && like {
+						failed++
+						failedBest = max(failedBest, score)
+					}
+					if ok {
 						for i := range points {
 							points[i] = p.toPicture(points[i])
 						}
