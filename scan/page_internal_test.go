@@ -192,3 +192,27 @@ func testPatterns(ps ...pt) []*detector.FinderPattern {
 	}
 	return out
 }
+
+// TestSizedAsKnown: a triple left unread keeps a page going only if its
+// module size, in picture pixels, is about that of the symbols read; any
+// triple does before a symbol is read.
+func TestSizedAsKnown(t *testing.T) {
+	p := &plane{scale: 2}
+	triple := func(ms float64) *detector.FinderPatternInfo {
+		f := func(x, y float64) *detector.FinderPattern { return detector.NewFinderPattern1(x, y, ms) }
+		return detector.NewFinderPatternInfo(f(0, 100), f(0, 0), f(100, 0))
+	}
+	s := &scanner{}
+	if !s.sizedAsKnown(p, triple(40)) {
+		t.Errorf("sizedAsKnown(no symbol read) = false, want true")
+	}
+	s.known = []knownSymbol{{module: 3}, {module: 5}} // mean 4 picture pixels
+	for _, c := range []struct {
+		ms   float64 // on the plane, twice the picture's
+		want bool
+	}{{8, true}, {6, true}, {10.8, true}, {5.4, false}, {11.4, false}, {2, false}, {40, false}} {
+		if got := s.sizedAsKnown(p, triple(c.ms)); got != c.want {
+			t.Errorf("sizedAsKnown(module %.1f on a ×2 plane, symbols of 4) = %v, want %v", c.ms, got, c.want)
+		}
+	}
+}

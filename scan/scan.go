@@ -327,6 +327,25 @@ func (s *scanner) knownAt(p *plane, info *detector.FinderPatternInfo) bool {
 	return false
 }
 
+// sizedAsKnown reports whether the finder patterns of info, on plane p,
+// have about the module size of the symbols read so far (within the
+// ratios leftPatterns allows), or none was read: the symbols of a page are
+// alike, and stray triples in a photo's texture or paper noise are of any
+// size.
+func (s *scanner) sizedAsKnown(p *plane, info *detector.FinderPatternInfo) bool {
+	if len(s.known) == 0 {
+		return true
+	}
+	ms := 0.0
+	for _, k := range s.known {
+		ms += k.module
+	}
+	ms /= float64(len(s.known))
+	m := (info.GetTopLeft().GetEstimatedModuleSize() + info.GetTopRight().GetEstimatedModuleSize() + info.GetBottomLeft().GetEstimatedModuleSize()) / 3 / p.scale
+	r := m / ms
+	return r > 0.7 && r < 1.4
+}
+
 // remember adds the symbol of info, read on plane p, to s.known.
 func (s *scanner) remember(p *plane, info *detector.FinderPatternInfo) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
@@ -514,7 +533,8 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 // failing that, by sampling the grey plane (gridDecode). gozxing is not
 // known to panic, but an image is input, and input must never crash the
 // caller: a panic is a failed attempt. pending counts the triples of
-// finder patterns left unread that share no pattern with a symbol read.
+// finder patterns left unread that share no pattern with a symbol read and
+// are of the size of the symbols read (sizedAsKnown).
 func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -587,7 +607,7 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		out = append(out, found{text, points})
 	}
 	for _, info := range failed {
-		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] {
+		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] && s.sizedAsKnown(p, info) {
 			pending++
 		}
 	}

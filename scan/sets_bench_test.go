@@ -31,32 +31,35 @@ type setPicture struct {
 //
 //	go test -run '^$' -bench Sets -benchtime 1x -cpuprofile cpu.prof ./scan
 func BenchmarkSets(b *testing.B) {
-	sets := map[string][]setPicture{}
-	names := []string{"tuning", "photos", "print"}
-	tuning, err := degrade.Set(texts(16), *variants)
-	if err != nil {
-		b.Fatal(err)
+	type set struct {
+		name string
+		load func(testing.TB) []setPicture
 	}
-	for _, s := range tuning {
-		sets["tuning"] = append(sets["tuning"], setPicture{s.Image, s.Texts})
-	}
+	sets := []set{{"tuning", func(tb testing.TB) []setPicture {
+		samples, err := degrade.Set(texts(16), *variants)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var out []setPicture
+		for _, s := range samples {
+			out = append(out, setPicture{s.Image, s.Texts})
+		}
+		return out
+	}}}
 	dirs := []string{"testdata/photos", "testdata/print"}
 	if *benchSets != "" {
-		for _, d := range strings.Split(*benchSets, ",") {
-			dirs = append(dirs, d)
-			names = append(names, d)
-		}
+		dirs = append(dirs, strings.Split(*benchSets, ",")...)
 	}
-	for i, d := range dirs {
-		name := filepath.Base(d)
-		if i >= 2 {
-			name = d
-		}
-		sets[name] = readSet(b, d)
+	for _, d := range dirs {
+		sets = append(sets, set{d, func(tb testing.TB) []setPicture { return readSet(tb, d) }})
 	}
-	for _, name := range names {
-		pics := sets[name]
+	for _, st := range sets {
+		name := strings.TrimPrefix(st.name, "testdata/")
+		// A set is made or read only if its benchmark runs: -bench
+		// 'Sets/set=print' profiles the print set alone.
 		b.Run("set="+strings.ReplaceAll(name, "/", "_"), func(b *testing.B) {
+			pics := st.load(b)
+			b.ResetTimer()
 			read := 0
 			for b.Loop() {
 				read = 0
