@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"image"
 	"math"
 	"testing"
@@ -214,5 +215,40 @@ func TestSizedAsKnown(t *testing.T) {
 		if got := s.sizedAsKnown(p, triple(c.ms)); got != c.want {
 			t.Errorf("sizedAsKnown(module %.1f on a ×2 plane, symbols of 4) = %v, want %v", c.ms, got, c.want)
 		}
+	}
+}
+
+// TestDoubled: a large picture is doubled only around the finder
+// patterns pooled with modules under doubleBelow, doubleMargin modules
+// out, and the doubled region maps back onto the picture; a large picture
+// with no such pattern, or a small one, is doubled whole.
+func TestDoubled(t *testing.T) {
+	const w, h = 1000, 600
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(i*7 + i/w)
+	}
+	s := &scanner{pageCentres: []pageCentre{{pt{500.4, 300.7}, 2}, {pt{520, 310}, 1.5}, {pt{100, 100}, 4}}}
+	p := s.doubled(pix, w, h, w)
+	// 80 modules of 2 pixels about (500, 300), and of 1.5 about (520, 310).
+	want := image.Rect(500-160, 300-160, 500+161, 300+161).Union(image.Rect(520-120, 310-120, 520+121, 310+121))
+	if got := image.Rect(int(p.ox), int(p.oy), int(p.ox)+p.w/2, int(p.oy)+p.h/2); got != want || p.scale != 2 {
+		t.Fatalf("doubled region %v at scale %g, want %v at 2", got, p.scale, want)
+	}
+	ref := resize(pix[want.Min.Y*w+want.Min.X:], want.Dx(), want.Dy(), w, 2*want.Dx(), 2*want.Dy())
+	if !bytes.Equal(p.pix, ref) {
+		t.Errorf("doubled region differs from the region resized")
+	}
+	if q := p.toPicture(pt{2 * 10, 2 * 20}); q != (pt{float64(want.Min.X + 10), float64(want.Min.Y + 20)}) {
+		t.Errorf("toPicture(20, 40) = %v, want %v", q, pt{float64(want.Min.X + 10), float64(want.Min.Y + 20)})
+	}
+	for name, s := range map[string]*scanner{"no small pattern": {pageCentres: s.pageCentres[2:]}, "none": {}} {
+		if p := s.doubled(pix, w, h, w); p.w != 2*w || p.h != 2*h || p.ox != 0 || p.oy != 0 {
+			t.Errorf("doubled(%s) = %d×%d at (%g, %g), want the whole picture", name, p.w, p.h, p.ox, p.oy)
+		}
+	}
+	small := &scanner{pageCentres: s.pageCentres}
+	if p := small.doubled(pix[:300*400], 300, 400, 300); p.w != 600 || p.h != 800 {
+		t.Errorf("doubled(small picture) = %d×%d, want it whole, 600×800", p.w, p.h)
 	}
 }

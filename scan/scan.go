@@ -375,10 +375,10 @@ type step struct {
 	double bool // the picture at twice its size
 }
 
-// pictureSteps returns the steps of a scan of the w×h plane pix, cheapest
-// first. Planes derived from pix (smoothed, doubled) are made only when a
-// step first needs them.
-func pictureSteps(pix []byte, w, h, stride int) []step {
+// pictureSteps returns the steps of scan s of the w×h plane pix,
+// cheapest first. Planes derived from pix (smoothed, doubled) are made
+// only when a step first needs them.
+func pictureSteps(s *scanner, pix []byte, w, h, stride int) []step {
 	raw := &plane{grey: grey{pix, w, h, stride}, scale: 1}
 	var smoothed *plane
 	getSmoothed := func() *plane {
@@ -428,25 +428,53 @@ func pictureSteps(pix []byte, w, h, stride int) []step {
 	// at twice the size. (Scales of 1.4 and 0.5, which moved the sampling
 	// grid, read nothing of the tuning set once the grey-plane sampler
 	// chose the symbol's side by its timing patterns.) Doubling costs
-	// four times the pixels: up to a 1280×720 frame.
+	// four times the pixels: up to a 1280×720 frame, and of a large
+	// picture only the region of the small finder patterns (doubled).
 	if w*h <= 1<<20 && w >= 11 && h >= 11 {
-		var scaled *plane
-		get := func() *plane {
-			if scaled == nil {
-				scaled = &plane{grey: grey{resize(pix, w, h, stride, 2*w, 2*h), 2 * w, 2 * h, 2 * w}, scale: 2}
-			}
-			return scaled
-		}
+		get := func() *plane { return s.doubled(pix, w, h, stride) }
 		steps = append(steps, step{"scaled×2/" + ladder[0].name, get, ladder[0], true})
 	}
 	return steps
+}
+
+// doubleMargin is how far, in modules, doubled takes the region to double
+// beyond the small finder patterns' centres: a symbol reaches its side
+// less 3.5 modules from a finder pattern's centre, and 80 modules is the
+// side of version 16 (an offline code is smaller).
+const doubleMargin = 80
+
+// doubled returns the plane pix at twice its size. Of a picture of more
+// than half a megapixel, whose finder patterns were big enough save some
+// with modules under doubleBelow pixels (those pooled for finishPage),
+// only the rectangle around those, doubleMargin of their modules wider
+// on every side, is doubled: doubling is for the symbol of those small
+// patterns, and a quarter of a 1280×720 frame costs a quarter as much.
+func (s *scanner) doubled(pix []byte, w, h, stride int) *plane {
+	r := image.Rect(0, 0, w, h)
+	if w*h > 1<<19 {
+		var box image.Rectangle
+		for _, c := range s.pageCentres {
+			if c.ms >= doubleBelow {
+				continue
+			}
+			m := int(math.Ceil(doubleMargin * c.ms))
+			x, y := int(c.at.x), int(c.at.y)
+			box = box.Union(image.Rect(x-m, y-m, x+m+1, y+m+1))
+		}
+		if box = box.Intersect(r); box.Dx() >= 11 && box.Dy() >= 11 {
+			r = box
+		}
+	}
+	sub := pix[r.Min.Y*stride+r.Min.X:]
+	rw, rh := 2*r.Dx(), 2*r.Dy()
+	return &plane{grey: grey{resize(sub, r.Dx(), r.Dy(), stride, rw, rh), rw, rh, rw}, scale: 2, ox: float64(r.Min.X), oy: float64(r.Min.Y)}
 }
 
 // scanSteps is scanAll making only the first n steps, or every step if n
 // is negative.
 func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	s := &scanner{dec: decoder.NewDecoder()}
-	steps := pictureSteps(pix, w, h, stride)
+	steps := pictureSteps(s, pix, w, h, stride)
 	if n >= 0 && n < len(steps) {
 		steps = steps[:n]
 	}
