@@ -2,6 +2,7 @@ package scan
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -350,4 +351,113 @@ func timingAlternatesRef(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPatter
 		n += 2
 	}
 	return n > 0 && float64(good) >= 0.7*float64(n)
+}
+
+// TestFindConcentricSame checks findConcentric, whose template search
+// samples each module centre once, against the search it replaced
+// (findConcentricRef): the same point and verdict near the finder
+// patterns of a blurred symbol (off by up to three modules, turned, at
+// other module sizes, with reaches cut short), in noise, and inverted.
+func TestFindConcentricSame(t *testing.T) {
+	g, size, finders := likelySymbol(t)
+	rng := rand.New(rand.NewPCG(21, 22))
+	noise := grey{make([]byte, len(g.pix)), g.w, g.h, g.str}
+	for i := range noise.pix {
+		noise.pix[i] = byte(rng.IntN(256))
+	}
+	inv := grey{make([]byte, len(g.pix)), g.w, g.h, g.str}
+	for i, v := range g.pix {
+		inv.pix[i] = 255 - v
+	}
+	const ms = 3 // likelySymbol's module size
+	agree := 0
+	for k := range 300 {
+		pl, sign := &g, 1.0
+		switch k % 3 {
+		case 1:
+			pl = &noise
+		case 2:
+			pl, sign = &inv, -1
+		}
+		f := finders[k%3]
+		c := pt{f.x + (rng.Float64()*6-3)*ms, f.y + (rng.Float64()*6-3)*ms}
+		a, scale := rng.Float64()*0.3-0.15, ms*(0.85+rng.Float64()*0.3)
+		ex, ey := pt{scale * math.Cos(a), scale * math.Sin(a)}, pt{-scale * math.Sin(a), scale * math.Cos(a)}
+		mods := []float64{float64(size - 7), 9.3, 6}[k%7%3]
+		for _, m := range []concentricMeasure{templateCorrelation, ringContrast} {
+			got, gok := findConcentric(pl, c, ex, ey, sign, mods, m)
+			want, wok := findConcentricRef(pl, c, ex, ey, sign, mods, m)
+			if got != want || gok != wok {
+				t.Fatalf("case %d measure %d: findConcentric = %v, %v, want %v, %v", k, m, got, gok, want, wok)
+			}
+			if gok {
+				agree++
+			}
+		}
+	}
+	if agree == 0 {
+		t.Fatalf("no case found a pattern: the test proves nothing")
+	}
+}
+
+// findConcentricRef is findConcentric as it was, every candidate sampled
+// on its own.
+func findConcentricRef(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasure) (pt, bool) {
+	at := func(o pt, u, v float64) float64 {
+		return g.at(pt{o.x + u*ex.x + v*ey.x, o.y + u*ex.y + v*ey.y})
+	}
+	var vals [49]float64
+	score := func(o pt) float64 {
+		if m == ringContrast {
+			core := (at(o, 0, 0) + at(o, -0.7, 0) + at(o, 0.7, 0) + at(o, 0, -0.7) + at(o, 0, 0.7)) / 5
+			var light, dark float64
+			for _, d := range ringDirections {
+				light += at(o, 2*d[0], 2*d[1])
+				dark += at(o, 3*d[0], 3*d[1])
+			}
+			return sign * (light/8 - (core+dark/8)/2)
+		}
+		sum := 0.0
+		for j := 0; j < 7; j++ {
+			for i := 0; i < 7; i++ {
+				vals[j*7+i] = at(o, float64(i-3), float64(j-3))
+				sum += vals[j*7+i]
+			}
+		}
+		mean := sum / 49
+		var sxy, sxx float64
+		for k, v := range vals {
+			d := v - mean
+			sxy += d * finderTemplate[k]
+			sxx += d * d
+		}
+		if sxx == 0 {
+			return 0
+		}
+		return sign * sxy / math.Sqrt(sxx*finderTemplateVar)
+	}
+	reach := math.Min(3, mods/4)
+	best, bestScore := c, math.Inf(-1)
+	for v := -reach; v <= reach; v += 0.5 {
+		for u := -reach; u <= reach; u += 0.5 {
+			o := pt{c.x + u*ex.x + v*ey.x, c.y + u*ex.y + v*ey.y}
+			if s := score(o); s > bestScore {
+				best, bestScore = o, s
+			}
+		}
+	}
+	centre := best
+	for v := -0.5; v <= 0.5; v += 0.125 {
+		for u := -0.5; u <= 0.5; u += 0.125 {
+			o := pt{centre.x + u*ex.x + v*ey.x, centre.y + u*ex.y + v*ey.y}
+			if s := score(o); s > bestScore {
+				best, bestScore = o, s
+			}
+		}
+	}
+	bar := 10.0
+	if m == templateCorrelation {
+		bar = minConcentric
+	}
+	return best, bestScore >= bar && g.inside(best)
 }

@@ -198,31 +198,47 @@ func findConcentric(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasu
 			}
 			return sign * (light/8 - (core+dark/8)/2)
 		}
-		sum := 0.0
 		for j := 0; j < 7; j++ {
 			for i := 0; i < 7; i++ {
 				vals[j*7+i] = at(o, float64(i-3), float64(j-3))
-				sum += vals[j*7+i]
 			}
 		}
-		mean := sum / 49
-		var sxy, sxx float64
-		for k, v := range vals {
-			d := v - mean
-			sxy += d * finderTemplate[k]
-			sxx += d * d
-		}
-		if sxx == 0 {
-			return 0
-		}
-		return sign * sxy / math.Sqrt(sxx*finderTemplateVar)
+		return sign * templateScore(&vals)
 	}
 	reach := math.Min(3, mods/4)
+	// The half-module steps about c, as the search loops make them.
+	var steps [13]float64
+	n := 0
+	for u := -reach; u <= reach; u += 0.5 {
+		steps[n], n = u, n+1
+	}
 	best, bestScore := c, math.Inf(-1)
-	for v := -reach; v <= reach; v += 0.5 {
-		for u := -reach; u <= reach; u += 0.5 {
+	var tab []float64
+	if m == templateCorrelation {
+		// The candidates' module centres lie on one half-module grid
+		// from steps[0]-3 to steps[n-1]+3: each is sampled once.
+		tab = make([]float64, (n+12)*(n+12))
+		for b := 0; b < n+12; b++ {
+			for a := 0; a < n+12; a++ {
+				tab[b*(n+12)+a] = at(c, steps[0]-3+0.5*float64(a), steps[0]-3+0.5*float64(b))
+			}
+		}
+	}
+	for iv, v := range steps[:n] {
+		for iu, u := range steps[:n] {
 			o := pt{c.x + u*ex.x + v*ey.x, c.y + u*ex.y + v*ey.y}
-			if s := score(o); s > bestScore {
+			var s float64
+			if tab != nil {
+				for j := 0; j < 7; j++ {
+					for i := 0; i < 7; i++ {
+						vals[j*7+i] = tab[(iv+2*j)*(n+12)+iu+2*i]
+					}
+				}
+				s = sign * templateScore(&vals)
+			} else {
+				s = score(o)
+			}
+			if s > bestScore {
 				best, bestScore = o, s
 			}
 		}
@@ -241,6 +257,27 @@ func findConcentric(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasu
 		bar = minConcentric
 	}
 	return best, bestScore >= bar && g.inside(best)
+}
+
+// templateScore returns the correlation of the grey levels vals, at the
+// 7×7 module centres of a candidate in row order, with a finder pattern's
+// (finderTemplate), 0 if they are all the same.
+func templateScore(vals *[49]float64) float64 {
+	sum := 0.0
+	for _, v := range vals {
+		sum += v
+	}
+	mean := sum / 49
+	var sxy, sxx float64
+	for k, v := range vals {
+		d := v - mean
+		sxy += d * finderTemplate[k]
+		sxx += d * d
+	}
+	if sxx == 0 {
+		return 0
+	}
+	return sxy / math.Sqrt(sxx*finderTemplateVar)
 }
 
 // ringDirections are the eight directions in which ringContrast samples
