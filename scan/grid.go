@@ -415,6 +415,10 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur 
 	bits, _ := gozxing.NewSquareBitMatrix(dim)
 	for _, r := range thresholdWindows {
 		threshold(bits, vals, sat, dim, r)
+		if timingErrors(bits, dim) > maxTimingErrors {
+			// Misregistered or too blurred to read: not decoded.
+			continue
+		}
 		r, err := dec.Decode(bits, nil)
 		if err == nil {
 			return r, []pt{pix[2], pix[0], pix[1]}, true
@@ -504,6 +508,29 @@ var alignRing1, alignRing2 = func() (r1 [8]int, r2 [17]int) {
 	}
 	return r1, r2
 }()
+
+// maxTimingErrors is the largest share of the timing pattern modules of
+// a sampled grid that may be wrong for the grid to be decoded: twice
+// the most of any grid read on the tuning set (14 %; of the 2,549 grids
+// there not read, 2,233 had more than 30 %, each decoded to a failure).
+const maxTimingErrors = 0.3
+
+// timingErrors returns the share of the modules of the two timing
+// patterns of bits, a symbol dim modules on a side (dark modules set),
+// that do not alternate dark and light as a timing pattern does.
+func timingErrors(bits *gozxing.BitMatrix, dim int) float64 {
+	bad := 0
+	for i := 8; i < dim-8; i++ {
+		dark := i%2 == 0
+		if bits.Get(i, 6) != dark {
+			bad++
+		}
+		if bits.Get(6, i) != dark {
+			bad++
+		}
+	}
+	return float64(bad) / float64(2*max(dim-16, 1))
+}
 
 // thresholdWindows are the half-widths, in modules, of the windows whose
 // mean is a module's threshold, in the order tried.

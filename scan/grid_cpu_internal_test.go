@@ -270,3 +270,38 @@ func BenchmarkGridDecode(b *testing.B) {
 		}
 	}
 }
+
+// TestTimingErrors counts the timing pattern modules that break the
+// alternation: none on a rendered symbol, all on its inverse, and the
+// share of those flipped.
+func TestTimingErrors(t *testing.T) {
+	q, err := render.NewQR("OC1:TIMING ERRORS 0123456789", render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := q.Image(1)
+	const quiet = 4
+	dim := img.Rect.Dx() - 2*quiet
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			if img.Pix[(y+quiet)*img.Stride+x+quiet] < 128 {
+				bits.Set(x, y)
+			}
+		}
+	}
+	if e := timingErrors(bits, dim); e != 0 {
+		t.Errorf("timingErrors(symbol) = %v, want 0", e)
+	}
+	n := 2 * (dim - 16)
+	bits.Flip(8, 6)
+	bits.Flip(6, 9)
+	bits.Flip(6, 10)
+	if e, want := timingErrors(bits, dim), 3/float64(n); e != want {
+		t.Errorf("timingErrors(3 modules flipped) = %v, want %v", e, want)
+	}
+	bits.FlipAll()
+	if e, want := timingErrors(bits, dim), float64(n-3)/float64(n); e != want {
+		t.Errorf("timingErrors(inverse) = %v, want %v", e, want)
+	}
+}
