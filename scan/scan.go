@@ -738,7 +738,10 @@ func insideAny(read []*detector.FinderPatternInfo, c *detector.FinderPattern) bo
 // for some side: two finder patterns of one symbol and one of another, or
 // noise, have none.
 func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.FinderPatternInfo, inverted bool) (text string, points []pt, ok, symbolLike bool) {
-	if dr, err := det.ProcessFinderPatternInfo(info); err == nil {
+	// gozxing's sampling of the binarised plane, decoded unless its
+	// timing patterns say it is misregistered (maxTimingErrors: the
+	// grids it read on the tuning set have at most 7 % wrong).
+	if dr, err := det.ProcessFinderPatternInfo(info); err == nil && timingErrors(dr.GetBits(), dr.GetBits().GetWidth()) <= maxTimingErrors {
 		if r, err := s.dec.Decode(dr.GetBits(), nil); err == nil {
 			ps := info.GetBottomLeft()
 			points := []pt{{ps.GetX(), ps.GetY()}, {info.GetTopLeft().GetX(), info.GetTopLeft().GetY()}, {info.GetTopRight().GetX(), info.GetTopRight().GetY()}}
