@@ -243,7 +243,7 @@ type pageSearch struct {
 // try reads the symbol of the finder patterns info, and reports whether
 // it did.
 func (ps *pageSearch) try(info *detector.FinderPatternInfo) bool {
-	if ps.taken(info) {
+	if ps.taken(info) || !squarish(info) {
 		return false
 	}
 	r, points, ok, like := gridDecodeTimed(ps.g, info, false, false, ps.s.dec)
@@ -255,6 +255,18 @@ func (ps *pageSearch) try(info *detector.FinderPatternInfo) bool {
 		ps.blurred = append(ps.blurred, info)
 	}
 	return false
+}
+
+// squarish reports whether the sides of the triple info, from its top
+// left finder pattern to the two others, are in a ratio triples admits
+// (1.6): a symbol is square, and a pair's third pattern found away from
+// where the page's shape put it, or patterns of two neighbouring cards,
+// make a triple that is not.
+func squarish(info *detector.FinderPatternInfo) bool {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	a := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY())
+	b := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())
+	return a > 0 && b > 0 && a/b >= 1/1.6 && a/b <= 1.6
 }
 
 // taken reports whether a finder pattern of info lies in a symbol read.

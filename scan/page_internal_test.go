@@ -252,3 +252,26 @@ func TestDoubled(t *testing.T) {
 		t.Errorf("doubled(small picture) = %d×%d, want it whole, 600×800", p.w, p.h)
 	}
 }
+
+// TestSquarish: the page search tries triples whose sides are in a ratio
+// up to 1.6, as triples does, turned or seen at an angle, and not the
+// lopsided ones a stray third pattern or two cards' patterns make.
+func TestSquarish(t *testing.T) {
+	f := detector.NewFinderPattern1
+	for _, c := range []struct {
+		tr, bl pt
+		want   bool
+	}{
+		{pt{100, 0}, pt{0, 100}, true},
+		{pt{120, 40}, pt{-30, 110}, true},
+		{pt{150, 0}, pt{0, 100}, true},
+		{pt{159, -32}, pt{-16, 83}, false},
+		{pt{0, 50}, pt{0, 100}, false},
+		{pt{0, 0}, pt{0, 100}, false},
+	} {
+		info := detector.NewFinderPatternInfo(f(300+c.bl.x, 400+c.bl.y, 3), f(300, 400, 3), f(300+c.tr.x, 400+c.tr.y, 3))
+		if got := squarish(info); got != c.want {
+			t.Errorf("squarish(top right %v, bottom left %v from the top left) = %v, want %v", c.tr, c.bl, got, c.want)
+		}
+	}
+}
