@@ -400,6 +400,30 @@ func TestFindConcentricSame(t *testing.T) {
 	}
 }
 
+// BenchmarkFindConcentric searches for a finder pattern by template
+// correlation three modules around a blurred symbol's, with
+// findConcentric (impl=table) and with the search it replaced
+// (impl=ref):
+//
+//	go test -run '^$' -bench FindConcentric -count 8 ./scan | benchstat -col /impl -
+func BenchmarkFindConcentric(b *testing.B) {
+	g, _, finders := likelySymbol(b)
+	c := pt{finders[0].x + 4, finders[0].y - 2}
+	ex, ey := pt{3, 0}, pt{0, 3}
+	for _, impl := range []struct {
+		name string
+		f    func(*grey, pt, pt, pt, float64, float64, concentricMeasure) (pt, bool)
+	}{{"ref", findConcentricRef}, {"table", findConcentric}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := impl.f(&g, c, ex, ey, 1, 30, templateCorrelation); !ok {
+					b.Fatal("no finder pattern found")
+				}
+			}
+		})
+	}
+}
+
 // findConcentricRef is findConcentric as it was, every candidate sampled
 // on its own.
 func findConcentricRef(g *grey, c, ex, ey pt, sign, mods float64, m concentricMeasure) (pt, bool) {

@@ -275,3 +275,28 @@ func TestSquarish(t *testing.T) {
 		}
 	}
 }
+
+// TestInKnown: a finder pattern found on a plane lies in a symbol read
+// before if its picture point is within four modules of the
+// parallelogram of that symbol's finder pattern centres.
+func TestInKnown(t *testing.T) {
+	s := &scanner{known: []knownSymbol{{tl: pt{100, 100}, u: pt{200, 0}, v: pt{0, 200}, module: 10}}}
+	p := &plane{scale: 2, ox: 10}
+	for _, c := range []struct {
+		at   pt // on the plane
+		want bool
+	}{
+		{pt{2 * (70 - 10), 2 * 70}, true},    // 3 modules above and left of the top left centre
+		{pt{2 * (50 - 10), 2 * 50}, false},   // 5 modules out
+		{pt{2 * (200 - 10), 2 * 200}, true},  // the middle
+		{pt{2 * (335 - 10), 2 * 150}, true},  // 3.5 modules right of the top right centre
+		{pt{2 * (345 - 10), 2 * 150}, false}, // 4.5 modules right
+	} {
+		if got := s.inKnown(p, detector.NewFinderPattern1(c.at.x, c.at.y, 20)); got != c.want {
+			t.Errorf("inKnown(plane point %v) = %v, want %v", c.at, got, c.want)
+		}
+	}
+	if (&scanner{}).inKnown(p, detector.NewFinderPattern1(200, 200, 20)) {
+		t.Errorf("inKnown(no symbol read) = true")
+	}
+}

@@ -306,21 +306,38 @@ type knownSymbol struct {
 func (s *scanner) knownAt(p *plane, info *detector.FinderPatternInfo) bool {
 	fs := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
 	for _, k := range s.known {
-		det := k.u.x*k.v.y - k.u.y*k.v.x
-		if det == 0 {
-			continue
-		}
-		ma, mb := 4*k.module/math.Hypot(k.u.x, k.u.y), 4*k.module/math.Hypot(k.v.x, k.v.y)
 		in := 0
 		for _, f := range fs {
-			c := p.toPicture(pt{f.GetX(), f.GetY()})
-			px, py := c.x-k.tl.x, c.y-k.tl.y
-			a, b := (px*k.v.y-py*k.v.x)/det, (k.u.x*py-k.u.y*px)/det
-			if a > -ma && a < 1+ma && b > -mb && b < 1+mb {
+			if k.holds(p.toPicture(pt{f.GetX(), f.GetY()})) {
 				in++
 			}
 		}
 		if in == 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// holds reports whether picture point c lies inside the symbol k, as
+// insideAny reckons inside.
+func (k knownSymbol) holds(c pt) bool {
+	det := k.u.x*k.v.y - k.u.y*k.v.x
+	if det == 0 {
+		return false
+	}
+	ma, mb := 4*k.module/math.Hypot(k.u.x, k.u.y), 4*k.module/math.Hypot(k.v.x, k.v.y)
+	px, py := c.x-k.tl.x, c.y-k.tl.y
+	a, b := (px*k.v.y-py*k.v.x)/det, (k.u.x*py-k.u.y*px)/det
+	return a > -ma && a < 1+ma && b > -mb && b < 1+mb
+}
+
+// inKnown reports whether the finder pattern f of plane p lies inside a
+// symbol read before (holds).
+func (s *scanner) inKnown(p *plane, f *detector.FinderPattern) bool {
+	c := p.toPicture(pt{f.GetX(), f.GetY()})
+	for _, k := range s.known {
+		if k.holds(c) {
 			return true
 		}
 	}
@@ -561,8 +578,9 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 // failing that, by sampling the grey plane (gridDecode). gozxing is not
 // known to panic, but an image is input, and input must never crash the
 // caller: a panic is a failed attempt. pending counts the triples of
-// finder patterns left unread that share no pattern with a symbol read and
-// are of the size of the symbols read (sizedAsKnown).
+// finder patterns left unread that share no pattern with a symbol read,
+// have none inside a symbol read before (inKnown), and are of the size of
+// the symbols read (sizedAsKnown).
 func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -635,14 +653,17 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		out = append(out, found{text, points})
 	}
 	for _, info := range failed {
-		if !used[info.GetTopLeft()] && !used[info.GetTopRight()] && !used[info.GetBottomLeft()] && s.sizedAsKnown(p, info) {
+		tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+		if !used[tl] && !used[tr] && !used[bl] && s.sizedAsKnown(p, info) &&
+			!s.inKnown(p, tl) && !s.inKnown(p, tr) && !s.inKnown(p, bl) {
 			pending++
 		}
 	}
 	if len(out) == 0 && len(centres) >= 2 && s.pairPlane == nil {
 		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
-	if pending == 0 && len(read) > 0 && leftPatterns(used, centres, read) >= 2 {
+	inKnown := func(f *detector.FinderPattern) bool { return s.inKnown(p, f) }
+	if pending == 0 && len(read) > 0 && leftPatterns(used, centres, read, inKnown) >= 2 {
 		pending = 1
 	}
 	return out, pending
@@ -691,9 +712,10 @@ func (p *plane) binarise(a attempt) (matrix *gozxing.BitMatrix) {
 
 // leftPatterns counts the finder patterns of the size of those used by
 // the symbols read, in no triple read and not inside a symbol read (a
-// finder pattern found twice, or a pattern of its modules): patterns of
-// symbols whose third pattern an attempt missed.
-func leftPatterns(used map[*detector.FinderPattern]bool, centres []*detector.FinderPattern, read []*detector.FinderPatternInfo) int {
+// finder pattern found twice, or a pattern of its modules), by this
+// attempt or (known) an earlier one: patterns of symbols whose third
+// pattern an attempt missed.
+func leftPatterns(used map[*detector.FinderPattern]bool, centres []*detector.FinderPattern, read []*detector.FinderPatternInfo, known func(*detector.FinderPattern) bool) int {
 	ms, n := 0.0, 0
 	for c := range used {
 		ms += c.GetEstimatedModuleSize()
@@ -702,7 +724,7 @@ func leftPatterns(used map[*detector.FinderPattern]bool, centres []*detector.Fin
 	ms /= float64(n)
 	left := 0
 	for _, c := range centres {
-		if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 && !insideAny(read, c) {
+		if r := c.GetEstimatedModuleSize() / ms; !used[c] && r > 0.7 && r < 1.4 && !insideAny(read, c) && !known(c) {
 			left++
 		}
 	}
