@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
@@ -39,8 +41,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 		sign = -1
 	}
 	tried := 0
-	failed, failedBest := 0, 0.0 // triples like symbols sampled and not read, and their best timing score
-	sampled := map[[3]image.Point]bool{}
+	sp := pairSampler{g: &p.grey, inverted: inverted, dec: s.dec, sampled: map[[3]image.Point]bool{}}
 	for i := 0; i < len(cs); i++ {
 		for j := i + 1; j < len(cs); j++ {
 			a, b := cs[i], cs[j]
@@ -89,27 +90,7 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 						continue
 					}
 					third := detector.NewFinderPattern1(best.x, best.y, ms)
-					info := orient(a, b, third)
-					// The two measures, or two guesses, often find the
-					// same third pattern: it is sampled once.
-					k := tripleKey(info)
-					if sampled[k] {
-						continue
-					}
-					sampled[k] = true
-					// As in read: past maxGridFailures, only a triple
-					// whose timing patterns alternate better than every
-					// failed one's is sampled.
-					finders, fms, dims, score := tripleDims(&p.grey, info, inverted)
-					if failed >= maxGridFailures && score <= failedBest {
-						continue
-					}
-					r, points, ok, like := gridDecodeSides(&p.grey, finders, fms, dims, inverted, false, s.dec)
-					if !ok && like {
-						failed++
-						failedBest = max(failedBest, score)
-					}
-					if ok {
+					if r, points, ok := sp.sample(orient(a, b, third)); ok {
 						for i := range points {
 							points[i] = p.toPicture(points[i])
 						}
@@ -125,6 +106,40 @@ func (s *scanner) readPairs(p *plane, centres []*detector.FinderPattern, inverte
 		}
 	}
 	return out
+}
+
+// pairSampler samples the triples readPairs makes (gridDecode): each
+// once, as the two measures, or two guesses, often find the same third
+// pattern; and, as in read, past maxGridFailures only a triple whose
+// timing patterns alternate better than every failed one's.
+type pairSampler struct {
+	g        *grey
+	inverted bool
+	dec      *decoder.Decoder
+	sampled  map[[3]image.Point]bool
+	// failed counts the triples like symbols sampled and not read, and
+	// failedBest is their best timing score.
+	failed     int
+	failedBest float64
+}
+
+// sample reads the symbol of the triple info, if it is to be sampled.
+func (sp *pairSampler) sample(info *detector.FinderPatternInfo) (*common.DecoderResult, []pt, bool) {
+	k := tripleKey(info)
+	if sp.sampled[k] {
+		return nil, nil, false
+	}
+	sp.sampled[k] = true
+	finders, ms, dims, score := tripleDims(sp.g, info, sp.inverted)
+	if sp.failed >= maxGridFailures && score <= sp.failedBest {
+		return nil, nil, false
+	}
+	r, points, ok, like := gridDecodeSides(sp.g, finders, ms, dims, sp.inverted, false, sp.dec)
+	if !ok && like {
+		sp.failed++
+		sp.failedBest = max(sp.failedBest, score)
+	}
+	return r, points, ok
 }
 
 // tripleKey returns the finder pattern centres of info, bottom left, top
