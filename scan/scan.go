@@ -457,7 +457,8 @@ func pictureSteps(s *scanner, pix []byte, w, h, stride int) []step {
 // doubleMargin is how far, in modules, doubled takes the region to double
 // beyond the small finder patterns' centres: a symbol reaches its side
 // less 3.5 modules from a finder pattern's centre, and 80 modules is the
-// side of version 16 (an offline code is smaller).
+// side of version 16 (an offline code is version 7 to 12, 45 to 65
+// modules: SPEC.md §6.4).
 const doubleMargin = 80
 
 // doubled returns the plane pix at twice its size. Of a picture of more
