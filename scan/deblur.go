@@ -18,14 +18,16 @@ import (
 // smear the region's cepstrum shows (a smear of length L at angle θ is a
 // deep minimum L pixels from the origin along θ); a smear fading along
 // the direction of least power, its length fitted to how the power falls
-// along it (trails); and two Gaussian blurs. Each is undone by a Wiener
-// filter and the result sampled from the located finder patterns; the
-// cepstrum's smear undone is also read as a picture of its own at twice
-// its size. (Reading every restoration as a picture, at its own size or
-// twice it, and deblurring around two finder patterns of a symbol whose
-// third was lost, read nothing more of the tuning set.) Candidates are
-// few and the region's side is at most maxDeblur pixels, so the cost is
-// bounded.
+// along it (trails); two Gaussian blurs; and, with defocus, the smear of
+// any profile fading either way along the direction of the symbol's
+// weakest gradients, as motion.go estimates it (profiles). Each is undone
+// by a Wiener filter and the result sampled from the located finder
+// patterns; the cepstrum's smear and the profiles undone are also read
+// as a picture of its own at twice its size. (Reading every restoration
+// as a picture, at its own size or twice it, and deblurring around two
+// finder patterns of a symbol whose third was lost, read nothing more of
+// the tuning set.) Candidates are few and the region's side is at most
+// maxDeblur pixels, so the cost is bounded.
 
 // maxDeblur is the largest side, in pixels, of the square the region is
 // deblurred in (a power of two); a larger region is scaled down to fit.
@@ -317,10 +319,19 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	for _, sigma := range [...]float64{2, 3} {
 		ks = append(ks, blur{sigma: sigma * b.scale})
 	}
+	// A smear of any profile along the direction of the symbol's weakest
+	// gradients, fading either way, as motion.go estimates it, with
+	// defocus.
+	if angle, _, ok := regionSmear(pix, w, h, stride, at.area); ok {
+		for _, k := range b.profiles(angle)[:2] {
+			k.sigma = 1.5 * b.scale
+			ks = append(ks, k)
+		}
+	}
 	for i := 0; i < len(ks); i += 2 {
 		for j, pix := range b.undo(ks[i:]) {
 			k := ks[i+j]
-			if fs := s.readDeblurred(b, pix, at, !k.fade && k.sigma == 0); fs != nil {
+			if fs := s.readDeblurred(b, pix, at, !k.fade && (k.sigma == 0 || k.taps != nil)); fs != nil {
 				return fs
 			}
 		}

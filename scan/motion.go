@@ -16,6 +16,10 @@ import (
 // direction is estimated without assuming its shape, and undone by a
 // Wiener filter, and the result is read as a picture of its own.
 //
+// A smear that dies away (the camera jerked and came to rest) is also
+// fitted with two parameters (decay), steadier than the shape-free
+// estimate where the power ratio is noisy.
+//
 // The profile: a square grid of modules has the same power spectrum
 // along any direction and the one at right angles to it, so the ratio
 // of the region's power along the smear to its power across it is the
@@ -33,14 +37,20 @@ const smearBlock = 32
 // motionAniso is the least anisotropy of the region's gradients, (λ1 −
 // λ2)/(λ1 + λ2) of their structure tensor, for the picture to be taken
 // as smeared. (On the tuning set, pictures not shaken are at most 0.3,
-// most under 0.1; shaken ones of heavy_shake and long_trail 0.53–0.81.)
-const motionAniso = 0.3
+// most under 0.1; shaken ones of heavy_shake and long_trail 0.53–0.81,
+// but a smear blurred out of focus as well, of decaying_shake and
+// decaying_sheet, as little as 0.22: at 0.3 they were not tried.)
+const motionAniso = 0.2
 
 // motionEnvelope bounds the smear's estimated |H| at any frequency to
 // this many times its least at lower ones. (1 and 1.5 read one code
 // fewer of heavy_shake and long_trail at eight variants each, no bound
 // five fewer.)
 const motionEnvelope = 2.5
+
+// smearFloor is the least magnitude of a smear's response estimated at
+// any frequency: below it, the power along the smear is noise.
+const smearFloor = 0.03
 
 // maxMotion is the largest side, in pixels, of the square a smeared
 // region is deconvolved in. (At 1024, not even the true smear read the
@@ -98,28 +108,62 @@ func findSmear(pix []byte, w, h, stride int) (smearSite, bool) {
 		return smearSite{}, false
 	}
 	comp, best := strongestComponent(e, bw, bh, thresh)
-	var xx, yy, xy float64
+	var t [3]float64
 	x0, y0, x1, y1 := bw, bh, 0, 0
 	for i, c := range comp {
 		if c != best {
 			continue
 		}
-		xx += j[i][0]
-		yy += j[i][1]
-		xy += j[i][2]
+		for k := range t {
+			t[k] += j[i][k]
+		}
 		x, y := i%bw, i/bw
 		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
 	}
+	angle, aniso, ok := weakest(t)
+	if !ok {
+		return smearSite{}, false
+	}
+	area := image.Rect((x0-1)*smearBlock, (y0-1)*smearBlock, (x1+1)*smearBlock, (y1+1)*smearBlock).Intersect(image.Rect(0, 0, w, h))
+	return smearSite{area: area, angle: angle, aniso: aniso}, true
+}
+
+// weakest returns the direction (radians) along which gradients whose
+// structure tensor is t (Σgx², Σgy², Σgxgy) are weakest, and their
+// anisotropy, (λ1 − λ2)/(λ1 + λ2); false if there are none.
+func weakest(t [3]float64) (angle, aniso float64, ok bool) {
+	xx, yy, xy := t[0], t[1], t[2]
 	// Eigenvalues of [[xx, xy], [xy, yy]]; the gradients are strongest
 	// along the eigenvector of the larger, at θ.
 	half := (xx + yy) / 2
-	r := math.Hypot((xx-yy)/2, xy)
 	if half <= 0 {
-		return smearSite{}, false
+		return 0, 0, false
 	}
 	theta := 0.5 * math.Atan2(2*xy, xx-yy)
-	area := image.Rect((x0-1)*smearBlock, (y0-1)*smearBlock, (x1+1)*smearBlock, (y1+1)*smearBlock).Intersect(image.Rect(0, 0, w, h))
-	return smearSite{area: area, angle: theta + math.Pi/2, aniso: r / half}, true
+	return theta + math.Pi/2, math.Hypot((xx-yy)/2, xy) / half, true
+}
+
+// regionSmear returns the direction along which the gradients of region
+// r of the w×h plane pix are weakest (a smear's), and their anisotropy,
+// from every second pixel of every second row; false if r is flat.
+func regionSmear(pix []byte, w, h, stride int, r image.Rectangle) (angle, aniso float64, ok bool) {
+	r = r.Intersect(image.Rect(1, 1, w-1, h-1))
+	var t [3]float64
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		row, up, down := pix[y*stride:], pix[(y-1)*stride:], pix[(y+1)*stride:]
+		var xx, yy, xy float64
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			gx := float64(int(row[x+1]) - int(row[x-1]))
+			gy := float64(int(down[x]) - int(up[x]))
+			xx += gx * gx
+			yy += gy * gy
+			xy += gx * gy
+		}
+		t[0] += xx
+		t[1] += yy
+		t[2] += xy
+	}
+	return weakest(t)
 }
 
 // strongestComponent labels the connected sets (4-neighbours) of the
@@ -189,19 +233,33 @@ func (s *scanner) motion(pix []byte, w, h, stride int) (out []found) {
 	// the same cost; both, and the edges' finder patterns on each
 	// restoration, read 50, but nothing more of the held-out sets, at a
 	// sixth more CPU there.)
-	tries := [...]struct{ sigma, nsr float64 }{{0, wienerK}, {1.5, wienerK}}
+	// The decaying smears fitted (the last two profiles) are tried with
+	// defocus only, and read with the edges' finder patterns too: on
+	// eight variants of decaying_shake and decaying_sheet they read 5
+	// of the 6 codes the first three profiles left, where without the
+	// edges they read 3 of 4 at four variants.
+	tries := [...]struct {
+		sigma, nsr float64
+		profiles   int
+	}{{0, wienerK, 3}, {1.5, wienerK, 5}}
 	var ks []blur
 	profiles := b.profiles(site.angle)
 	for _, c := range tries {
-		for _, k := range profiles {
+		for _, k := range profiles[:c.profiles] {
 			k.sigma, k.nsr = c.sigma*b.scale, c.nsr
 			ks = append(ks, k)
 		}
 	}
 	for i := 0; i < len(ks); i += 2 {
-		for _, pix := range b.undo(ks[i:]) {
+		for j, pix := range b.undo(ks[i:]) {
 			p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
-			for _, a := range []attempt{ladder[0], ladder[5]} {
+			attempts := []attempt{ladder[0], ladder[5]}
+			if i+j >= len(ks)-2 {
+				// The decaying smears fitted: also the finder patterns
+				// of the grey plane's edges.
+				attempts = append(attempts, ladder[6])
+			}
+			for _, a := range attempts {
 				if fs, _ := s.read(p, a); len(fs) > 0 {
 					return fs
 				}
@@ -213,8 +271,97 @@ func (s *scanner) motion(pix []byte, w, h, stride int) (out []found) {
 
 // profiles returns the smear along angle (radians) of the region, by
 // the ratio of its power along angle to its power across it: the
-// minimum-phase profile of that magnitude, its mirror, and the even one.
+// minimum-phase profile of that magnitude, its mirror, and the even one;
+// then the decaying smear that fits that magnitude best, either way
+// (decays).
 func (b *blurWork) profiles(angle float64) []blur {
+	raw, mag := b.smearMagnitude(angle)
+	n := b.n
+	taps := minPhase(b.f, mag)
+	// Cut the profile at the reach of its autocorrelation, the inverse
+	// transform of |H|²: the rest is noise.
+	ac := make([]complex128, n)
+	for i := range ac {
+		m := mag[int(math.Abs(freq(i, n)))]
+		ac[i] = complex(m*m, 0)
+	}
+	b.f.do1(ac, b.f.back)
+	reach := len(taps)
+	for t := 1; t < n/2; t++ {
+		if real(ac[t]) < 0.02*real(ac[0]) {
+			reach = t
+			break
+		}
+	}
+	if reach+2 < len(taps) {
+		taps = taps[:reach+2]
+		sum := 0.0
+		for _, t := range taps {
+			sum += t
+		}
+		for i := range taps {
+			taps[i] /= sum
+		}
+	}
+	mirror := slices.Clone(taps)
+	slices.Reverse(mirror)
+	d := decay(mag, n)
+	return []blur{{angle: angle, taps: taps}, {angle: angle, taps: mirror}, symmetric(b.f, raw, mag, reach, angle),
+		{angle: angle, taps: d}, {angle: angle + math.Pi, taps: d}}
+}
+
+// decay returns the one-sided smear, weights e^(−(t/τ)^p) for t = 0, 1,
+// … pixels, whose magnitude best fits mag (at frequencies 0, 1, … n/2
+// of an n-point transform) where mag stands above smearFloor, in log
+// terms: p = 1 a jerk dying away, p = 2 a sweep slowing smoothly, τ from
+// 1 pixel to n/16, 15 % apart. Such a profile falls from its start, so it
+// is minimum phase, as the shape-free estimate assumes; but with two
+// parameters instead of one per frequency it is not led astray by the
+// noise of the power ratio where the symbol's own spectrum is uneven.
+func decay(mag []float64, n int) []float64 {
+	var best []float64
+	bestErr := math.Inf(1)
+	for _, p := range [...]float64{1, 2} {
+		for tau := 1.0; tau <= float64(n)/16; tau *= 1.15 {
+			taps := make([]float64, int(math.Ceil(tau*(5-p)))+1)
+			sum := 0.0
+			for i := range taps {
+				taps[i] = math.Exp(-math.Pow(float64(i)/tau, p))
+				sum += taps[i]
+			}
+			for i := range taps {
+				taps[i] /= sum
+			}
+			e := 0.0
+			for r := 1; r < len(mag); r++ {
+				if mag[r] <= smearFloor {
+					continue
+				}
+				// |H| at r cycles in n pixels, the phasor turned tap by tap.
+				sn, cs := math.Sincos(-2 * math.Pi * float64(r) / float64(n))
+				var hr, hi float64
+				zr, zi := 1.0, 0.0
+				for _, t := range taps {
+					hr += t * zr
+					hi += t * zi
+					zr, zi = zr*cs-zi*sn, zr*sn+zi*cs
+				}
+				d := math.Log(mag[r]) - math.Log(max(math.Hypot(hr, hi), smearFloor))
+				e += d * d
+			}
+			if e < bestErr {
+				best, bestErr = taps, e
+			}
+		}
+	}
+	return best
+}
+
+// smearMagnitude returns the magnitude of the region's smear along angle
+// (radians) at frequencies 0, 1, … n/2, the square root of the ratio of
+// its power along angle to its power across it: raw, and held within
+// motionEnvelope of its least at lower frequencies (mag).
+func (b *blurWork) smearMagnitude(angle float64) (raw, mag []float64) {
 	n := b.n
 	nr := n / 2
 	along := make([]float64, nr+1)
@@ -248,55 +395,26 @@ func (b *blurWork) profiles(angle float64) []blur {
 	along, across = smooth1(along, 2), smooth1(across, 2)
 	// The noise floor: the least power along the smear.
 	noise := slices.Min(along[nr/8:])
-	mag := make([]float64, nr+1)
-	const floor = 0.03
+	mag = make([]float64, nr+1)
 	for r := range mag {
 		a, x := along[r]-0.9*noise, across[r]-0.9*noise
-		m := floor
+		m := smearFloor
 		if x > 3*noise && a > 0 {
 			m = math.Sqrt(a / x)
 		}
-		mag[r] = min(max(m, floor), 1)
+		mag[r] = min(max(m, smearFloor), 1)
 	}
 	mag[0] = 1
 	// Where noise swamps the power along the smear the ratio climbs
 	// back towards 1: hold it within motionEnvelope of its least so
 	// far (a smear's |H| falls, but for the lobes of an even one).
-	raw := slices.Clone(mag)
+	raw = slices.Clone(mag)
 	low := 1.0
 	for r := range mag {
 		mag[r] = min(mag[r], motionEnvelope*low)
 		low = min(low, mag[r])
 	}
-	taps := minPhase(b.f, mag)
-	// Cut the profile at the reach of its autocorrelation, the inverse
-	// transform of |H|²: the rest is noise.
-	ac := make([]complex128, n)
-	for i := range ac {
-		m := mag[int(math.Abs(freq(i, n)))]
-		ac[i] = complex(m*m, 0)
-	}
-	b.f.do1(ac, b.f.back)
-	reach := len(taps)
-	for t := 1; t < n/2; t++ {
-		if real(ac[t]) < 0.02*real(ac[0]) {
-			reach = t
-			break
-		}
-	}
-	if reach+2 < len(taps) {
-		taps = taps[:reach+2]
-		sum := 0.0
-		for _, t := range taps {
-			sum += t
-		}
-		for i := range taps {
-			taps[i] /= sum
-		}
-	}
-	mirror := slices.Clone(taps)
-	slices.Reverse(mirror)
-	return []blur{{angle: angle, taps: taps}, {angle: angle, taps: mirror}, symmetric(b.f, raw, mag, reach, angle)}
+	return raw, mag
 }
 
 // symmetric returns the even profile, about its middle, of the

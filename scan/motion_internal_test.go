@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"image"
 	"math"
 	"testing"
 
@@ -140,5 +141,73 @@ func TestSymmetric(t *testing.T) {
 		if math.Abs(g-want) > 0.01 {
 			t.Fatalf("symmetric tap %d (origin %d) = %.4f, want %.4f (got %.3f)", i, got.origin, g, want, got.taps)
 		}
+	}
+}
+
+// TestDecay: decay fits a smear that dies away, exponentially or as a
+// half Gaussian, from its magnitude alone: the fitted profile's first
+// taps are those made, within the 15 % steps of its τ.
+func TestDecay(t *testing.T) {
+	const n = 512
+	for _, c := range []struct{ tau, p float64 }{{4, 1}, {7, 1}, {3, 2}, {8, 2}} {
+		want := make([]float64, int(5*c.tau))
+		sum := 0.0
+		for i := range want {
+			want[i] = math.Exp(-math.Pow(float64(i)/c.tau, c.p))
+			sum += want[i]
+		}
+		for i := range want {
+			want[i] /= sum
+		}
+		k := blur{taps: want}
+		mag := make([]float64, n/2+1)
+		for r := range mag {
+			mag[r] = math.Max(cmplxAbs(k.response(float64(r)/n)), smearFloor)
+		}
+		got := decay(mag, n)
+		for i := range 3 {
+			if math.Abs(got[i]-want[i]) > 0.1*want[0] {
+				t.Errorf("decay(τ %.0f, p %.0f) tap %d = %.4f, want %.4f (got %.3f)", c.tau, c.p, i, got[i], want[i], got[:min(len(got), 12)])
+				break
+			}
+		}
+	}
+	// Flat: nothing above the floor to fit, yet a profile that sums to 1.
+	mag := make([]float64, n/2+1)
+	for r := range mag {
+		mag[r] = smearFloor
+	}
+	if got, sum := decay(mag, n), 0.0; len(got) > 0 {
+		for _, v := range got {
+			sum += v
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("decay(flat) sums to %v", sum)
+		}
+	} else {
+		t.Error("decay(flat) = no taps")
+	}
+}
+
+// TestRegionSmear: the gradients of a symbol smeared one way are weakest
+// along the smear, whatever the symbol's own rotation.
+func TestRegionSmear(t *testing.T) {
+	q, err := render.NewQR(testcode.Issue(7, codec.Colour(0), codec.Kind(0)), render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ angle, motion float64 }{{10, 30}, {-25, 115}, {40, 160}} {
+		img, _, err := degrade.Make(q, degrade.Params{Width: 640, Height: 480, PPM: 4, Angle: c.angle, Motion: 18, Decay: 4, MotionAngle: c.motion, Blur: 1, Noise: 3, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix, w, h, stride := luminance(img)
+		angle, aniso, ok := regionSmear(pix, w, h, stride, image.Rect(150, 70, 490, 410))
+		if a := angle * 180 / math.Pi; !ok || aniso < 0.2 || math.Abs(math.Mod(a-c.motion+360+90, 180)-90) > 6 {
+			t.Errorf("regionSmear(smear at %.0f°) = %.1f°, anisotropy %.2f, %v", c.motion, a, aniso, ok)
+		}
+	}
+	if _, _, ok := regionSmear(make([]byte, 64*64), 64, 64, 64, image.Rect(0, 0, 64, 64)); ok {
+		t.Error("regionSmear(flat) found a direction")
 	}
 }

@@ -50,6 +50,10 @@ type Params struct {
 	// its end, one-sided (the camera slowing down while the shutter was
 	// open), instead of even and centred.
 	Trail bool
+	// Decay, if not 0, makes the smear one-sided with a weight falling
+	// as e^(−t/Decay) from its start, cut at Motion pixels: a camera
+	// that jerked and came to rest, its path's end held longest.
+	Decay float64
 	Glare float64 // width of a near-white strip across the symbol, fraction of its side
 	JPEG  int     // JPEG quality, 0 for none
 	Seed  uint64
@@ -252,7 +256,7 @@ func frame(p Params, h *matrix, n float64, sample func(u, v float64) float64, rn
 		glare(f, w, ht, h, n, p.Glare, rng)
 	}
 	if p.Motion > 0 {
-		f = shake(f, w, ht, p.Motion, p.MotionAngle, p.Trail)
+		f = shake(f, w, ht, p.Motion, p.MotionAngle, p.Trail, p.Decay)
 	}
 	if p.Blur > 0 {
 		gaussian(f, w, ht, p.Blur)
@@ -310,9 +314,10 @@ func glare(f []float64, w, ht int, h *matrix, n, width float64, rng *rand.Rand) 
 // shake returns f smeared along a straight line length pixels long in
 // direction angle (degrees): the frame moved at constant speed while the
 // shutter was open, evenly about each pixel, or, for a trail, from it
-// onwards with a weight falling linearly to nothing. Samples off the frame
-// repeat its border.
-func shake(f []float64, w, ht int, length, angle float64, trail bool) []float64 {
+// onwards with a weight falling linearly to nothing, or, if decay is not
+// 0, from it onwards with a weight falling as e^(−t/decay). Samples off
+// the frame repeat its border.
+func shake(f []float64, w, ht int, length, angle float64, trail bool, decay float64) []float64 {
 	steps := int(math.Ceil(length)) + 1
 	dx, dy := math.Cos(angle*math.Pi/180), math.Sin(angle*math.Pi/180)
 	at := func(x, y float64) float64 {
@@ -329,7 +334,10 @@ func shake(f []float64, w, ht int, length, angle float64, trail bool) []float64 
 	for i := range ts {
 		u := float64(i) / float64(steps-1)
 		ts[i], ws[i] = length*(u-0.5), 1
-		if trail {
+		switch {
+		case decay > 0:
+			ts[i], ws[i] = length*u, math.Exp(-length*u/decay)
+		case trail:
 			ts[i], ws[i] = length*u, 1-u+0.5/float64(steps)
 		}
 		sum += ws[i]

@@ -22,7 +22,7 @@ type Condition struct {
 // of its own on, apart from the rest.
 func (c Condition) Blurred() bool {
 	switch c.Name {
-	case "heavy_shake", "defocused_card", "blurred_combination", "long_trail", "blurred_sheet":
+	case "heavy_shake", "defocused_card", "blurred_combination", "long_trail", "blurred_sheet", "decaying_shake", "decaying_sheet":
 		return true
 	}
 	return false
@@ -153,6 +153,22 @@ var Conditions = []Condition{
 	// angle: perspective, rotation, blur, noise, uneven light and JPEG.
 	{"tilted_page", func(v int) Params {
 		return Params{Width: 1100, Height: 1400, PPM: 3 + 0.2*float64(v%3), Angle: 12*float64(v%5) - 24, Tilt: 0.06 + 0.015*float64(v%3), Blur: 0.7 + 0.15*float64(v%3), Noise: 5, Uneven: 0.35, JPEG: 40 + 5*(v%3), Symbols: 8, Columns: 2}
+	}},
+	// A camera that jerked and came to rest (a smear whose weight decays
+	// exponentially from its start, 3.5 to 4.7 pixels to 1/e), then out
+	// of focus, at 3.1 to 4 pixels per module: a bare symbol tilted, a
+	// glare strip across some; and a card photographed small on a sheet.
+	{"decaying_shake", func(v int) Params {
+		p := Params{Width: 800, Height: 600, PPM: 2.9 + 0.3*float64(v%4), Angle: float64(v*23%70 - 35), Tilt: 0.04 + 0.02*float64(v%4),
+			Motion: 28, Decay: 5 + 0.8*float64(v%3), MotionAngle: 47*float64(v) + 15, Blur: 0.8 + 0.3*float64(v%3), Uneven: 0.3, Noise: 4, JPEG: 40 + 5*(v%3)}
+		if v%3 == 1 {
+			p.Glare = 0.05
+		}
+		return p
+	}},
+	{"decaying_sheet", func(v int) Params {
+		return Params{Width: 1280, Height: 720, PPM: 0.26 + 0.02*float64(v%3), Angle: 9*float64(v%5) - 18, Tilt: 0.04 + 0.015*float64(v%3),
+			Motion: 20, Decay: 3 + 0.7*float64(v%3), MotionAngle: 53*float64(v) + 30, Blur: 1.1 + 0.25*float64(v%3), Noise: 5, Uneven: 0.3, JPEG: 35 + 5*(v%2), Symbols: 1, Columns: 1, Cards: true}
 	}},
 }
 
