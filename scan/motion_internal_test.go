@@ -57,8 +57,8 @@ func TestUnshakeGate(t *testing.T) {
 			t.Fatal(err)
 		}
 		pix, w, h, stride := luminance(img)
-		if site, ok := findSmear(pix, w, h, stride); !ok || site.aniso >= defocusAniso {
-			t.Errorf("findSmear(sharp, %.0f°) = %+v, %v; want anisotropy < %.2f", angle, site, ok, defocusAniso)
+		if site, ok := findSmear(pix, w, h, stride); !ok || site.aniso >= motionAniso {
+			t.Errorf("findSmear(sharp, %.0f°) = %+v, %v; want anisotropy < %.2f", angle, site, ok, motionAniso)
 		}
 	}
 	// Too small, and flat: nothing to find.
