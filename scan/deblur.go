@@ -22,8 +22,8 @@ import (
 // any profile fading either way along the direction of the symbol's
 // weakest gradients, as motion.go estimates it (profiles). Each is undone
 // by a Wiener filter and the result sampled from the located finder
-// patterns; the cepstrum's smear and the profiles undone are also read
-// as a picture of its own at twice its size. (Reading every restoration
+// patterns; the cepstrum's smear undone is also read as a picture of
+// its own at twice its size. (Reading every restoration
 // as a picture, at its own size or twice it, and deblurring around two
 // finder patterns of a symbol whose third was lost, read nothing more of
 // the tuning set.) Candidates are few and the region's side is at most
@@ -331,7 +331,7 @@ func (s *scanner) deblur(pix []byte, w, h, stride int, at site) (out []found) {
 	for i := 0; i < len(ks); i += 2 {
 		for j, pix := range b.undo(ks[i:]) {
 			k := ks[i+j]
-			if fs := s.readDeblurred(b, pix, at, !k.fade && (k.sigma == 0 || k.taps != nil)); fs != nil {
+			if fs := s.readDeblurred(b, pix, at, !k.fade && k.sigma == 0); fs != nil {
 				return fs
 			}
 		}
