@@ -75,22 +75,32 @@ func TestUnshakeGate(t *testing.T) {
 // TestMinPhase: a positive profile falling from its start is minimum
 // phase (its zeros lie inside the unit circle), so minPhase rebuilds it
 // from its magnitude alone.
+// tapsMagnitude scales taps to sum to 1, in place, and returns the
+// magnitude of their frequency response at the n/2+1 frequencies of an
+// n-point transform, no lower than floor.
+func tapsMagnitude(taps []float64, n int, floor float64) []float64 {
+	sum := 0.0
+	for _, v := range taps {
+		sum += v
+	}
+	for i := range taps {
+		taps[i] /= sum
+	}
+	k := blur{taps: taps}
+	mag := make([]float64, n/2+1)
+	for r := range mag {
+		mag[r] = math.Max(cmplxAbs(k.response(float64(r)/float64(n))), floor)
+	}
+	return mag
+}
+
 func TestMinPhase(t *testing.T) {
 	const n = 256
 	want := make([]float64, 20)
-	sum := 0.0
 	for i := range want {
 		want[i] = 1 - float64(i)/22 + 0.1*math.Sin(float64(i))*float64(i)/20
-		sum += want[i]
 	}
-	for i := range want {
-		want[i] /= sum
-	}
-	k := blur{taps: want}
-	mag := make([]float64, n/2+1)
-	for r := range mag {
-		mag[r] = math.Max(cmplxAbs(k.response(float64(r)/n)), 1e-3)
-	}
+	mag := tapsMagnitude(want, n, 1e-3)
 	got := minPhase(newFFT(n), mag)
 	for i := range want {
 		g := 0.0
@@ -151,19 +161,10 @@ func TestDecay(t *testing.T) {
 	const n = 512
 	for _, c := range []struct{ tau, p float64 }{{4, 1}, {7, 1}, {3, 2}, {8, 2}} {
 		want := make([]float64, int(5*c.tau))
-		sum := 0.0
 		for i := range want {
 			want[i] = math.Exp(-math.Pow(float64(i)/c.tau, c.p))
-			sum += want[i]
 		}
-		for i := range want {
-			want[i] /= sum
-		}
-		k := blur{taps: want}
-		mag := make([]float64, n/2+1)
-		for r := range mag {
-			mag[r] = math.Max(cmplxAbs(k.response(float64(r)/n)), smearFloor)
-		}
+		mag := tapsMagnitude(want, n, smearFloor)
 		got := decay(mag, n)
 		for i := range 3 {
 			if math.Abs(got[i]-want[i]) > 0.1*want[0] {
