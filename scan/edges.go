@@ -30,6 +30,9 @@ func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 	if n < 3 {
 		return es
 	}
+	if step == 1 {
+		return rowEdges(es, pix[:n], minSlope)
+	}
 	var lastSteep int // |slope| of the last edge kept
 	at := func(i int) int { return int(pix[i*step]) }
 	// The slopes at i-1, i and i+1 (0 outside the line), each
@@ -68,11 +71,66 @@ func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 	return es
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// rowEdges is lineEdges of the pixels of a row (step 1, n ≥ 3), into
+// es, empty. Most pixels of a row lie on no edge: their slope, less than
+// minSlope either way, is taken with one unsigned comparison and no
+// multiplication, and only at the others are the slopes either side
+// taken too.
+func rowEdges(es []edge, pix []byte, minSlope int) []edge {
+	var lastSteep int // |slope| of the last edge kept
+	n := len(pix)
+	flat := uint(2*minSlope - 1) // |d| < minSlope iff d+minSlope−1 < flat, unsigned
+	for i := 1; i+1 < n; i++ {
+		d := int(pix[i+1]) - int(pix[i-1]) // the slope at i
+		if uint(d+minSlope-1) < flat {
+			continue
+		}
+		ad := abs(d)
+		dl, dr := 0, 0 // the slopes a pixel either side
+		if i >= 2 {
+			dl = int(pix[i]) - int(pix[i-2])
+		}
+		if i+2 < n {
+			dr = int(pix[i+2]) - int(pix[i])
+		}
+		if ad < abs(dl) || ad <= abs(dr) {
+			continue
+		}
+		// Sub-pixel: the vertex of the parabola through the three
+		// slopes.
+		off := 0.0
+		if den := float64(dl - 2*d + dr); den != 0 {
+			off = 0.5 * float64(dl-dr) / den
+		}
+		// (Clamped by comparisons: off is finite, and the built-in
+		// min and max of floats, which take care of NaNs, cost more.)
+		if off > 0.5 {
+			off = 0.5
+		} else if off < -0.5 {
+			off = -0.5
+		}
+		e := edge{float64(i) + 0.5 + off, 1}
+		if d < 0 {
+			e.sign = -1
+		}
+		if k := len(es); k > 0 && es[k-1].sign == e.sign {
+			if ad > lastSteep {
+				es[k-1], lastSteep = e, ad
+			}
+			continue
+		}
+		es = append(es, e)
+		lastSteep = ad
 	}
-	return x
+	return es
+}
+
+// abs returns |x|, without a branch: the sign of a slope or a run's
+// error is a coin toss, and a mispredicted branch costs more than the
+// arithmetic.
+func abs(x int) int {
+	m := x >> 63
+	return (x ^ m) - m
 }
 
 // finderRun reports whether the six edges es[0:6], starting light to
@@ -87,9 +145,12 @@ func finderRun(es []edge, sign int) (centre, module float64, ok bool) {
 	if m < 0.8 {
 		return 0, 0, false
 	}
-	for i, want := range [5]float64{1, 1, 3, 1, 1} {
+	// The widths wanted, in modules, and the tolerance of each: 0.6 of
+	// a module, times max(1, want/2).
+	wants, tols := [5]float64{1, 1, 3, 1, 1}, [5]float64{1, 1, 1.5, 1, 1}
+	for i, want := range wants {
 		w := es[i+1].at - es[i].at
-		if math.Abs(w-want*m) > 0.6*m*math.Max(1, want/2) {
+		if math.Abs(w-want*m) > 0.6*m*tols[i] {
 			return 0, 0, false
 		}
 	}
