@@ -75,7 +75,9 @@ func lineEdges(es []edge, pix []byte, step, n, minSlope int) []edge {
 // es, empty. Most pixels of a row lie on no edge: their slope, less than
 // minSlope either way, is taken with one unsigned comparison and no
 // multiplication, and only at the others are the slopes either side
-// taken too.
+// taken too. The placing and keeping of an edge repeat lineEdges's,
+// inline: through a shared function, a call per edge,
+// BenchmarkEdgeCentres took 7 % longer.
 func rowEdges(es []edge, pix []byte, minSlope int) []edge {
 	var lastSteep int // |slope| of the last edge kept
 	n := len(pix)
