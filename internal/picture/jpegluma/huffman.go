@@ -4,7 +4,7 @@ import "fmt"
 
 // lutBits is how many leading bits of the data the Huffman lookup tables
 // resolve at once; longer codes are decoded bit length by bit length.
-const lutBits = 9
+const lutBits = 11
 
 // huffTable is a Huffman table of a DHT segment (T.81 §B.2.4.2, Annex C).
 type huffTable struct {
@@ -14,7 +14,9 @@ type huffTable struct {
 	// ac maps the next lutBits bits, when they hold both the code of an AC
 	// symbol (a run of zeros and a size, not 0) and the size's extra bits,
 	// to (coefficient << 16 | run << 8 | code length << 4 | bits used);
-	// otherwise to 0.
+	// when they hold the code of the end of a block (symbol 0), to
+	// (64 << 8 | code length << 4 | code length), a run past the block's
+	// end, so that the decoder's one test ends the block; otherwise to 0.
 	ac [1 << lutBits]int32
 	// maxCode[l] is the largest code of length l, or -1 when there is none;
 	// valOffset[l] + code is the index in vals of a code of length l.
@@ -53,6 +55,10 @@ func (t *huffTable) build(counts *[16]byte, vals []byte) error {
 	for j := range t.lut {
 		l, sym := int32(t.lut[j]>>8), int32(t.lut[j]&0xff)
 		run, size := sym>>4, sym&15
+		if l != 0 && sym == 0 {
+			t.ac[j] = 64<<8 | l<<4 | l
+			continue
+		}
 		if l == 0 || size == 0 || l+size > lutBits {
 			continue
 		}

@@ -203,40 +203,44 @@ const coefLimit = 1 << 12
 // samples to dst. blk is all zero on entry and left so.
 func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride int) {
 	c.pred += r.receive(dcSize(r, c.dc))
-	q, ac := c.q, c.ac
+	q, tab := c.q, &c.ac.ac
 	dc := c.pred * q[0]
 	mag := dc ^ dc>>31 // the OR of the magnitudes of the coefficients
 	cols := uint8(1)   // the columns with a non-zero coefficient, as in idct
 	last := 0          // zigzag index of the last non-zero AC coefficient
+	// The accumulator lives in locals through the loop, where the compiler
+	// keeps it in registers rather than storing it through r at every
+	// coefficient; it goes back to r around each call that uses r.
+	acc, n := r.acc, r.n
 	for k := 1; k < 64; k++ {
-		if r.n < 32 { // enough for a code and its extra bits
+		if n < 32 { // enough for a code and its extra bits
+			r.acc, r.n = acc, n
 			r.refill()
+			acc, n = r.acc, r.n
 		}
 		var v int32
-		if e := ac.ac[r.acc>>(64-lutBits)]; e != 0 {
-			if k += int(e >> 8 & 15); k > 63 {
-				r.skip(uint(e >> 4 & 15)) // the code only, as below
+		if e := tab[acc>>(64-lutBits)]; e != 0 {
+			if k += int(e >> 8 & 127); k > 63 {
+				l := uint(e >> 4 & 15) // the code only, as below
+				acc <<= l
+				n -= l
 				break
 			}
 			l := uint(e & 15)
-			r.acc <<= l
-			r.n -= l
+			acc <<= l
+			n -= l
 			v = e >> 16 * q[k]
 		} else {
-			rs := r.decode(ac)
-			run, size := int(rs>>4), uint(rs&15)
-			if size == 0 {
-				if run != 15 {
-					undefinedEOB(r, run)
-					break // end of block
-				}
-				k += 15
-				continue
-			}
-			if k += run; k > 63 {
+			r.acc, r.n = acc, n
+			var coef, end bool
+			k, v, coef, end = slowAC(r, c.ac, q, k)
+			acc, n = r.acc, r.n
+			if end {
 				break
 			}
-			v = r.receive(size) * q[k]
+			if !coef {
+				continue
+			}
 		}
 		z := zigzag[k] & 63
 		blk[z] = v
@@ -244,6 +248,7 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 		cols |= 1 << (z & 7)
 		last = k
 	}
+	r.acc, r.n = acc, n
 	if mag >= coefLimit {
 		r.fail(fmt.Errorf("%w: a coefficient of %d or more, out of the range of 8-bit samples", ErrUnsupported, coefLimit))
 	}
@@ -252,8 +257,29 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 		return
 	}
 	blk[0] = dc
-	idct(blk, dst, stride, cols)
-	*blk = [64]int32{}
+	idct(blk, dst, stride, cols) // which clears blk
+}
+
+// slowAC decodes the AC symbol at zigzag index k that the combined table
+// of decodeLuma does not resolve (a long code, or a code with its extra
+// bits longer than the table's bits, ZRL or an undefined end of block). It
+// returns the index of the coefficient and its dequantised value v when
+// coef is set; neither when the symbol is a run of zeros (ZRL) or the
+// run goes past the block; end when the block ends.
+func slowAC(r *bitReader, t *huffTable, q *[64]int32, k int) (_ int, v int32, coef, end bool) {
+	rs := r.decode(t)
+	run, size := int(rs>>4), uint(rs&15)
+	if size == 0 {
+		if run != 15 {
+			undefinedEOB(r, run)
+			return k, 0, false, true // end of block
+		}
+		return k + 15, 0, false, false
+	}
+	if k += run; k > 63 {
+		return k, 0, false, true
+	}
+	return k, r.receive(size) * q[k], true, false
 }
 
 // dcSize reads the size of a DC difference (T.81 §F.2.2.1): at most 16
@@ -286,7 +312,7 @@ func skipBlock(r *bitReader, c *scanComp) {
 			r.refill()
 		}
 		if e := c.ac.ac[r.acc>>(64-lutBits)]; e != 0 {
-			if k += int(e >> 8 & 15); k > 63 {
+			if k += int(e >> 8 & 127); k > 63 {
 				r.skip(uint(e >> 4 & 15))
 				break
 			}
