@@ -1,6 +1,7 @@
 package jpegluma
 
 import (
+	"encoding/binary"
 	"fmt"
 )
 
@@ -19,6 +20,15 @@ var zigzag = func() (z [64]uint8) {
 				k++
 			}
 		}
+	}
+	return z
+}()
+
+// zigzagCol[k] is zigzag[k] | 1<<(column of zigzag[k])<<8: decodeLuma
+// reads both the position and the column bit it sets with one load.
+var zigzagCol = func() (z [64]uint16) {
+	for k, p := range zigzag {
+		z[k] = uint16(p) | 1<<(p&7)<<8
 	}
 	return z
 }()
@@ -202,7 +212,7 @@ const coefLimit = 1 << 12
 // decodeLuma decodes a block of luminance (T.81 §F.2.2) and writes its
 // samples to dst. blk is all zero on entry and left so.
 func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride int) {
-	c.pred += r.receive(dcSize(r, c.dc))
+	c.pred += decodeDC(r, c.dc)
 	q, tab := c.q, &c.ac.ac
 	dc := c.pred * q[0]
 	mag := dc ^ dc>>31 // the OR of the magnitudes of the coefficients
@@ -214,9 +224,23 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 	acc, n := r.acc, r.n
 	for k := 1; k < 64; k++ {
 		if n < 32 { // enough for a code and its extra bits
-			r.acc, r.n = acc, n
-			r.refill()
-			acc, n = r.acc, r.n
+			// refill's fast path, written out here, where it runs every
+			// few coefficients: a call would cost more than it does.
+			fast := false
+			if p := r.pos; r.fake == 0 && p+8 <= len(r.data) {
+				if w := binary.BigEndian.Uint64(r.data[p:]); !hasFF(w) {
+					b := (64 - n) >> 3 // whole bytes that fit
+					acc |= w >> n &^ (^uint64(0) >> (n + 8*b))
+					r.pos += int(b)
+					n += 8 * b
+					fast = true
+				}
+			}
+			if !fast {
+				r.acc, r.n = acc, n
+				r.refill()
+				acc, n = r.acc, r.n
+			}
 		}
 		var v int32
 		if e := tab[acc>>(64-lutBits)]; e != 0 {
@@ -242,10 +266,10 @@ func decodeLuma(r *bitReader, c *scanComp, blk *[64]int32, dst []byte, stride in
 				continue
 			}
 		}
-		z := zigzag[k] & 63
-		blk[z] = v
+		zc := zigzagCol[k&63]
+		blk[zc&63] = v
 		mag |= v ^ v>>31
-		cols |= 1 << (z & 7)
+		cols |= uint8(zc >> 8)
 		last = k
 	}
 	r.acc, r.n = acc, n
@@ -280,6 +304,33 @@ func slowAC(r *bitReader, t *huffTable, q *[64]int32, k int) (_ int, v int32, co
 		return k, 0, false, true
 	}
 	return k, r.receive(size) * q[k], true, false
+}
+
+// decodeDC reads the difference of a DC coefficient (T.81 §F.2.2.1). When
+// the lookup table holds its code, the code and the extra bits are read in
+// one step, at most lutBits + 16 bits, which a refill at 32 covers;
+// otherwise, for a long code or a size that dcSize refuses, as dcSize and
+// receive read them.
+func decodeDC(r *bitReader, t *huffTable) int32 {
+	if r.n < 32 {
+		r.refill()
+	}
+	e := t.lut[r.acc>>(64-lutBits)]
+	if e == 0 || byte(e) > 16 {
+		return r.receive(dcSize(r, t))
+	}
+	l, s := uint(e>>8), uint(byte(e))
+	acc := r.acc << l
+	r.acc = acc << s
+	r.n -= l + s
+	if s == 0 {
+		return 0
+	}
+	v := int32(acc >> (64 - s)) // as receive
+	if v < 1<<(s-1) {
+		v += -1<<s + 1
+	}
+	return v
 }
 
 // dcSize reads the size of a DC difference (T.81 §F.2.2.1): at most 16
