@@ -88,7 +88,6 @@ func knownModules(dim, q int, ver *decoder.Version) []float64 {
 func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.BitMatrix, bool) {
 	n := dim + 2*q
 	known := knownModules(dim, q, ver)
-	const side = 2*modR + 1
 	const unknowns = modUnknowns
 	// Normal equations over every module whose neighbourhood is known.
 	var ata [unknowns][unknowns + 1]float64
