@@ -23,10 +23,9 @@ const holderID = "11010519491231002X"
 // world is a root key, an issuer key, a yellow kinship code and two signed
 // bundles: 1 trusts the key, 2 also revokes the code; d12 is the delta.
 type world struct {
-	root           ed25519.PublicKey
-	text           string
-	b1, b2, d12    []byte
-	b2WithOtherKey []byte
+	root        ed25519.PublicKey
+	text        string
+	b1, b2, d12 []byte
 }
 
 func newWorld(t testing.TB) *world {
