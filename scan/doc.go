@@ -17,10 +17,11 @@
 // should be. A symbol located but not read is last unblurred: in module
 // space, with the blur fitted on its known modules, then in the frequency
 // domain, for camera shake and defocus estimated from its spectrum. A
-// picture where no symbol was located but whose gradients are smeared
-// one way (camera shake of several modules) has the smear's profile
+// picture whose gradients are smeared one way (camera shake of several
+// modules, which hides the finder patterns) has the smear's profile
 // estimated from the ratio of its power along that way to its power
-// across it, undone, and is read again.
+// across it, undone, and is read again; this is tried as soon as the
+// first attempt fails, as the steps between seldom read such a picture.
 // Mirrored symbols are read as they are. A clean frame costs
 // one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the
