@@ -212,3 +212,39 @@ func TestRegionSmear(t *testing.T) {
 		t.Error("regionSmear(flat) found a direction")
 	}
 }
+
+// TestSmearRegionInNoise: a small shaken symbol in the middle of a frame
+// of heavy sensor noise. The smeared region is the symbol's, not the
+// whole frame (whose noise passes a fifth of the 95th percentile's
+// energy), and its direction is the smear's; scanAll reads it.
+func TestSmearRegionInNoise(t *testing.T) {
+	text := testcode.Issue(7, codec.Colour(0), codec.Kind(0))
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := degrade.Params{Width: 1280, Height: 720, PPM: 4, Angle: 10, Motion: 16, MotionAngle: 30, Trail: true, Noise: 24, Seed: 5}
+	img, _, err := degrade.Make(q, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	site, ok := findSmear(pix, w, h, stride)
+	if !ok {
+		t.Fatal("findSmear found no region")
+	}
+	side := p.PPM * float64(q.Image(1).Bounds().Dx()) // the symbol and its quiet zone
+	if r := site.area; !image.Pt(w/2, h/2).In(r) || float64(r.Dx()) > 2*side || float64(r.Dy()) > 2*side {
+		t.Errorf("findSmear area %v, want about the %.0f px symbol at the centre of the %d×%d frame", r, side, w, h)
+	}
+	if a := site.angle * 180 / math.Pi; math.Abs(math.Mod(a-p.MotionAngle+360+90, 180)-90) > 8 {
+		t.Errorf("findSmear angle %.1f°, want %.0f°", a, p.MotionAngle)
+	}
+	if site.aniso < motionAniso {
+		t.Errorf("findSmear anisotropy %.2f, want ≥ %.2f", site.aniso, motionAniso)
+	}
+	fs, _, err := scanAll(pix, w, h, stride)
+	if err != nil || len(fs) != 1 || fs[0].text != text {
+		t.Errorf("scanAll = %d symbols, %v", len(fs), err)
+	}
+}
