@@ -12,7 +12,9 @@
 // into symbols (never across symbols, so a page of codes reads), and a
 // symbol gozxing's sampler cannot read is sampled again from the grey
 // image: its side chosen by how its timing patterns alternate, through a
-// homography fitted to every alignment pattern it has. A symbol of which
+// homography fitted to every alignment pattern it has, found from a first
+// guess that, for a symbol seen at a steep angle, is foreshortened as the
+// sizes of its finder patterns say. A symbol of which
 // only two finder patterns were found is looked for where the third
 // should be. A symbol located but not read is last unblurred: in module
 // space, with the blur fitted on its known modules, then in the frequency

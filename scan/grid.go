@@ -191,37 +191,115 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 // likeliest side, if not read, are also deblurred in module space
 // (unblurModules).
 func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
-	finders, ms, dims, _ := tripleDims(g, info, inverted)
-	return gridDecodeSides(g, finders, ms, dims, inverted, unblur, dec)
+	return gridDecodeSides(g, tripleDims(g, info, inverted), inverted, unblur, dec)
+}
+
+// sampledTriple is a triple of finder patterns as the grey-plane sampler sees
+// it (tripleDims).
+type sampledTriple struct {
+	finders []pt       // centres: top left, top right, bottom left
+	sizes   [3]float64 // their module sizes, in the same order
+	ms      float64    // the mean of sizes
+	est     float64    // the side the centres' distances suggest
+	dims    []int      // the sides to try, best first (likelyDimsScored)
+	best    float64    // the best side's timing score, -1 if none
 }
 
 // gridDecodeSides is gridDecodeTimed once tripleDims has scored the
-// sides of the triple.
-func gridDecodeSides(g *grey, finders []pt, ms float64, dims []int, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
-	for i, dim := range dims {
-		if r, pts, ok := gridDecodeDim(g, finders, dim, ms, inverted, unblur && i == 0, dec); ok {
+// sides of the triple t. Each side is first sampled through the affine
+// map its finder patterns fix. If none reads and the finder patterns'
+// module sizes are far apart (strong perspective: foreshortened), the
+// sides are scored again, and sampled, from the projective map their
+// sizes suggest (foreshortened).
+func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
+	for i, dim := range t.dims {
+		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}
-	return nil, nil, false, len(dims) > 0
+	like := len(t.dims) > 0
+	if slices.Max(t.sizes[:]) <= perspectiveSizes*slices.Min(t.sizes[:]) {
+		return nil, nil, false, like
+	}
+	start := func(dim int) (homography, bool) { return foreshortened(t.finders, t.sizes, float64(dim)) }
+	dims, _ := scoreDims(g, t.est, inverted, func(dim int) float64 {
+		h, ok := start(dim)
+		if !ok {
+			return 0
+		}
+		return timingScoreFrom(g, &h, dim, inverted)
+	})
+	for _, dim := range dims {
+		h, _ := start(dim)
+		if r, pts, ok := gridDecodeDim(g, t.finders, &h, dim, t.ms, inverted, false, dec); ok {
+			return r, pts, true, true
+		}
+	}
+	return nil, nil, false, like || len(dims) > 0
 }
 
-// tripleDims returns the finder pattern centres of info (top left, top
-// right, bottom left), their mean module size, the symbol sides to try
-// for them and the best side's timing score (likelyDimsScored), no sides
-// if the modules are too small to sample.
-func tripleDims(g *grey, info *detector.FinderPatternInfo, inverted bool) (finders []pt, ms float64, dims []int, best float64) {
-	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
-	ms = (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
-	if ms < 0.8 {
-		return nil, ms, nil, -1
+// perspectiveSizes is how many times the smallest module size of a
+// triple's finder patterns the largest must be for gridDecodeSides to
+// try the projective map they suggest. (In the held-out photos, the
+// strong perspectives that no affine map read have sizes 1.8 to 2.1
+// times apart; milder ones that it reads, 1.2 to 1.25.)
+const perspectiveSizes = 1.25
+
+// foreshortened returns the projective map from the modules of a symbol
+// n modules on a side to the plane that takes its finder pattern centres
+// to finders (top left, top right, bottom left) and foreshortens the
+// symbol as their module sizes say. Under a map (u, v) ↦ (X/w, Y/w), w =
+// 1 + gu + hv, the plane's lengths about a point scale as w^(−3/2) on
+// average over directions (w^(−2) along the direction w grows, w^(−1)
+// across it), so a finder pattern whose modules look k times smaller
+// than the top left's lies where w is k^(2/3) times larger: that fixes g
+// and h, and the three centres the rest. False if the sizes ask for a
+// vanishing line across the symbol.
+func foreshortened(finders []pt, sizes [3]float64, n float64) (homography, bool) {
+	d := n - 7 // modules between finder pattern centres
+	r1 := math.Pow(sizes[0]/sizes[1], 2.0/3)
+	r2 := math.Pow(sizes[0]/sizes[2], 2.0/3)
+	// w at the top left centre (3.5, 3.5), with g·d = w0(r1 − 1) and
+	// h·d = w0(r2 − 1).
+	den := 1 - 3.5*(r1+r2-2)/d
+	if den <= 0 || d <= 0 {
+		return homography{}, false
 	}
-	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
-	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
-	est := (d1+d2)/2 + 7
-	finders = []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
-	dims, best = likelyDimsScored(g, finders, est, inverted)
-	return finders, ms, dims, best
+	w0 := 1 / den
+	g, h := w0*(r1-1)/d, w0*(r2-1)/d
+	// w at the far corner, (n, n): positive, or the line at infinity
+	// crosses the symbol.
+	if 1+(g+h)*n <= 0 || 1+g*n <= 0 || 1+h*n <= 0 {
+		return homography{}, false
+	}
+	w := [3]float64{w0, w0 * r1, w0 * r2}
+	var X, Y [3]float64
+	for i, f := range finders[:3] {
+		X[i], Y[i] = f.x*w[i], f.y*w[i]
+	}
+	a, b := (X[1]-X[0])/d, (X[2]-X[0])/d
+	c, e := (Y[1]-Y[0])/d, (Y[2]-Y[0])/d
+	return homography{a, b, X[0] - 3.5*(a+b), c, e, Y[0] - 3.5*(c+e), g, h, 1}, true
+}
+
+// tripleDims returns the finder patterns of info as the grey-plane
+// sampler sees them: their centres (top left, top right, bottom left) and
+// module sizes, the symbol sides to try for them and the best side's
+// timing score (likelyDimsScored); no sides if the modules are too small
+// to sample.
+func tripleDims(g *grey, info *detector.FinderPatternInfo, inverted bool) sampledTriple {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	t := sampledTriple{sizes: [3]float64{tl.GetEstimatedModuleSize(), tr.GetEstimatedModuleSize(), bl.GetEstimatedModuleSize()}, best: -1}
+	t.ms = (t.sizes[0] + t.sizes[1] + t.sizes[2]) / 3
+	if t.ms < 0.8 {
+		return t
+	}
+	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / t.ms
+	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / t.ms
+	t.est = (d1+d2)/2 + 7
+	t.finders = []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	t.dims, t.best = likelyDimsScored(g, t.finders, t.est, inverted)
+	return t
 }
 
 // likelyDims returns the symbol sides (4v+17 modules) to try for finder
@@ -241,6 +319,12 @@ func likelyDims(g *grey, finders []pt, est float64, inverted bool) []int {
 // likelyDimsScored is likelyDims, also returning the best side's timing
 // score (-1 if no side was scored).
 func likelyDimsScored(g *grey, finders []pt, est float64, inverted bool) ([]int, float64) {
+	return scoreDims(g, est, inverted, func(dim int) float64 { return timingScore(g, finders, dim, inverted) })
+}
+
+// scoreDims is likelyDimsScored with the timing score of each side
+// given by score.
+func scoreDims(g *grey, est float64, inverted bool, score func(dim int) float64) ([]int, float64) {
 	lo := max(int(math.Floor((0.85*est-17)/4)), 1)
 	hi := min(int(math.Ceil((1.3*est-17)/4)), 40)
 	type cand struct {
@@ -250,7 +334,7 @@ func likelyDimsScored(g *grey, finders []pt, est float64, inverted bool) ([]int,
 	var cs []cand
 	for v := lo; v <= hi; v++ {
 		dim := 4*v + 17
-		cs = append(cs, cand{dim, timingScore(g, finders, dim, inverted)})
+		cs = append(cs, cand{dim, score(dim)})
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return int(math.Copysign(1, b.score-a.score)) })
 	var out []int
@@ -282,6 +366,13 @@ func timingScore(g *grey, finders []pt, dim int, inverted bool) float64 {
 	if !ok {
 		return 0
 	}
+	return timingScoreFrom(g, &h, dim, inverted)
+}
+
+// timingScoreFrom is timingScore with the symbol's modules mapped to
+// the plane by h.
+func timingScoreFrom(g *grey, h *homography, dim int, inverted bool) float64 {
+	n := float64(dim)
 	var ends [2][2]pt
 	for l, line := range [2][2]pt{{{3.5, 6.5}, {n - 3.5, 6.5}}, {{6.5, 3.5}, {6.5, n - 3.5}}} {
 		ends[l] = [2]pt{h.apply(line[0]), h.apply(line[1])}
@@ -337,7 +428,7 @@ var timingWarps = [...]float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55}
 
 const maxTiming = 177 - 16
 
-func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, nil, false
@@ -348,6 +439,9 @@ func gridDecodeDim(g *grey, finders []pt, dim int, ms float64, inverted, unblur 
 	h, ok := fit(mod, pix)
 	if !ok {
 		return nil, nil, false
+	}
+	if start != nil {
+		h = *start
 	}
 	// Contrast of the symbol, from the finder patterns: dark centre, light
 	// ring.

@@ -534,3 +534,115 @@ func findConcentricRef(g *grey, c, ex, ey pt, sign, mods float64, m concentricMe
 	}
 	return best, bestScore >= bar && g.inside(best)
 }
+
+// TestForeshortened: finder pattern centres and module sizes taken from
+// a projective map, sizes scaled as w^(−3/2) as foreshortened assumes,
+// give back that map.
+func TestForeshortened(t *testing.T) {
+	const n = 61.0
+	want := homography{6, 0.5, 400, -0.3, 5.5, 200, 0.012, -0.002, 1}
+	mod := []pt{{3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}}
+	var finders []pt
+	var sizes [3]float64
+	for i, m := range mod {
+		finders = append(finders, want.apply(m))
+		w := want[6]*m.x + want[7]*m.y + want[8]
+		sizes[i] = 5 * math.Pow(w, -1.5)
+	}
+	h, ok := foreshortened(finders, sizes, n)
+	if !ok {
+		t.Fatal("foreshortened failed")
+	}
+	for _, m := range []pt{{n, n}, {n / 2, n / 2}, {0, n}, {n - 6.5, n - 6.5}} {
+		a, b := h.apply(m), want.apply(m)
+		if math.Hypot(a.x-b.x, a.y-b.y) > 1e-6 {
+			t.Errorf("foreshortened maps %v to %v, want %v", m, a, b)
+		}
+	}
+	// Sizes that put the line at infinity across the symbol: a top right
+	// pattern 100 times the top left's puts it just past that pattern,
+	// and 100 times smaller ones make w at the top left negative.
+	for _, s := range [][3]float64{{5, 500, 5}, {5, 0.05, 0.05}} {
+		if _, ok := foreshortened(finders, s, n); ok {
+			t.Errorf("foreshortened(module sizes %v) = ok, want refused: the line at infinity crosses the symbol", s)
+		}
+	}
+}
+
+// TestGridDecodeForeshortened draws a symbol seen at a steep angle (its
+// right side 60 % as tall as its left) and checks that, from its finder
+// patterns, no side reads through the affine map they fix, but the true
+// side reads through the projective map their module sizes suggest, and
+// that gridDecodeSides gets there by itself.
+func TestGridDecodeForeshortened(t *testing.T) {
+	text := testcode.Issue(9, codec.Colour(0), codec.Kind(0))
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := q.Image(1)
+	const quiet = 4
+	dim := src.Rect.Dx() - 2*quiet
+	n := float64(dim)
+	// Module (0, 0) to (n, n) onto a quadrilateral whose right side is
+	// short: left edge 330 px tall, right edge 200 px.
+	h, ok := fit([]pt{{0, 0}, {n, 0}, {0, n}, {n, n}}, []pt{{100, 60}, {400, 125}, {100, 390}, {400, 325}})
+	if !ok {
+		t.Fatal("fit failed")
+	}
+	inv, ok := fit([]pt{{100, 60}, {400, 125}, {100, 390}, {400, 325}}, []pt{{0, 0}, {n, 0}, {0, n}, {n, n}})
+	if !ok {
+		t.Fatal("fit failed")
+	}
+	const w, hgt = 520, 460
+	pix := make([]byte, w*hgt)
+	for y := range hgt {
+		for x := range w {
+			// 4×4 samples a pixel, for smooth edges.
+			sum := 0
+			for k := range 16 {
+				m := inv.apply(pt{float64(x) + (float64(k%4)+0.5)/4, float64(y) + (float64(k/4)+0.5)/4})
+				mx, my := int(math.Floor(m.x))+quiet, int(math.Floor(m.y))+quiet
+				v := 235
+				if mx >= 0 && my >= 0 && mx < src.Rect.Dx() && my < src.Rect.Dy() && src.GrayAt(mx, my).Y < 128 {
+					v = 25
+				}
+				sum += v
+			}
+			pix[y*w+x] = byte(sum / 16)
+		}
+	}
+	g := grey{pix, w, hgt, w}
+	// Finder pattern centres where the map puts them; module sizes as
+	// the plane shows them, the geometric mean of the map's scales.
+	var finders []pt
+	var sizes [3]float64
+	for i, m := range []pt{{3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}} {
+		finders = append(finders, h.apply(m))
+		a, b, c := h.apply(pt{m.x - 0.5, m.y - 0.5}), h.apply(pt{m.x + 0.5, m.y - 0.5}), h.apply(pt{m.x - 0.5, m.y + 0.5})
+		sizes[i] = math.Sqrt(math.Hypot(b.x-a.x, b.y-a.y) * math.Hypot(c.x-a.x, c.y-a.y))
+	}
+	if r := slices.Max(sizes[:]) / slices.Min(sizes[:]); r <= perspectiveSizes {
+		t.Fatalf("module sizes %v only %.2f× apart: not foreshortened enough to test", sizes, r)
+	}
+	dec := decoder.NewDecoder()
+	ms := (sizes[0] + sizes[1] + sizes[2]) / 3
+	for d := dim - 8; d <= dim+8; d += 4 {
+		if _, _, ok := gridDecodeDim(&g, finders, nil, d, ms, false, false, dec); ok {
+			t.Fatalf("side %d read through the affine map: the symbol is not foreshortened enough to test", d)
+		}
+	}
+	start, ok := foreshortened(finders, sizes, n)
+	if !ok {
+		t.Fatal("foreshortened failed")
+	}
+	if r, _, ok := gridDecodeDim(&g, finders, &start, dim, ms, false, false, dec); !ok || r.GetText() != text {
+		t.Errorf("gridDecodeDim(side %d, foreshortened start) = %v, want %.20q…", dim, ok, text)
+	}
+	d1, d2 := math.Hypot(finders[1].x-finders[0].x, finders[1].y-finders[0].y), math.Hypot(finders[2].x-finders[0].x, finders[2].y-finders[0].y)
+	tri := sampledTriple{finders: finders, sizes: sizes, ms: ms, est: (d1+d2)/2/ms + 7}
+	tri.dims, tri.best = likelyDimsScored(&g, finders, tri.est, false)
+	if r, _, ok, _ := gridDecodeSides(&g, tri, false, false, dec); !ok || r.GetText() != text {
+		t.Errorf("gridDecodeSides(foreshortened symbol) = %v, want it read", ok)
+	}
+}

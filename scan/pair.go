@@ -130,14 +130,14 @@ func (sp *pairSampler) sample(info *detector.FinderPatternInfo) (*common.Decoder
 		return nil, nil, false
 	}
 	sp.sampled[k] = true
-	finders, ms, dims, score := tripleDims(sp.g, info, sp.inverted)
-	if sp.failed >= maxGridFailures && score <= sp.failedBest {
+	t := tripleDims(sp.g, info, sp.inverted)
+	if sp.failed >= maxGridFailures && t.best <= sp.failedBest {
 		return nil, nil, false
 	}
-	r, points, ok, like := gridDecodeSides(sp.g, finders, ms, dims, sp.inverted, false, sp.dec)
+	r, points, ok, like := gridDecodeSides(sp.g, t, sp.inverted, false, sp.dec)
 	if !ok && like {
 		sp.failed++
-		sp.failedBest = max(sp.failedBest, score)
+		sp.failedBest = max(sp.failedBest, t.best)
 	}
 	return r, points, ok
 }

@@ -845,21 +845,21 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 	if like, tried := s.gridTried[k]; tried {
 		return "", nil, false, like
 	}
-	finders, ms, dims, score := tripleDims(&p.grey, info, inverted)
-	if s.gridFailed >= maxGridFailures && score <= s.gridFailedBest {
+	t := tripleDims(&p.grey, info, inverted)
+	if s.gridFailed >= maxGridFailures && t.best <= s.gridFailedBest {
 		// It looks no more like a symbol than those that failed: only
 		// whether it looks like one at all. (A later attempt may still
 		// sample it.)
-		return "", nil, false, len(dims) > 0
+		return "", nil, false, len(t.dims) > 0
 	}
 	if s.gridTried == nil {
 		s.gridTried = map[gridKey]bool{}
 	}
-	r, points, ok, like := gridDecodeSides(&p.grey, finders, ms, dims, inverted, false, s.dec)
+	r, points, ok, like := gridDecodeSides(&p.grey, t, inverted, false, s.dec)
 	s.gridTried[k] = like
 	if !ok && like {
 		s.gridFailed++
-		s.gridFailedBest = max(s.gridFailedBest, score)
+		s.gridFailedBest = max(s.gridFailedBest, t.best)
 	}
 	if ok {
 		return r.GetText(), points, true, true
