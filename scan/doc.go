@@ -23,7 +23,9 @@
 // modules, which hides the finder patterns) has the smear's profile
 // estimated from the ratio of its power along that way to its power
 // across it, undone, and is read again; this is tried as soon as the
-// first attempt fails, as the steps between seldom read such a picture.
+// first attempt fails, as the steps between seldom read such a picture,
+// and a frame smeared so in heavy noise that it is not read then is
+// given up: no later step read one.
 // Mirrored symbols are read as they are. A clean frame costs
 // one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the

@@ -40,11 +40,15 @@ func (e *NotOffcodeError) Unwrap() error { return ErrNotOffcode }
 type notReadError struct {
 	w, h    int
 	located bool // a symbol was located but not read
+	smeared bool // the picture is smeared one way, in heavy noise (unshake)
 }
 
 func (e *notReadError) Error() string {
-	if e.located {
+	switch {
+	case e.located:
 		return fmt.Sprintf("scan: a QR symbol was found in the %d×%d image but could not be read", e.w, e.h)
+	case e.smeared:
+		return fmt.Sprintf("scan: no QR code could be read from the %d×%d image: it is smeared one way, as by camera shake, and noisy", e.w, e.h)
 	}
 	return fmt.Sprintf("scan: no QR code found in the %d×%d image", e.w, e.h)
 }

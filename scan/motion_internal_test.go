@@ -1,8 +1,12 @@
 package scan
 
 import (
+	"errors"
 	"image"
+	"image/jpeg"
 	"math"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -246,5 +250,39 @@ func TestSmearRegionInNoise(t *testing.T) {
 	fs, _, err := scanAll(pix, w, h, stride)
 	if err != nil || len(fs) != 1 || fs[0].text != text {
 		t.Errorf("scanAll = %d symbols, %v", len(fs), err)
+	}
+}
+
+// TestHopelessSmear: two held-out photos smeared by 6 px of camera shake
+// in heavy noise, that unshaking does not read, end the scan at once with
+// an error that says so and matches ErrNotFound; and no step of the
+// ladder, run in full, reads them either.
+func TestHopelessSmear(t *testing.T) {
+	for _, name := range []string{"testdata/photos/combination_51.jpg", "testdata/print/sheet_blurred_3.jpg"} {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix, w, h, stride := luminance(img)
+		site, ok := findSmear(pix, w, h, stride)
+		if !ok || !site.noisy || site.aniso < motionAniso {
+			t.Fatalf("%s: findSmear = %+v, %v; want a noisy smear site", name, site, ok)
+		}
+		fs, _, err := scanAll(pix, w, h, stride)
+		var nr *notReadError
+		if len(fs) != 0 || !errors.Is(err, ErrNotFound) || !errors.As(err, &nr) || !nr.smeared || !strings.Contains(err.Error(), "smeared") {
+			t.Errorf("%s: scanAll = %d symbols, %v; want none, an error that says the picture is smeared", name, len(fs), err)
+		}
+		s := &scanner{dec: decoder.NewDecoder()}
+		for _, st := range pictureSteps(s, pix, w, h, stride) {
+			if fs, _ := s.read(st.plane(), st.a); len(fs) > 0 {
+				t.Errorf("%s: step %s reads it: the scan should not give up", name, st.name)
+			}
+		}
 	}
 }

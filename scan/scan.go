@@ -543,7 +543,8 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			// of its own, so that the restorations' finder patterns and
 			// failures do not steer the steps after it.
 			shaken = true
-			for _, f := range (&scanner{dec: s.dec}).motion(pix, w, h, stride) {
+			fs, hopeless := (&scanner{dec: s.dec}).unshake(pix, w, h, stride)
+			for _, f := range fs {
 				if !seen[f.text] {
 					seen[f.text] = true
 					all = append(all, f)
@@ -554,6 +555,11 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			if added > 0 && w*h <= 1<<20 {
 				// A frame, not a page: its one smeared symbol is read.
 				pending = 0
+			}
+			if hopeless && w*h <= 1<<20 {
+				// A frame smeared in heavy noise that unshaking did not
+				// read: no later step reads such a frame (unshake).
+				return nil, "", &notReadError{w: w, h: h, located: s.located, smeared: true}
 			}
 		}
 		if added == 0 {
@@ -605,7 +611,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	if len(all) > 0 {
 		return all, last, nil
 	}
-	return nil, "", &notReadError{w, h, s.located}
+	return nil, "", &notReadError{w: w, h: h, located: s.located}
 }
 
 // read makes one attempt on p: binarise, find every triple of finder
