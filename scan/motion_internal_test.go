@@ -3,9 +3,7 @@ package scan
 import (
 	"errors"
 	"image"
-	"image/jpeg"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -21,17 +19,8 @@ import (
 // pattern is located, and checks that the smear is found along its
 // direction and undone: scanAll reads the symbol at the step "unshaken".
 func TestUnshake(t *testing.T) {
-	text := testcode.Issue(5, codec.Colour(1), codec.Kind(0))
-	q, err := render.NewQR(text, render.LevelQ)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := degrade.Params{Width: 800, Height: 600, PPM: 5.5, Angle: 12, Motion: 24, MotionAngle: 40, Trail: true, Noise: 4, Seed: 3}
-	img, _, err := degrade.Make(q, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	text, _, pix, w, h, stride := shakenSymbol(t, testcode.Issue(5, codec.Colour(1), codec.Kind(0)), p)
 	site, ok := findSmear(pix, w, h, stride)
 	if !ok || site.aniso < motionAniso {
 		t.Fatalf("findSmear = %+v, %v; want anisotropy ≥ %.2f", site, ok, motionAniso)
@@ -222,17 +211,8 @@ func TestRegionSmear(t *testing.T) {
 // whole frame (whose noise passes a fifth of the 95th percentile's
 // energy), and its direction is the smear's; scanAll reads it.
 func TestSmearRegionInNoise(t *testing.T) {
-	text := testcode.Issue(7, codec.Colour(0), codec.Kind(0))
-	q, err := render.NewQR(text, render.LevelQ)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := degrade.Params{Width: 1280, Height: 720, PPM: 4, Angle: 10, Motion: 16, MotionAngle: 30, Trail: true, Noise: 24, Seed: 5}
-	img, _, err := degrade.Make(q, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	text, q, pix, w, h, stride := shakenSymbol(t, testcode.Issue(7, codec.Colour(0), codec.Kind(0)), p)
 	site, ok := findSmear(pix, w, h, stride)
 	if !ok {
 		t.Fatal("findSmear found no region")
@@ -259,16 +239,7 @@ func TestSmearRegionInNoise(t *testing.T) {
 // ladder, run in full, reads them either.
 func TestHopelessSmear(t *testing.T) {
 	for _, name := range []string{"testdata/photos/combination_51.jpg", "testdata/print/sheet_blurred_3.jpg"} {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := jpeg.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pix, w, h, stride := luminance(img)
+		pix, w, h, stride := jpegPlane(t, name)
 		site, ok := findSmear(pix, w, h, stride)
 		if !ok || !site.noisy || site.aniso < motionAniso {
 			t.Fatalf("%s: findSmear = %+v, %v; want a noisy smear site", name, site, ok)
@@ -285,4 +256,20 @@ func TestHopelessSmear(t *testing.T) {
 			}
 		}
 	}
+}
+
+// shakenSymbol draws the QR symbol of text under p and returns it and the
+// picture's luminance plane.
+func shakenSymbol(t *testing.T, text string, p degrade.Params) (string, *render.QR, []byte, int, int, int) {
+	t.Helper()
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := degrade.Make(q, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, w, h, stride := luminance(img)
+	return text, q, pix, w, h, stride
 }

@@ -33,7 +33,6 @@ package scan
 import (
 	"bufio"
 	"flag"
-	"image/jpeg"
 	"math"
 	"os"
 	"strconv"
@@ -106,16 +105,7 @@ func TestShakeOracle(t *testing.T) {
 // sigma, that some attempt reads.
 func oracleHits(t *testing.T, path string, taps []float64, angle, sigma float64) []string {
 	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := jpeg.Decode(fh)
-	fh.Close()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	pix, w, h, stride := luminance(img)
+	pix, w, h, stride := jpegPlane(t, path)
 	site, ok := findSmear(pix, w, h, stride)
 	if !ok {
 		return nil

@@ -281,14 +281,20 @@ func TestEdgeCentres(t *testing.T) {
 // the input of the plane benchmarks.
 func benchPhoto(b *testing.B) (pix []byte, w, h, stride int) {
 	b.Helper()
-	f, err := os.Open("testdata/photos/combination_49.jpg")
+	return jpegPlane(b, "testdata/photos/combination_49.jpg")
+}
+
+// jpegPlane returns the luminance plane of the JPEG file name.
+func jpegPlane(tb testing.TB, name string) (pix []byte, w, h, stride int) {
+	tb.Helper()
+	f, err := os.Open(name)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	img, err := jpeg.Decode(f)
 	f.Close()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatalf("%s: %v", name, err)
 	}
 	return luminance(img)
 }
@@ -362,16 +368,7 @@ func TestFinderCentresSame(t *testing.T) {
 		"photos/combination_49.jpg", "photos/paper_noise_32.jpg", "photos/small_07.jpg", "photos/low_contrast_16.jpg",
 		"print/batch_tilted_0.jpg", "print/sheet_blurred_1.jpg",
 	} {
-		r, err := os.Open("testdata/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := jpeg.Decode(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pix, w, h, stride := luminance(img)
+		pix, w, h, stride := jpegPlane(t, "testdata/"+f)
 		planes = append(planes, &grey{pix, w, h, stride})
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -551,16 +548,7 @@ func TestLineEdgesSame(t *testing.T) {
 		}
 		check(pix, step, n, 12)
 	}
-	f, err := os.Open("testdata/photos/combination_49.jpg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pix, w, h, stride := luminance(img)
+	pix, w, h, stride := jpegPlane(t, "testdata/photos/combination_49.jpg")
 	for y := range h {
 		check(pix[y*stride:y*stride+w], 1, w, 12)
 	}
