@@ -509,8 +509,7 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 	var all []found
 	seen := map[string]bool{}
 	last := ""
-	stalls := 0     // steps in a row that read nothing new
-	shaken := false // motion tried (motion.go)
+	stalls := 0 // steps in a row that read nothing new
 	for i, st := range steps {
 		if st.double && s.minModule >= doubleBelow && w*h > 1<<19 {
 			// Every finder pattern seen is big enough already: doubling
@@ -542,7 +541,6 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 			// process CPU so, against 833 ms last.) It runs on a scanner
 			// of its own, so that the restorations' finder patterns and
 			// failures do not steer the steps after it.
-			shaken = true
 			fs, hopeless := (&scanner{dec: s.dec}).unshake(pix, w, h, stride)
 			for _, f := range fs {
 				if !seen[f.text] {
@@ -587,31 +585,35 @@ func scanSteps(pix []byte, w, h, stride, n int) ([]found, string, error) {
 		all = s.readPairs(s.pairPlane, s.pairCentres, s.pairInvert)
 		last = "pairs"
 	}
-	if len(all) == 0 && n < 0 && s.blurred.timed {
-		// Blur in module space, on the symbol located.
-		at := s.blurred
-		if r, points, ok, _ := gridDecodeTimed(&at.plane.grey, at.info, at.inverted, true, s.dec); ok {
-			for i := range points {
-				points[i] = at.plane.toPicture(points[i])
-			}
-			all = []found{{r.GetText(), points}}
-			last = "unblurred"
-		}
-	}
 	if len(all) == 0 && n < 0 {
-		if at := s.blurred; at.info != nil {
-			all = s.deblur(pix, w, h, stride, at)
-			last = "deblurred"
-		}
-	}
-	if len(all) == 0 && n < 0 && !shaken {
-		// Camera shake that hid the finder patterns (motion.go).
-		all, last = s.motion(pix, w, h, stride), "unshaken"
+		all, last = s.unblur(pix, w, h, stride)
 	}
 	if len(all) > 0 {
 		return all, last, nil
 	}
 	return nil, "", &notReadError{w: w, h: h, located: s.located}
+}
+
+// unblur reads the symbol located but not read, if any, once its blur is
+// undone: in module space (modblur.go), then in the frequency domain
+// (deblur.go); and names the step that read it. (Camera shake that hid
+// every finder pattern was undone after the first step: motion.go.)
+func (s *scanner) unblur(pix []byte, w, h, stride int) ([]found, string) {
+	at := s.blurred
+	if at.timed {
+		if r, points, ok, _ := gridDecodeTimed(&at.plane.grey, at.info, at.inverted, true, s.dec); ok {
+			for i := range points {
+				points[i] = at.plane.toPicture(points[i])
+			}
+			return []found{{r.GetText(), points}}, "unblurred"
+		}
+	}
+	if at.info != nil {
+		if fs := s.deblur(pix, w, h, stride, at); len(fs) > 0 {
+			return fs, "deblurred"
+		}
+	}
+	return nil, ""
 }
 
 // read makes one attempt on p: binarise, find every triple of finder
