@@ -8,8 +8,9 @@ import (
 
 // This file reads a symbol smeared by camera shake of several modules,
 // so badly that no finder pattern is located and deblur.go never runs.
-// It runs only when every other step has read nothing, and only on a
-// picture that looks smeared: the gradients of its most textured region
+// It runs once the scan's first attempt has read nothing (the steps after
+// it seldom read such a picture), and only on a picture that looks
+// smeared: the gradients of its most textured region
 // (the symbol, however blurred) are strong across one direction and weak
 // along it, where a sharp symbol's are the same every way. That region
 // is taken to the frequency domain once; the smear's profile along its
