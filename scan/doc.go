@@ -25,7 +25,8 @@
 // across it, undone, and is read again; this is tried as soon as the
 // first attempt fails, as the steps between seldom read such a picture,
 // and a frame smeared so in heavy noise that it is not read then is
-// given up: no later step read one.
+// given up: no later step read any such frame of the tuning set or the
+// held-out sets.
 // Mirrored symbols are read as they are. A clean frame costs
 // one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the

@@ -288,9 +288,9 @@ func (s *scanner) unshake(pix []byte, w, h, stride int) (out []found, hopeless b
 		for _, pix := range b.undo(ks[i:]) {
 			p := &plane{grey: grey{pix, b.rw, b.rh, b.rw}, scale: b.scale, ox: b.ox, oy: b.oy}
 			// Each restoration is binarised three ways: hybrid, global
-			// and local (smearNoise says what the global one adds). The
-			// rest of the ladder read one code more of the tuning set,
-			// nothing held out, at more than twice the reads.
+			// and local (smearNoise says what the global one adds).
+			// Every attempt of the ladder read no more held-out codes
+			// (seeds 1 and 7 to 9), at more than twice the reads.
 			for _, a := range []attempt{ladder[0], ladder[2], ladder[5]} {
 				if fs, _ := s.read(p, a); len(fs) > 0 {
 					return fs, false
