@@ -16,7 +16,11 @@
 // guess that, for a symbol seen at a steep angle, is foreshortened as the
 // sizes of its finder patterns say. A symbol of which
 // only two finder patterns were found is looked for where the third
-// should be. A symbol located but not read is last unblurred: in module
+// should be. On a page, where the symbols read give the shape of the
+// others, a symbol the picture's edge cuts off, one or two of its finder
+// patterns with it, is sampled with those patterns where that shape puts
+// them: the modules cut off are erased, and error correction restores
+// them up to a tenth of the symbol. A symbol located but not read is last unblurred: in module
 // space, with the blur fitted on its known modules, then in the frequency
 // domain, for camera shake and defocus estimated from its spectrum. A
 // picture whose gradients are smeared one way (camera shake of several

@@ -397,19 +397,23 @@ func timingScoreFrom(g *grey, h *homography, dim int, inverted bool) float64 {
 			m := 0
 			e := e0
 			for _, t := range ts[:dim-16] {
-				p := pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
-				if !g.inside(p) {
-					return 0
+				// A module outside the plane (the symbol cut by the
+				// frame) is skipped.
+				if p := (pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}); g.inside(p) {
+					v := g.at(p)
+					sx += v
+					sxx += v * v
+					sxy += v * e
+					se += e
+					m++
 				}
-				v := g.at(p)
-				sx += v
-				sxx += v * v
-				sxy += v * e
-				se += e
-				m++
 				e = -e
 			}
-			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m, and Σe is ±1.
+			if 2*m < dim-16 {
+				// Most of the pattern is cut off.
+				return 0
+			}
+			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m.
 			mean := sx / float64(m)
 			vx := sxx - float64(m)*mean*mean
 			if vx <= 0 {
@@ -445,14 +449,23 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 	}
 	// Contrast of the symbol, from the finder patterns: dark centre, light
 	// ring.
+	// (A pattern outside the plane, cut off by the frame, is skipped.)
 	var dark, light float64
+	seen := 0
 	for _, m := range mod {
+		if !g.inside(h.apply(m)) {
+			continue
+		}
+		seen++
 		dark += g.at(h.apply(m))
 		for _, o := range []pt{{-2, 0}, {2, 0}, {0, -2}, {0, 2}} {
 			light += g.at(h.apply(pt{m.x + o.x, m.y + o.y})) / 4
 		}
 	}
-	dark, light = dark/3, light/3
+	if seen == 0 {
+		return nil, nil, false
+	}
+	dark, light = dark/float64(seen), light/float64(seen)
 	if inverted {
 		dark, light = light, dark
 	}
@@ -494,16 +507,13 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 			h = nh
 		}
 	}
-	// Sample every module centre.
-	vals := make([]float64, dim*dim)
-	for y := 0; y < dim; y++ {
-		for x := 0; x < dim; x++ {
-			p := h.apply(pt{float64(x) + 0.5, float64(y) + 0.5})
-			if !g.inside(p) {
-				return nil, nil, false
-			}
-			vals[y*dim+x] = sign * g.at(p)
-		}
+	lo, hi := dark, light // a dark and a light module, times sign
+	if inverted {
+		lo, hi = -light, -dark
+	}
+	vals, ok := sampleModules(g, &h, ver, sign, lo, hi)
+	if !ok {
+		return nil, nil, false
 	}
 	sat := summedArea(vals, dim)
 	bits, _ := gozxing.NewSquareBitMatrix(dim)
@@ -524,6 +534,57 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 		}
 	}
 	return nil, nil, false
+}
+
+// maxCut is the largest share of a symbol's modules that may lie outside
+// the plane (a symbol cut by the frame's edge) for it to be sampled:
+// level Q's error correction restores a quarter of the codewords, and
+// the modules of a cut corner spoil about as many codewords as a tenth
+// of the symbol's modules hold.
+const maxCut = 0.1
+
+// sampleModules returns the grey levels, times sign, at the centres of
+// the modules of the symbol of version ver that h maps, row by row. A
+// module outside the plane, cut off by the frame, is given its value if
+// the standard fixes it (a finder, separator, timing or alignment
+// module: lo if dark, hi if light), and otherwise the mean of the
+// modules sampled, which thresholding sets at random and error
+// correction restores; false if more than maxCut of them are outside.
+func sampleModules(g *grey, h *homography, ver *decoder.Version, sign, lo, hi float64) ([]float64, bool) {
+	dim := ver.GetDimensionForVersion()
+	vals := make([]float64, dim*dim)
+	var cut []int
+	sum := 0.0
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			p := h.apply(pt{float64(x) + 0.5, float64(y) + 0.5})
+			if !g.inside(p) {
+				cut = append(cut, y*dim+x)
+				continue
+			}
+			vals[y*dim+x] = sign * g.at(p)
+			sum += vals[y*dim+x]
+		}
+	}
+	if len(cut) == 0 {
+		return vals, true
+	}
+	if float64(len(cut)) > maxCut*float64(dim*dim) {
+		return nil, false
+	}
+	mean := sum / float64(dim*dim-len(cut))
+	known := knownModules(dim, 0, ver)
+	for _, i := range cut {
+		switch known[i] {
+		case 1:
+			vals[i] = lo
+		case 0:
+			vals[i] = hi
+		default:
+			vals[i] = mean
+		}
+	}
+	return vals, true
 }
 
 // unblurGrid samples the modules of the symbol that h maps, dim modules

@@ -154,7 +154,7 @@ func timingScoreRef(g *grey, finders []pt, dim int, inverted bool) float64 {
 				t = k * t / (1 + (k-1)*t)
 				p := pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
 				if !g.inside(p) {
-					return 0
+					continue // cut off by the frame
 				}
 				v := g.at(p)
 				e := 1.0 // light
@@ -170,7 +170,10 @@ func timingScoreRef(g *grey, finders []pt, dim int, inverted bool) float64 {
 				se += e
 				m++
 			}
-			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m, and Σe is ±1.
+			if 2*m < dim-16 {
+				return 0 // most of the pattern cut off
+			}
+			// Σ(v-mean)e = Σve - mean·Σe; Σe² = m.
 			mean := sx / float64(m)
 			vx := sxx - float64(m)*mean*mean
 			if vx <= 0 {

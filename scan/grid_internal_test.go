@@ -45,6 +45,39 @@ func TestGridDecode(t *testing.T) {
 	}
 }
 
+// TestGridDecodeCut reads a symbol whose left columns the plane's edge
+// cuts off, the centres of two finder patterns outside the plane: the
+// modules cut off are erased (sampleModules) and error correction
+// restores them, up to maxCut of the symbol; past it, the symbol is not
+// sampled.
+func TestGridDecodeCut(t *testing.T) {
+	text := testcode.Issue(31, codec.Yellow, codec.Kin)
+	q, err := render.NewQR(text, render.LevelQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale, quiet = 4, 4
+	img := q.Image(scale)
+	n := float64(img.Rect.Dx()/scale - 2*quiet)
+	for _, tc := range []struct {
+		cols int // of the symbol's modules, cut off
+		want bool
+	}{{0, true}, {3, true}, {5, true}, {int(math.Ceil(maxCut*n)) + 1, false}} {
+		x0 := (quiet + tc.cols) * scale
+		g := grey{img.Pix[x0:], img.Rect.Dx() - x0, img.Rect.Dy(), img.Stride}
+		c := func(m float64) float64 { return (quiet + m) * scale }
+		info := detector.NewFinderPatternInfo(
+			detector.NewFinderPattern1(c(3.5)-float64(x0), c(n-3.5), scale),
+			detector.NewFinderPattern1(c(3.5)-float64(x0), c(3.5), scale),
+			detector.NewFinderPattern1(c(n-3.5)-float64(x0), c(3.5), scale),
+		)
+		r, _, ok := gridDecode(&g, info, false, decoder.NewDecoder())
+		if ok != tc.want || (ok && r.GetText() != text) {
+			t.Errorf("gridDecode(%d of %g columns cut off) = %v, want %v", tc.cols, n, ok, tc.want)
+		}
+	}
+}
+
 func TestFit(t *testing.T) {
 	want := homography{1.1, 0.2, 30, -0.1, 0.9, 40, 0.001, 0.002, 1}
 	var mod, pix []pt

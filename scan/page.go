@@ -137,7 +137,7 @@ func (ps *pageSearch) pairs(left []pageCentre, used []bool) {
 			}
 			u, v := shapeAt(ps.all, a.at)
 			third, ok := thirdPattern(a.at, b.at, u, v)
-			if !ok || !ps.free(third) {
+			if !ok || (ps.g.inside(third) && !ps.free(third)) {
 				continue
 			}
 			if tried == maxPagePairs {
@@ -175,14 +175,14 @@ func (ps *pageSearch) singles(left []pageCentre, used []bool) {
 			{pt{p.x - u.x, p.y - u.y}, pt{-u.x, -u.y}, v}, // a top right: top left, bottom left
 			{pt{p.x - v.x, p.y - v.y}, pt{-v.x, -v.y}, u}, // a bottom left: top left, top right
 		} {
-			if !ps.free(role.next) {
+			if !ps.free(role.next) && !ps.cut(role.next, a.ms) {
 				continue
 			}
 			if tried == maxPageSingles {
 				return
 			}
 			tried++
-			b, ok := ps.findNear(role.next, ex, ey, math.Min(lu, lv)/a.ms)
+			b, ok, _ := ps.search(role.next, ex, ey, math.Min(lu, lv)/a.ms)
 			if !ok {
 				continue
 			}
@@ -196,10 +196,10 @@ func (ps *pageSearch) singles(left []pageCentre, used []bool) {
 				from = b
 			}
 			guess := pt{from.x + o.x, from.y + o.y}
-			if !ps.free(guess) {
-				continue
+			third, ok, cut := ps.search(guess, ex, ey, math.Min(lu, lv)/a.ms)
+			if cut {
+				third = ps.cutGuess(p, b, guess)
 			}
-			third, ok := ps.findNear(guess, ex, ey, math.Min(lu, lv)/a.ms)
 			if ok && ps.try(orient(detector.NewFinderPattern1(p.x, p.y, a.ms), detector.NewFinderPattern1(b.x, b.y, a.ms), detector.NewFinderPattern1(third.x, third.y, a.ms))) {
 				break
 			}
@@ -219,6 +219,25 @@ func (ps *pageSearch) findNear(guess, ex, ey pt, mods float64) (pt, bool) {
 		}
 	}
 	return pt{}, false
+}
+
+// search is findNear for a pattern free to be found near guess; if it
+// finds none and the pattern is cut off by the frame (cutFree), it
+// returns guess, with cut set.
+func (ps *pageSearch) search(guess, ex, ey pt, mods float64) (p pt, ok, cut bool) {
+	if ps.free(guess) {
+		if p, ok := ps.findNear(guess, ex, ey, mods); ok {
+			return p, true, false
+		}
+	}
+	cut = ps.cutFree(guess, math.Hypot(ex.x, ex.y))
+	return guess, cut, cut
+}
+
+// cutFree reports whether a finder pattern at q, of module size ms, is
+// cut off by the frame (cut) and lies in no symbol read.
+func (ps *pageSearch) cutFree(q pt, ms float64) bool {
+	return ps.cut(q, ms) && !insideFound(ps.all, q) && !insideFound(ps.out, q)
 }
 
 // free reports whether q is in the plane and in no symbol read.
@@ -432,6 +451,44 @@ func (ps *pageSearch) pair(a, b pageCentre, guess, u, v pt) {
 			return
 		}
 	}
+	if ps.cut(guess, ms) {
+		// The third pattern is cut off by the frame: the symbol is
+		// sampled with it where the page's shape puts it, the
+		// alignment patterns correcting the map (gridDecodeDim).
+		g := ps.cutGuess(a.at, b.at, guess)
+		ps.try(orient(fa, fb, detector.NewFinderPattern1(g.x, g.y, ms)))
+	}
+}
+
+// cutGuess returns where the page's shape (shapeAt) puts the finder
+// pattern of a symbol that is cut off by the frame, from the symbol's two
+// others, p and q, and rough, a guess at it that says which of the three
+// it is. The shape is taken at the top left pattern, whose sides it
+// gives: from p or q, a guess turned as the side between them is
+// against the shape's (thirdPattern) lands a module or more off when the
+// page is seen at an angle.
+func (ps *pageSearch) cutGuess(p, q, rough pt) pt {
+	info := orient(detector.NewFinderPattern1(p.x, p.y, 1), detector.NewFinderPattern1(q.x, q.y, 1), detector.NewFinderPattern1(rough.x, rough.y, 1))
+	at := func(f *detector.FinderPattern) pt { return pt{f.GetX(), f.GetY()} }
+	tl, tr, bl := at(info.GetTopLeft()), at(info.GetTopRight()), at(info.GetBottomLeft())
+	switch rough {
+	case tr:
+		u, _ := shapeAt(ps.all, tl)
+		return pt{tl.x + u.x, tl.y + u.y}
+	case bl:
+		_, v := shapeAt(ps.all, tl)
+		return pt{tl.x + v.x, tl.y + v.y}
+	}
+	u, v := shapeAt(ps.all, tl)
+	return pt{(tr.x - u.x + bl.x - v.x) / 2, (tr.y - u.y + bl.y - v.y) / 2}
+}
+
+// cut reports whether a finder pattern centred on q, of module size ms,
+// is cut off by the edge of the plane: q lies outside it, or within
+// 3.5 modules (half a pattern) of its edge.
+func (ps *pageSearch) cut(q pt, ms float64) bool {
+	m := 3.5 * ms
+	return q.x < m || q.y < m || q.x > float64(ps.g.w)-m || q.y > float64(ps.g.h)-m
 }
 
 // insideFound reports whether q lies inside one of the symbols fs, quiet

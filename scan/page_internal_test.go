@@ -97,6 +97,50 @@ func TestFinishPage(t *testing.T) {
 	}
 }
 
+// TestFinishPageCut reads the fourth symbol of a page whose right edge
+// cuts off its top-right finder pattern (and a few per cent of its
+// modules), from the three symbols read and the patterns of it that the
+// steps found: two, then one (the pattern beside it searched for or,
+// when it is the one cut off, taken where the page's shape puts it). On
+// the whole plane, the lost symbol's patterns read it too; past maxCut
+// of its modules cut off, nothing is read.
+func TestFinishPageCut(t *testing.T) {
+	g, fs := testPage(t)
+	lost := fs[3]
+	bl, tl, tr := lost.points[0], lost.points[1], lost.points[2]
+	ms := math.Hypot(tl.x-tr.x, tl.y-tr.y) / float64(symbolDim(t, lost.text)-7)
+	for _, tc := range []struct {
+		name  string
+		width float64 // the plane's width, in pixels
+		pool  []pt    // the lost symbol's patterns found
+		want  bool
+	}{
+		{"two patterns, the third cut off", tr.x - 2*ms, []pt{bl, tl}, true},
+		{"bottom left, top right cut off", tr.x - 2*ms, []pt{bl}, true},
+		{"top left, top right cut off", tr.x - 2*ms, []pt{tl}, true},
+		{"a third of the symbol cut off", tl.x + 20*ms, []pt{bl, tl}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var pool []pageCentre
+			for _, f := range fs[:3] {
+				for _, p := range f.points[:3] {
+					pool = append(pool, pageCentre{p, ms})
+				}
+			}
+			for _, p := range tc.pool {
+				pool = append(pool, pageCentre{pt{p.x + 0.4, p.y - 0.3}, ms})
+			}
+			cut := *g
+			cut.w = int(tc.width)
+			s := &scanner{dec: decoder.NewDecoder(), pageCentres: pool}
+			got := s.finishPage(&cut, fs[:3])
+			if read := len(got) == 1 && got[0].text == lost.text; read != tc.want || len(got) > 1 {
+				t.Errorf("finishPage on a plane %d px wide read %d symbols (the lost one: %v), want it read: %v", cut.w, len(got), read, tc.want)
+			}
+		})
+	}
+}
+
 // symbolDim returns the side in modules of text's symbol as render draws
 // it.
 func symbolDim(t *testing.T, text string) int {

@@ -21,7 +21,9 @@ type Code struct {
 	// Points locate the symbol in the picture, in pixels from its top left
 	// corner: the centres of its bottom-left, top-left and top-right
 	// finder patterns, as the symbol is drawn (a mirrored symbol is found
-	// as it is).
+	// as it is). A symbol cut by the picture's edge is read if enough of
+	// it is inside; the points of its finder patterns cut off may then
+	// lie outside the picture.
 	Points [3]image.Point
 }
 
