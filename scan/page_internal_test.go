@@ -141,6 +141,59 @@ func TestFinishPageCut(t *testing.T) {
 	}
 }
 
+// TestReadPendingLone: an attempt that reads two symbols of a page and
+// finds, outside them, one finder pattern of their size and no other (a
+// symbol whose two other patterns it missed) says the page is not
+// finished, so that later steps look for the rest.
+func TestReadPendingLone(t *testing.T) {
+	const scale, quiet = 3, 4
+	var qs []*render.QR
+	for i := range 3 {
+		q, err := render.NewQR(testcode.Issue(40+i, codec.Green, codec.Personal), render.LevelQ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q)
+	}
+	side := qs[0].Image(scale).Rect.Dx()
+	w, h := 3*side, side
+	pix := make([]byte, w*h)
+	for i, q := range qs {
+		img := q.Image(scale)
+		for y := 0; y < side; y++ {
+			copy(pix[y*w+i*side:y*w+(i+1)*side], img.Pix[y*img.Stride:y*img.Stride+side])
+		}
+	}
+	// The third symbol keeps its top-left finder pattern; the rest of it
+	// is under a grey blot.
+	for y := 0; y < side; y++ {
+		for x := (quiet + 8) * scale; x < side; x++ {
+			pix[y*w+2*side+x] = 128
+		}
+	}
+	for y := (quiet + 8) * scale; y < side; y++ {
+		for x := 0; x < side; x++ {
+			pix[y*w+2*side+x] = 128
+		}
+	}
+	p := &plane{grey: grey{pix, w, h, w}, scale: 1}
+	s := &scanner{dec: decoder.NewDecoder()}
+	out, pending := s.read(p, ladder[0])
+	cs, _ := (&scanner{dec: decoder.NewDecoder()}).centres(p, p.binarise(ladder[0]), ladder[0])
+	lone := 0
+	for _, c := range cs {
+		if c.GetX() >= float64(2*side) {
+			lone++
+		}
+	}
+	if len(out) != 2 || lone != 1 {
+		t.Fatalf("read %d symbols of 3 and found %d patterns of the third; the test wants 2 and 1", len(out), lone)
+	}
+	if pending == 0 {
+		t.Error("pending 0: the lone pattern left does not hold the page open")
+	}
+}
+
 // symbolDim returns the side in modules of text's symbol as render draws
 // it.
 func symbolDim(t *testing.T, text string) int {

@@ -625,7 +625,10 @@ func (s *scanner) unblur(pix []byte, w, h, stride int) ([]found, string) {
 // caller: a panic is a failed attempt. pending counts the triples of
 // finder patterns left unread that share no pattern with a symbol read,
 // have none inside a symbol read before (inKnown), and are of the size of
-// the symbols read (sizedAsKnown).
+// the symbols read (sizedAsKnown); if there are none, it is 1 when a
+// finder pattern of that size is left outside every symbol read
+// (leftPatterns): one or two patterns of a symbol whose others this
+// attempt missed.
 func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -699,7 +702,9 @@ func (s *scanner) read(p *plane, a attempt) (out []found, pending int) {
 		s.pairPlane, s.pairCentres, s.pairInvert = p, centres, a.invert
 	}
 	inKnown := func(f *detector.FinderPattern) bool { return s.inKnown(p, f) }
-	if pending == 0 && len(read) > 0 && leftPatterns(used, centres, read, inKnown) >= 2 {
+	// (One pattern left is enough: a batch card of which the first
+	// attempts find one pattern reads at a later step.)
+	if pending == 0 && len(read) > 0 && leftPatterns(used, centres, read, inKnown) >= 1 {
 		pending = 1
 	}
 	return out, pending
