@@ -26,11 +26,17 @@
 // picture whose gradients are smeared one way (camera shake of several
 // modules, which hides the finder patterns) has the smear's profile
 // estimated from the ratio of its power along that way to its power
-// across it, undone, and is read again; this is tried as soon as the
-// first attempt fails, as the steps between seldom read such a picture,
-// and a frame smeared so in heavy noise that it is not read then is
-// given up: no later step read any such frame of the tuning set or the
-// held-out sets.
+// across it, undone, and is read again; in heavy noise, where the
+// restorations are too grainy for the binarisers, its finder patterns
+// are also looked for by their shape (correlation with a finder pattern
+// turned as the module axes are), and its modules, thresholded a few per
+// cent wrong, are equalised: the weights with which neighbouring modules
+// blend are fitted from that first reading, and each module chosen dark
+// or light to fit every level best. This is tried as soon as the first
+// attempt fails, as the steps between seldom read such a picture, and a
+// frame smeared so in heavy noise that it is not read then is given up:
+// no later step read any such frame of the tuning set or the held-out
+// sets.
 // Mirrored symbols are read as they are. A clean frame costs
 // one attempt. Quick makes only that first attempt, for a live camera's
 // frames, where a frame with no code in view is the common case and the

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -191,7 +192,7 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 // likeliest side, if not read, are also deblurred in module space
 // (unblurModules).
 func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
-	return gridDecodeSides(g, tripleDims(g, info, inverted), inverted, unblur, dec)
+	return gridDecodeSides(g, tripleDims(g, info, inverted), inverted, unblur, false, dec)
 }
 
 // sampledTriple is a triple of finder patterns as the grey-plane sampler sees
@@ -210,10 +211,11 @@ type sampledTriple struct {
 // map its finder patterns fix. If none reads and the finder patterns'
 // module sizes are far apart (strong perspective: foreshortened), the
 // sides are scored again, and sampled, from the projective map their
-// sizes suggest (foreshortened).
-func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
+// sizes suggest (foreshortened). unblur and equal are gridDecodeDim's,
+// for the likeliest side.
+func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur, equal bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	for i, dim := range t.dims {
-		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, equal && i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}
@@ -231,7 +233,7 @@ func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decod
 	})
 	for _, dim := range dims {
 		h, _ := start(dim)
-		if r, pts, ok := gridDecodeDim(g, t.finders, &h, dim, t.ms, inverted, false, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, t.finders, &h, dim, t.ms, inverted, false, false, dec); ok {
 			return r, pts, true, true
 		}
 	}
@@ -432,7 +434,17 @@ var timingWarps = [...]float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55}
 
 const maxTiming = 177 - 16
 
-func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+// gridDecodeDim reads the symbol dim modules on a side whose finder
+// pattern centres (top left, top right, bottom left) are finders, of
+// module size ms, from the grey plane g: through the map start, or
+// failing that the affine map the centres fix, refitted on every
+// alignment pattern found, it samples the module centres, thresholds
+// them (thresholdWindows) and decodes them. If that does not read, with
+// unblur their blur is undone in module space (unblurGrid), and with
+// equal they are equalised (equalize) from the first thresholding whose
+// timing patterns look registered. It returns the points of the bottom
+// left, top left and top right finder patterns with the result.
+func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64, inverted, unblur, equal bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, nil, false
@@ -447,10 +459,60 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 	if start != nil {
 		h = *start
 	}
-	// Contrast of the symbol, from the finder patterns: dark centre, light
-	// ring.
-	// (A pattern outside the plane, cut off by the frame, is skipped.)
-	var dark, light float64
+	dark, light, ok := finderLevels(g, &h, mod, inverted)
+	if !ok || light-dark < 8 {
+		return nil, nil, false
+	}
+	sign := 1.0
+	if inverted {
+		sign = -1
+	}
+	h = alignedMap(g, h, ver, mod, slices.Clone(pix), sign, light-dark)
+	lo, hi := dark, light // a dark and a light module, times sign
+	if inverted {
+		lo, hi = -light, -dark
+	}
+	vals, ok := sampleModules(g, &h, ver, sign, lo, hi)
+	if !ok {
+		return nil, nil, false
+	}
+	sat := summedArea(vals, dim)
+	bits, _ := gozxing.NewSquareBitMatrix(dim)
+	first := 0 // the window of the first reading that looks registered
+	for _, r := range thresholdWindows {
+		threshold(bits, vals, sat, dim, r)
+		if timingErrors(bits, dim) > maxTimingErrors {
+			// Misregistered or too blurred to read: not decoded.
+			continue
+		}
+		first = cmp.Or(first, r)
+		r, err := dec.Decode(bits, nil)
+		if err == nil {
+			return r, []pt{pix[2], pix[0], pix[1]}, true
+		}
+	}
+	if equal && first != 0 {
+		threshold(bits, vals, sat, dim, first) // (Decode may have flipped bits)
+		if bits, ok := equalize(g, &h, ver, sign, bits); ok {
+			if r, err := dec.Decode(bits, nil); err == nil {
+				return r, []pt{pix[2], pix[0], pix[1]}, true
+			}
+		}
+	}
+	if unblur {
+		if r, ok := unblurGrid(g, &h, dim, ver, sign, dec); ok {
+			return r, []pt{pix[2], pix[0], pix[1]}, true
+		}
+	}
+	return nil, nil, false
+}
+
+// finderLevels returns the grey levels of a dark and a light module of
+// the symbol that h maps, from its finder patterns at module points mod:
+// the mean of their centres' and of their light rings'. (For an inverted
+// symbol, dark modules are light: dark is still the lower.) A pattern
+// outside the plane, cut off by the frame, is skipped; false if all are.
+func finderLevels(g *grey, h *homography, mod []pt, inverted bool) (dark, light float64, ok bool) {
 	seen := 0
 	for _, m := range mod {
 		if !g.inside(h.apply(m)) {
@@ -463,22 +525,24 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 		}
 	}
 	if seen == 0 {
-		return nil, nil, false
+		return 0, 0, false
 	}
 	dark, light = dark/float64(seen), light/float64(seen)
 	if inverted {
 		dark, light = light, dark
 	}
-	contrast := light - dark
-	if contrast < 8 {
-		return nil, nil, false
-	}
-	sign := 1.0
-	if inverted {
-		sign = -1
-	}
-	// Alignment pattern centres, nearest the top left first; a pattern
-	// that would overlap a finder is not there.
+	return dark, light, true
+}
+
+// alignedMap returns h refitted on the alignment patterns of the symbol
+// of version ver that it maps, besides the finder patterns at module
+// points mod and plane points pix: each pattern, nearest the top left
+// first, is searched for about where the map so far puts it
+// (alignSearch), and kept if it stands out by more than 0.35 of the
+// symbol's contrast. (A pattern that would overlap a finder is not
+// there.)
+func alignedMap(g *grey, h homography, ver *decoder.Version, mod, pix []pt, sign, contrast float64) homography {
+	dim := ver.GetDimensionForVersion()
 	var aligns []pt
 	cs := ver.GetAlignmentPatternCenters()
 	for _, cy := range cs {
@@ -492,6 +556,7 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 	slices.SortFunc(aligns, func(a, b pt) int {
 		return int(math.Copysign(1, (a.x+a.y)-(b.x+b.y)))
 	})
+	mod = slices.Clone(mod)
 	for _, a := range aligns {
 		best, bestScore := alignSearch(g, &h, a, sign)
 		if bestScore < 0.35*contrast {
@@ -507,33 +572,7 @@ func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64
 			h = nh
 		}
 	}
-	lo, hi := dark, light // a dark and a light module, times sign
-	if inverted {
-		lo, hi = -light, -dark
-	}
-	vals, ok := sampleModules(g, &h, ver, sign, lo, hi)
-	if !ok {
-		return nil, nil, false
-	}
-	sat := summedArea(vals, dim)
-	bits, _ := gozxing.NewSquareBitMatrix(dim)
-	for _, r := range thresholdWindows {
-		threshold(bits, vals, sat, dim, r)
-		if timingErrors(bits, dim) > maxTimingErrors {
-			// Misregistered or too blurred to read: not decoded.
-			continue
-		}
-		r, err := dec.Decode(bits, nil)
-		if err == nil {
-			return r, []pt{pix[2], pix[0], pix[1]}, true
-		}
-	}
-	if unblur {
-		if r, ok := unblurGrid(g, &h, dim, ver, sign, dec); ok {
-			return r, []pt{pix[2], pix[0], pix[1]}, true
-		}
-	}
-	return nil, nil, false
+	return h
 }
 
 // maxCut is the largest share of a symbol's modules that may lie outside

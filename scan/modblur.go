@@ -121,7 +121,11 @@ func unblurModules(vals []float64, dim, q int, ver *decoder.Version) (*gozxing.B
 	if eqs < 2*unknowns {
 		return nil, false
 	}
-	w, ok := solve(ata[:])
+	rows := make([][]float64, len(ata))
+	for i := range ata {
+		rows[i] = ata[i][:]
+	}
+	w, ok := solve(rows)
 	if !ok {
 		return nil, false
 	}
@@ -220,9 +224,9 @@ func solveModules(vals, known []float64, n int, w []float64) []float64 {
 }
 
 // solve solves the normal equations a (the matrix and the right-hand
-// side in the last column) by Gauss–Jordan elimination with partial
-// pivoting.
-func solve(a [][modUnknowns + 1]float64) ([]float64, bool) {
+// side in the last column of its rows) by Gauss–Jordan elimination with
+// partial pivoting, overwriting a.
+func solve(a [][]float64) ([]float64, bool) {
 	k := len(a)
 	for c := 0; c < k; c++ {
 		piv := c

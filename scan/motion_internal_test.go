@@ -238,7 +238,7 @@ func TestSmearRegionInNoise(t *testing.T) {
 // an error that says so and matches ErrNotFound; and no step of the
 // ladder, run in full, reads them either.
 func TestHopelessSmear(t *testing.T) {
-	for _, name := range []string{"testdata/photos/combination_51.jpg", "testdata/print/sheet_blurred_3.jpg"} {
+	for _, name := range []string{"testdata/photos/combination_51.jpg", "testdata/photos/combination_53.jpg"} {
 		pix, w, h, stride := jpegPlane(t, name)
 		site, ok := findSmear(pix, w, h, stride)
 		if !ok || !site.noisy || site.aniso < motionAniso {
