@@ -14,7 +14,10 @@
 // image: its side chosen by how its timing patterns alternate, through a
 // homography fitted to every alignment pattern it has, found from a first
 // guess that, for a symbol seen at a steep angle, is foreshortened as the
-// sizes of its finder patterns say. A symbol of which
+// sizes of its finder patterns say; modules that thresholding reads a few
+// per cent wrong (blur and noise) are equalised: the weights with which
+// neighbouring modules blend are fitted from that first reading, and each
+// module is chosen dark or light to fit every level best. A symbol of which
 // only two finder patterns were found is looked for where the third
 // should be. On a page, where the symbols read give the shape of the
 // others, a symbol the picture's edge cuts off, one or two of its finder
@@ -29,10 +32,7 @@
 // across it, undone, and is read again; in heavy noise, where the
 // restorations are too grainy for the binarisers, its finder patterns
 // are also looked for by their shape (correlation with a finder pattern
-// turned as the module axes are), and its modules, thresholded a few per
-// cent wrong, are equalised: the weights with which neighbouring modules
-// blend are fitted from that first reading, and each module chosen dark
-// or light to fit every level best. This is tried as soon as the first
+// turned as the module axes are). This is tried as soon as the first
 // attempt fails, as the steps between seldom read such a picture, and a
 // frame smeared so in heavy noise that it is not read then is given up:
 // no later step read any such frame of the tuning set or the held-out

@@ -8,9 +8,9 @@ import (
 // This file reads the modules of a symbol whose grid is known but whose
 // modules, thresholded one by one, are a few per cent wrong: a
 // decision-directed equaliser, as a modem reads symbols smeared into
-// each other. A restored picture of a shaken symbol is like that: what
-// the restoration left of the smear mixes each module's level with its
-// neighbours', and its noise flips modules near the threshold. From the
+// each other. Blur mixes each module's level with its neighbours', and
+// noise then flips the modules near the threshold: a restored picture of
+// a shaken symbol, or a defocused one in noise, is like that. From the
 // first reading, the weights with which the modules within eqR of a
 // module make up the level sampled at its centre are fitted by least
 // squares over the whole symbol (the few modules read wrong barely move

@@ -192,7 +192,7 @@ func gridDecode(g *grey, info *detector.FinderPatternInfo, inverted bool, dec *d
 // likeliest side, if not read, are also deblurred in module space
 // (unblurModules).
 func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
-	return gridDecodeSides(g, tripleDims(g, info, inverted), inverted, unblur, false, dec)
+	return gridDecodeSides(g, tripleDims(g, info, inverted), inverted, unblur, dec)
 }
 
 // sampledTriple is a triple of finder patterns as the grey-plane sampler sees
@@ -211,11 +211,12 @@ type sampledTriple struct {
 // map its finder patterns fix. If none reads and the finder patterns'
 // module sizes are far apart (strong perspective: foreshortened), the
 // sides are scored again, and sampled, from the projective map their
-// sizes suggest (foreshortened). unblur and equal are gridDecodeDim's,
-// for the likeliest side.
-func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur, equal bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
+// sizes suggest (foreshortened). The likeliest side's modules, if their
+// thresholding does not read, are equalised (equalize), and with unblur
+// also deblurred in module space (unblurModules).
+func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	for i, dim := range t.dims {
-		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, equal && i == 0, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}

@@ -689,7 +689,7 @@ func TestGridDecodeForeshortened(t *testing.T) {
 	d1, d2 := math.Hypot(finders[1].x-finders[0].x, finders[1].y-finders[0].y), math.Hypot(finders[2].x-finders[0].x, finders[2].y-finders[0].y)
 	tri := sampledTriple{finders: finders, sizes: sizes, ms: ms, est: (d1+d2)/2/ms + 7}
 	tri.dims, tri.best = likelyDimsScored(&g, finders, tri.est, false)
-	if r, _, ok, _ := gridDecodeSides(&g, tri, false, false, false, dec); !ok || r.GetText() != text {
+	if r, _, ok, _ := gridDecodeSides(&g, tri, false, false, dec); !ok || r.GetText() != text {
 		t.Errorf("gridDecodeSides(foreshortened symbol) = %v, want it read", ok)
 	}
 }

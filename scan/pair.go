@@ -134,7 +134,7 @@ func (sp *pairSampler) sample(info *detector.FinderPatternInfo) (*common.Decoder
 	if sp.failed >= maxGridFailures && t.best <= sp.failedBest {
 		return nil, nil, false
 	}
-	r, points, ok, like := gridDecodeSides(sp.g, t, sp.inverted, false, false, sp.dec)
+	r, points, ok, like := gridDecodeSides(sp.g, t, sp.inverted, false, sp.dec)
 	if !ok && like {
 		sp.failed++
 		sp.failedBest = max(sp.failedBest, t.best)

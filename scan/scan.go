@@ -870,7 +870,7 @@ func (s *scanner) decode(det *detector.Detector, p *plane, info *detector.Finder
 	if s.gridTried == nil {
 		s.gridTried = map[gridKey]bool{}
 	}
-	r, points, ok, like := gridDecodeSides(&p.grey, t, inverted, false, false, s.dec)
+	r, points, ok, like := gridDecodeSides(&p.grey, t, inverted, false, s.dec)
 	s.gridTried[k] = like
 	if !ok && like {
 		s.gridFailed++

@@ -12,8 +12,8 @@ import (
 // smear undone, is grainy), the 9×9 modules of a finder pattern and its
 // separator, sampled at the module size and turned as the symbol's module
 // axes are, still correlate with the pattern. The symbols so located are
-// read through equalize: thresholded one by one, their modules are a few
-// per cent wrong.
+// read as others are (gridDecodeSides), through equalize when their
+// modules thresholded one by one are a few per cent wrong, as they are.
 
 // gridAngle returns the angle, in [0, π/2), of the module axes of the
 // symbol in g: the angle whose four-fold multiple the gradients, weighted
@@ -275,7 +275,7 @@ type shapeSearch struct {
 // site were, and taken from ss otherwise. The restorations differ in the
 // smear undone, not in where the symbol lies, and the search costs more
 // than the rest of a restoration's reading. The best triples of each
-// size (maxShapeTriples) are sampled and their modules equalised.
+// size (maxShapeTriples) are sampled (gridDecodeTimed).
 func (s *scanner) readShapes(p *plane, ss *shapeSearch) []found {
 	if ss.searched < shapeSearches {
 		ss.searched++
@@ -305,7 +305,7 @@ func (s *scanner) readShapes(p *plane, ss *shapeSearch) []found {
 			if j == maxShapeTriples {
 				break
 			}
-			if r, points, ok, _ := gridDecodeSides(&p.grey, tripleDims(&p.grey, info, false), false, false, true, s.dec); ok {
+			if r, points, ok, _ := gridDecodeTimed(&p.grey, info, false, false, s.dec); ok {
 				for i := range points {
 					points[i] = p.toPicture(points[i])
 				}

@@ -226,3 +226,24 @@ func TestReadShapes(t *testing.T) {
 		t.Errorf("readShapes from the patterns kept read %d symbols, want the one", len(fs))
 	}
 }
+
+// TestGridDecodeEqualised: gridDecodeDim, given the finder patterns of a
+// symbol smeared along a row over about a module (decaying over 3.2 px,
+// 3 px a module) in noise, reads it when it equalises the modules and not
+// when it only thresholds them.
+func TestGridDecodeEqualised(t *testing.T) {
+	text := testcode.Issue(52, codec.Yellow, codec.Personal)
+	const ms, smear = 3.0, 3.2
+	h := turned(61, ms, 0.2, pt{160, 160})
+	g, dim := drawnSymbol(t, text, h, 320, 320, smear, 12, 1)
+	h[2] += smear // where the smear puts the modules
+	n := float64(dim)
+	fs := []pt{h.apply(pt{3.5, 3.5}), h.apply(pt{n - 3.5, 3.5}), h.apply(pt{3.5, n - 3.5})}
+	if _, _, ok := gridDecodeDim(g, fs, nil, dim, ms, false, false, false, decoder.NewDecoder()); ok {
+		t.Fatal("thresholding reads the symbol: the test proves nothing")
+	}
+	r, _, ok := gridDecodeDim(g, fs, nil, dim, ms, false, false, true, decoder.NewDecoder())
+	if !ok || r.GetText() != text {
+		t.Errorf("gridDecodeDim, equalising = %v, want %q", ok, text)
+	}
+}
