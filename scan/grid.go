@@ -200,7 +200,6 @@ func gridDecodeTimed(g *grey, info *detector.FinderPatternInfo, inverted, unblur
 type sampledTriple struct {
 	finders []pt       // centres: top left, top right, bottom left
 	sizes   [3]float64 // their module sizes, in the same order
-	ms      float64    // the mean of sizes
 	est     float64    // the side the centres' distances suggest
 	dims    []int      // the sides to try, best first (likelyDimsScored)
 	best    float64    // the best side's timing score, -1 if none
@@ -216,7 +215,7 @@ type sampledTriple struct {
 // also deblurred in module space (unblurModules).
 func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool, bool) {
 	for i, dim := range t.dims {
-		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, t.ms, inverted, unblur && i == 0, i == 0, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, t.finders, nil, dim, inverted, unblur && i == 0, i == 0, dec); ok {
 			return r, pts, true, true
 		}
 	}
@@ -234,7 +233,7 @@ func gridDecodeSides(g *grey, t sampledTriple, inverted, unblur bool, dec *decod
 	})
 	for _, dim := range dims {
 		h, _ := start(dim)
-		if r, pts, ok := gridDecodeDim(g, t.finders, &h, dim, t.ms, inverted, false, false, dec); ok {
+		if r, pts, ok := gridDecodeDim(g, t.finders, &h, dim, inverted, false, false, dec); ok {
 			return r, pts, true, true
 		}
 	}
@@ -293,12 +292,12 @@ func foreshortened(finders []pt, sizes [3]float64, n float64) (homography, bool)
 func tripleDims(g *grey, info *detector.FinderPatternInfo, inverted bool) sampledTriple {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	t := sampledTriple{sizes: [3]float64{tl.GetEstimatedModuleSize(), tr.GetEstimatedModuleSize(), bl.GetEstimatedModuleSize()}, best: -1}
-	t.ms = (t.sizes[0] + t.sizes[1] + t.sizes[2]) / 3
-	if t.ms < 0.8 {
+	ms := (t.sizes[0] + t.sizes[1] + t.sizes[2]) / 3
+	if ms < 0.8 {
 		return t
 	}
-	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / t.ms
-	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / t.ms
+	d1 := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) / ms
+	d2 := math.Hypot(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()) / ms
 	t.est = (d1+d2)/2 + 7
 	t.finders = []pt{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
 	t.dims, t.best = likelyDimsScored(g, t.finders, t.est, inverted)
@@ -436,8 +435,8 @@ var timingWarps = [...]float64{1, 0.85, 1 / 0.85, 0.7, 1 / 0.7, 0.55, 1 / 0.55}
 const maxTiming = 177 - 16
 
 // gridDecodeDim reads the symbol dim modules on a side whose finder
-// pattern centres (top left, top right, bottom left) are finders, of
-// module size ms, from the grey plane g: through the map start, or
+// pattern centres (top left, top right, bottom left) are finders from
+// the grey plane g: through the map start, or
 // failing that the affine map the centres fix, refitted on every
 // alignment pattern found, it samples the module centres, thresholds
 // them (thresholdWindows) and decodes them. If that does not read, with
@@ -445,7 +444,7 @@ const maxTiming = 177 - 16
 // equal they are equalised (equalize) from the first thresholding whose
 // timing patterns look registered. It returns the points of the bottom
 // left, top left and top right finder patterns with the result.
-func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, ms float64, inverted, unblur, equal bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
+func gridDecodeDim(g *grey, finders []pt, start *homography, dim int, inverted, unblur, equal bool, dec *decoder.Decoder) (*common.DecoderResult, []pt, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, nil, false

@@ -675,7 +675,7 @@ func TestGridDecodeForeshortened(t *testing.T) {
 	dec := decoder.NewDecoder()
 	ms := (sizes[0] + sizes[1] + sizes[2]) / 3
 	for d := dim - 8; d <= dim+8; d += 4 {
-		if _, _, ok := gridDecodeDim(&g, finders, nil, d, ms, false, false, false, dec); ok {
+		if _, _, ok := gridDecodeDim(&g, finders, nil, d, false, false, false, dec); ok {
 			t.Fatalf("side %d read through the affine map: the symbol is not foreshortened enough to test", d)
 		}
 	}
@@ -683,11 +683,11 @@ func TestGridDecodeForeshortened(t *testing.T) {
 	if !ok {
 		t.Fatal("foreshortened failed")
 	}
-	if r, _, ok := gridDecodeDim(&g, finders, &start, dim, ms, false, false, false, dec); !ok || r.GetText() != text {
+	if r, _, ok := gridDecodeDim(&g, finders, &start, dim, false, false, false, dec); !ok || r.GetText() != text {
 		t.Errorf("gridDecodeDim(side %d, foreshortened start) = %v, want %.20q…", dim, ok, text)
 	}
 	d1, d2 := math.Hypot(finders[1].x-finders[0].x, finders[1].y-finders[0].y), math.Hypot(finders[2].x-finders[0].x, finders[2].y-finders[0].y)
-	tri := sampledTriple{finders: finders, sizes: sizes, ms: ms, est: (d1+d2)/2/ms + 7}
+	tri := sampledTriple{finders: finders, sizes: sizes, est: (d1+d2)/2/ms + 7}
 	tri.dims, tri.best = likelyDimsScored(&g, finders, tri.est, false)
 	if r, _, ok, _ := gridDecodeSides(&g, tri, false, false, dec); !ok || r.GetText() != text {
 		t.Errorf("gridDecodeSides(foreshortened symbol) = %v, want it read", ok)

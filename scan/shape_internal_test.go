@@ -239,10 +239,10 @@ func TestGridDecodeEqualised(t *testing.T) {
 	h[2] += smear // where the smear puts the modules
 	n := float64(dim)
 	fs := []pt{h.apply(pt{3.5, 3.5}), h.apply(pt{n - 3.5, 3.5}), h.apply(pt{3.5, n - 3.5})}
-	if _, _, ok := gridDecodeDim(g, fs, nil, dim, ms, false, false, false, decoder.NewDecoder()); ok {
+	if _, _, ok := gridDecodeDim(g, fs, nil, dim, false, false, false, decoder.NewDecoder()); ok {
 		t.Fatal("thresholding reads the symbol: the test proves nothing")
 	}
-	r, _, ok := gridDecodeDim(g, fs, nil, dim, ms, false, false, true, decoder.NewDecoder())
+	r, _, ok := gridDecodeDim(g, fs, nil, dim, false, false, true, decoder.NewDecoder())
 	if !ok || r.GetText() != text {
 		t.Errorf("gridDecodeDim, equalising = %v, want %q", ok, text)
 	}
